@@ -1,0 +1,213 @@
+//! The verdict on one request: who receives it, for what purpose, first or third party, and why.
+
+use crate::knowledge::{self, EntityRecord};
+use crate::party::{party_of, site_of, Party};
+use crate::request::ResourceType;
+use crate::taxonomy::Category;
+use crate::url::{NetworkUrl, UrlError};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// A request as the browser reports it.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct Request {
+    pub url: String,
+    /// The top-level page the request was made for; for a navigation, its own URL.
+    pub page_url: String,
+    #[serde(default)]
+    pub resource_type: ResourceType,
+}
+
+/// What TrackLens concludes about a request, with the evidence.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Verdict {
+    pub host: String,
+    /// The request's site (registrable domain).
+    pub site: String,
+    pub party: Party,
+    /// The company receiving the request, when the knowledge base knows it.
+    pub entity: Option<&'static EntityRecord>,
+    pub categories: &'static [Category],
+    /// True for a third party whose purpose tracks the visitor.
+    pub tracker: bool,
+    /// The knowledge-base entry or rule that decided the verdict.
+    pub matched_by: Option<MatchedBy>,
+    /// The verdict in one sentence, for the user.
+    pub reason: String,
+}
+
+/// Where a verdict came from, so a user can check it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MatchedBy {
+    /// `knowledge_base` today; filter lists join with the filter engine.
+    pub source: &'static str,
+    pub rule: String,
+}
+
+/// A request that could not be classified, and which of its URLs was at fault.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ClassifyError {
+    Url(UrlError),
+    PageUrl(UrlError),
+}
+
+impl fmt::Display for ClassifyError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ClassifyError::Url(e) => write!(f, "request url: {e}"),
+            ClassifyError::PageUrl(e) => write!(f, "page url: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for ClassifyError {}
+
+/// Classify one request.
+///
+/// ```
+/// use tracklens::{classify, Party, Request, ResourceType};
+/// let verdict = classify(&Request {
+///     url: "https://static.hotjar.com/c/hotjar-1.js".into(),
+///     page_url: "https://news.example/".into(),
+///     resource_type: ResourceType::Script,
+/// })
+/// .unwrap();
+/// assert_eq!(verdict.entity.unwrap().name, "Hotjar");
+/// assert_eq!(verdict.party, Party::ThirdParty);
+/// assert!(verdict.tracker);
+/// ```
+pub fn classify(request: &Request) -> Result<Verdict, ClassifyError> {
+    let url = NetworkUrl::parse(&request.url).map_err(ClassifyError::Url)?;
+    let page = NetworkUrl::parse(&request.page_url).map_err(ClassifyError::PageUrl)?;
+    let party = party_of(&url, &page);
+    let record = knowledge::lookup(&url.host);
+    let categories = record.map_or(&[][..], |r| r.categories);
+    let tracker = party.is_third() && categories.iter().any(|c| c.is_tracking());
+    let reason = explain(&url, &page, party, record);
+    Ok(Verdict {
+        site: site_of(&url).to_owned(),
+        host: url.host,
+        party,
+        entity: record.map(|r| r.entity()),
+        categories,
+        tracker,
+        matched_by: record.map(|r| MatchedBy {
+            source: "knowledge_base",
+            rule: r.domain.to_owned(),
+        }),
+        reason,
+    })
+}
+
+fn explain(
+    url: &NetworkUrl,
+    page: &NetworkUrl,
+    party: Party,
+    record: Option<&knowledge::DomainRecord>,
+) -> String {
+    let page_site = site_of(page);
+    let relation = match party {
+        Party::FirstParty => format!("same site as the page ({page_site})"),
+        Party::SameEntity => format!("first party: {page_site} has the same owner"),
+        Party::ThirdParty => format!("third party on {page_site}"),
+    };
+    match record {
+        Some(record) => {
+            let purposes: Vec<&str> = record.categories.iter().map(|c| c.as_str()).collect();
+            format!(
+                "{} is {}'s domain {} ({}); {}",
+                url.host,
+                record.entity().name,
+                record.domain,
+                purposes.join(", "),
+                relation
+            )
+        }
+        None => format!("{} is not in the knowledge base; {}", url.host, relation),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn verdict(url: &str, page: &str) -> Verdict {
+        classify(&Request {
+            url: url.into(),
+            page_url: page.into(),
+            resource_type: ResourceType::Script,
+        })
+        .unwrap()
+    }
+
+    #[test]
+    fn a_known_tracker_on_another_site_is_a_tracker_with_its_reason() {
+        let v = verdict(
+            "https://www.google-analytics.com/g/collect?v=2",
+            "https://news.example/",
+        );
+        assert_eq!(v.entity.unwrap().name, "Google");
+        assert_eq!(v.categories, &[Category::Analytics]);
+        assert!(v.tracker);
+        assert_eq!(v.matched_by.as_ref().unwrap().rule, "google-analytics.com");
+        assert!(
+            v.reason.contains("Google") && v.reason.contains("third party on news.example"),
+            "{}",
+            v.reason
+        );
+    }
+
+    #[test]
+    fn a_cdn_is_named_but_not_a_tracker() {
+        let v = verdict(
+            "https://cdnjs.cloudflare.com/ajax/libs/x.js",
+            "https://news.example/",
+        );
+        assert_eq!(v.entity.unwrap().name, "Cloudflare");
+        assert_eq!(v.party, Party::ThirdParty);
+        assert!(!v.tracker);
+    }
+
+    #[test]
+    fn first_party_and_same_owner_requests_are_not_trackers() {
+        let own = verdict("https://www.news.example/app.js", "https://news.example/");
+        assert_eq!(
+            (own.party, own.tracker, own.entity),
+            (Party::FirstParty, false, None)
+        );
+        let meta = verdict(
+            "https://connect.facebook.net/en_US/fbevents.js",
+            "https://www.facebook.com/",
+        );
+        assert_eq!((meta.party, meta.tracker), (Party::SameEntity, false));
+    }
+
+    #[test]
+    fn unknown_third_parties_are_reported_without_a_purpose() {
+        let v = verdict("https://cdn.unknown.example/a.js", "https://news.example/");
+        assert_eq!(
+            (v.party, v.tracker, v.matched_by),
+            (Party::ThirdParty, false, None)
+        );
+        assert!(v.reason.contains("not in the knowledge base"));
+    }
+
+    #[test]
+    fn says_which_url_is_malformed() {
+        let bad = |url: &str, page: &str| {
+            classify(&Request {
+                url: url.into(),
+                page_url: page.into(),
+                resource_type: ResourceType::Other,
+            })
+        };
+        assert!(matches!(
+            bad("nonsense", "https://news.example/"),
+            Err(ClassifyError::Url(_))
+        ));
+        assert!(matches!(
+            bad("https://a.example/", "about:blank"),
+            Err(ClassifyError::PageUrl(_))
+        ));
+    }
+}

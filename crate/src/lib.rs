@@ -1,0 +1,34 @@
+//! TrackLens core: classifies what a web page collects and who receives it.
+//!
+//! The same code serves three front ends: the browser extension (through the thin wasm-bindgen
+//! layer in `wasm.rs`, built only for `wasm32`), the `tracklens` command-line tool, and the
+//! tests and benchmarks. Nothing outside `wasm.rs` knows about browsers.
+//!
+//! ```
+//! use tracklens::{classify, Category, Request, ResourceType};
+//! let verdict = classify(&Request {
+//!     url: "https://googleads.g.doubleclick.net/pagead/viewthroughconversion/1/".into(),
+//!     page_url: "https://news.example/world".into(),
+//!     resource_type: ResourceType::Image,
+//! })?;
+//! assert_eq!(verdict.entity.map(|e| e.name), Some("Google"));
+//! assert_eq!(verdict.categories, &[Category::Advertising]);
+//! # Ok::<(), tracklens::ClassifyError>(())
+//! ```
+
+pub mod classify;
+pub mod cookies;
+pub mod knowledge;
+pub mod party;
+pub mod request;
+pub mod taxonomy;
+pub mod url;
+
+#[cfg(target_arch = "wasm32")]
+mod wasm;
+
+pub use classify::{classify, ClassifyError, MatchedBy, Request, Verdict};
+pub use knowledge::EntityRecord;
+pub use party::Party;
+pub use request::ResourceType;
+pub use taxonomy::Category;

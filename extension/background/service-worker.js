@@ -1,0 +1,37 @@
+// TrackLens service worker: observes requests (never blocks them yet) and records what each page
+// sends where. Listeners are registered synchronously at start-up, as Manifest V3 requires for a
+// worker woken by an event; the work itself waits on the core's `ready` promise.
+import { ready } from './core.js';
+import { createRecorder } from './recorder.js';
+
+const storage = chrome.storage.session;
+const recorder = createRecorder({ storage, core: ready });
+const ALL_URLS = { urls: ['<all_urls>'] };
+
+// The popup shows this instead of an empty panel when the core could not start.
+ready.then(
+  () => storage.set({ coreStatus: { ok: true, at: Date.now() } }),
+  (error) => storage.set({ coreStatus: { ok: false, error: String(error?.message ?? error), at: Date.now() } }),
+);
+
+// Requests outside tabs (tabId -1: other extensions, the browser itself) belong to no page.
+const inTab = (details) => details.tabId >= 0;
+
+function headerValues(headers = [], name) {
+  return headers.filter((h) => h.name.toLowerCase() === name && h.value).map((h) => h.value);
+}
+
+chrome.webRequest.onBeforeRequest.addListener((details) => {
+  if (inTab(details)) recorder.request(details);
+}, ALL_URLS);
+
+// 'extraHeaders' is what makes Chrome show Cookie and Set-Cookie to extensions.
+chrome.webRequest.onSendHeaders.addListener((details) => {
+  if (inTab(details)) recorder.cookies(details.tabId, details.url, headerValues(details.requestHeaders, 'cookie'), 'sent');
+}, ALL_URLS, ['requestHeaders', 'extraHeaders']);
+
+chrome.webRequest.onHeadersReceived.addListener((details) => {
+  if (inTab(details)) recorder.cookies(details.tabId, details.url, headerValues(details.responseHeaders, 'set-cookie'), 'set');
+}, ALL_URLS, ['responseHeaders', 'extraHeaders']);
+
+chrome.tabs.onRemoved.addListener((tabId) => recorder.forget(tabId));

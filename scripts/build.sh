@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Builds the extension: the Rust core as size-optimised wasm, its wasm-bindgen glue in
+# extension/pkg/, the unpacked extension in dist/chromium/ and a store-ready zip beside it.
+# Also builds the native `tracklens` command-line tool. Run scripts/setup.sh first (the README's
+# commands do).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+wasm=target/wasm32-unknown-unknown/release/tracklens.wasm
+pkg=extension/pkg
+dist=dist/chromium
+
+cargo build --quiet --release --target wasm32-unknown-unknown -p tracklens --lib
+wasm-bindgen --target web --no-typescript --remove-name-section --remove-producers-section --out-dir "$pkg" "$wasm"
+# binaryen from npm: a second size pass that rustc's own optimiser does not make.
+node_modules/.bin/wasm-opt -Oz "$pkg/tracklens_bg.wasm" -o "$pkg/tracklens_bg.wasm"
+cargo build --quiet --release -p tracklens --bin tracklens
+
+# The package holds only what the browser runs: the manifest and extension/ (with pkg/).
+rm -rf "$dist"
+mkdir -p "$dist"
+cp manifest.json "$dist/"
+cp -r extension "$dist/"
+rm -f dist/tracklens-chromium.zip
+python3 -m zipfile -c dist/tracklens-chromium.zip "$dist"/manifest.json "$dist"/extension >/dev/null
+
+size=$(stat -c %s "$pkg/tracklens_bg.wasm")
+gz=$(gzip -9 -c "$pkg/tracklens_bg.wasm" | wc -c)
+printf 'build: wasm core %s bytes (%s gzipped); extension in %s, zip in dist/tracklens-chromium.zip\n' "$size" "$gz" "$dist" >&2

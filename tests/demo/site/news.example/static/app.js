@@ -1,0 +1,3 @@
+// The publisher's own script: formats the date with the CDN library. Nothing leaves the site.
+const published = document.getElementById('published');
+if (window.dayjs && published) published.textContent = window.dayjs(published.dateTime).format('D MMMM YYYY');
