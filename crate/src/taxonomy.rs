@@ -67,10 +67,12 @@ impl Category {
         }
     }
 
-    /// Whether a request in this category tracks the visitor. Content delivery does not; a CDN
-    /// still sees the visitor's IP address, which the UI says, but it builds no profile.
+    /// Whether a request in this category tracks the visitor. Content delivery and consent
+    /// management do not: they still see the visitor's IP address, and a consent platform stores
+    /// the visitor's choice, but neither builds a profile. Ghostery and Privacy Badger leave both
+    /// unblocked by default for the same reason (blocking a consent platform breaks sites).
     pub fn is_tracking(self) -> bool {
-        !matches!(self, Category::Cdn)
+        !matches!(self, Category::Cdn | Category::Consent)
     }
 }
 

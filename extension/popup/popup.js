@@ -20,8 +20,8 @@ async function currentTabId() {
   return tab?.id;
 }
 
-function plural(n, word) {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
+function plural(n, one, many = `${one}s`) {
+  return `${n} ${n === 1 ? one : many}`;
 }
 
 function renderCompany(company) {
@@ -69,7 +69,7 @@ function render(report, status) {
   const trackers = companies.filter((c) => c.tracker);
   const others = companies.filter((c) => !c.tracker);
   $('site').textContent = report.site ?? report.pageUrl;
-  summary.textContent = `${plural(trackers.length, 'tracking company')} · ${plural(report.thirdPartyRequests, 'third-party request')} of ${report.requests}`;
+  summary.textContent = `${plural(trackers.length, 'tracking company', 'tracking companies')} · ${plural(report.thirdPartyRequests, 'third-party request')} of ${report.requests}`;
   $('trackers').replaceChildren(...trackers.map(renderCompany));
   $('others').replaceChildren(...others.map(renderCompany));
   $('trackers-section').hidden = trackers.length === 0;

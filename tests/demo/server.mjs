@@ -72,7 +72,9 @@ function fileFor(host, path) {
 
 /** Starts the demo. Resolves to { httpsPort, httpPort, hosts, requests, close() }. */
 export async function startDemoServer({ quiet = true } = {}) {
-  const hosts = await listHosts();
+  // Every host the demo answers for: those with files, and the collectors.
+  const siteHosts = await listHosts();
+  const hosts = [...new Set([...siteHosts, ...COLLECTORS])];
   const requests = [];
 
   async function handle(req, res) {
@@ -90,7 +92,8 @@ export async function startDemoServer({ quiet = true } = {}) {
         headers['set-cookie'] = route.cookie();
       }
     }
-    const file = hosts.includes(host) ? fileFor(host, url.pathname) : null;
+    // Only hosts with a folder serve files; the check also keeps a hostile Host header inside site/.
+    const file = siteHosts.includes(host) ? fileFor(host, url.pathname) : null;
     if (file) {
       try {
         const body = await readFile(file);

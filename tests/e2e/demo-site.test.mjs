@@ -1,0 +1,139 @@
+// End to end: the built extension in headless Chromium, on the demo news site. Checks what the
+// service worker recorded, what the popup shows, and what the demo servers really received.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { startDemoServer, DEMO_URL, BASELINE_URL } from '../demo/server.mjs';
+import { launchWithExtension, visit, waitForReport } from '../support/browser.mjs';
+
+const ARTIFACTS = fileURLToPath(new URL('../artifacts/', import.meta.url));
+// Requests Chromium makes on its own, which no extension can see.
+const BROWSER_OWN = new Set(['accounts.google.com', 'update.googleapis.com']);
+
+let demo;
+let browser;
+
+before(async () => {
+  demo = await startDemoServer();
+  browser = await launchWithExtension({ demo });
+});
+
+after(async () => {
+  await browser?.close();
+  await demo?.close();
+});
+
+// What the demo page embeds, and what TrackLens must say about each company.
+const EXPECTED = {
+  Google: { tracker: true, categories: ['advertising', 'analytics', 'tag_manager'] },
+  Meta: { tracker: true, categories: ['advertising'] },
+  Hotjar: { tracker: true, categories: ['session_replay'] },
+  Optimizely: { tracker: true, categories: ['personalization'] },
+  X: { tracker: true, categories: ['social'] },
+  Fingerprint: { tracker: true, categories: ['fingerprinting'] },
+  OneTrust: { tracker: false, categories: ['consent'] },
+  Cloudflare: { tracker: false, categories: ['cdn'] },
+  jsDelivr: { tracker: false, categories: ['cdn'] },
+};
+
+test('the service worker classifies every vendor of the demo page by company and purpose', async () => {
+  const { report, page } = await visit(browser, DEMO_URL);
+  await page.close();
+  assert.equal(report.site, 'news.example');
+  assert.equal(report.errors, 0);
+  assert.deepEqual(Object.keys(report.companies).sort(), Object.keys(EXPECTED).sort());
+  for (const [name, expected] of Object.entries(EXPECTED)) {
+    const company = report.companies[name];
+    assert.equal(company.tracker, expected.tracker, `${name} tracker`);
+    assert.equal(company.party, 'third_party', `${name} party`);
+    for (const category of expected.categories) assert.ok(company.categories.includes(category), `${name}: ${category}`);
+    assert.ok(company.reasons.every((r) => r.includes('third party on news.example')), `${name}: ${company.reasons}`);
+  }
+  // The publisher itself is first party, never a company in the list.
+  assert.ok(report.requests > report.thirdPartyRequests);
+  // Hotjar's collector really received the recording, and the extension attributed it.
+  assert.ok(demo.received('in.hotjar.com').length >= 1);
+  assert.ok(report.companies.Hotjar.hosts.includes('in.hotjar.com'));
+  // The DoubleClick pixel set its third-party identifier cookie, and the extension saw it.
+  assert.ok(report.companies.Google.cookiesSet.includes('IDE'));
+});
+
+test('a third-party cookie set on one visit is sent back on the next, and TrackLens shows it', async () => {
+  const first = await visit(browser, DEMO_URL);
+  await first.page.reload({ waitUntil: 'load' });
+  const { report } = await waitForReport(browser, first, (r) => r.companies.Google?.cookiesSent.includes('IDE'));
+  assert.ok(report.companies.Google.cookiesSent.includes('IDE'));
+  // What really left the browser: DoubleClick received its IDE cookie from a news.example page.
+  const withCookie = demo.received('googleads.g.doubleclick.net', 'IDE');
+  assert.ok(withCookie.length >= 1, 'DoubleClick got its cookie back');
+  assert.match(withCookie.at(-1).headers.referer ?? '', /^https:\/\/news\.example\//);
+  await first.page.close();
+});
+
+test('the popup groups trackers by company with their purposes', async () => {
+  const { tabId, page } = await visit(browser, DEMO_URL);
+  const popup = await browser.context.newPage();
+  await popup.setViewportSize({ width: 380, height: 900 });
+  await popup.goto(browser.popupUrl(tabId));
+  await popup.waitForSelector('body[data-ready="true"]');
+
+  assert.equal(await popup.locator('#site').textContent(), 'news.example');
+  assert.match(await popup.locator('#summary').textContent(), /^6 tracking companies · \d+ third-party requests of \d+$/);
+  const trackers = await popup.locator('#trackers > li').evaluateAll((items) =>
+    items.map((li) => ({ name: li.dataset.company, categories: [...li.querySelectorAll('.categories li')].map((c) => c.dataset.category) })));
+  assert.deepEqual(trackers.map((t) => t.name).sort(), ['Fingerprint', 'Google', 'Hotjar', 'Meta', 'Optimizely', 'X']);
+  for (const { name, categories } of trackers) {
+    for (const category of EXPECTED[name].categories) assert.ok(categories.includes(category), `${name} shows ${category}`);
+  }
+  const others = await popup.locator('#others > li').evaluateAll((items) => items.map((li) => li.dataset.company));
+  assert.deepEqual(others.sort(), ['Cloudflare', 'OneTrust', 'jsDelivr']);
+  // Every company explains itself.
+  const hotjar = popup.locator('#trackers > li[data-company="Hotjar"]');
+  assert.match(await hotjar.locator('.reasons').textContent(), /static\.hotjar\.com is Hotjar's domain hotjar\.com \(session_replay\)/);
+  assert.match(await hotjar.locator('.categories').textContent(), /Session replay/);
+
+  mkdirSync(ARTIFACTS, { recursive: true });
+  await popup.screenshot({ path: `${ARTIFACTS}/popup-demo.png`, fullPage: true });
+  await popup.close();
+  await page.close();
+});
+
+test('a page without third parties shows no trackers (baseline)', async () => {
+  const { tabId, report, page } = await visit(browser, BASELINE_URL, { settleMs: 300 });
+  assert.equal(report.thirdPartyRequests, 0);
+  assert.deepEqual(report.companies, {});
+  const popup = await browser.context.newPage();
+  await popup.goto(browser.popupUrl(tabId));
+  await popup.waitForSelector('body[data-ready="true"]');
+  assert.match(await popup.locator('#summary').textContent(), /^0 tracking companies · 0 third-party requests of \d+$/);
+  assert.equal(await popup.locator('#trackers-section').isHidden(), true);
+  await popup.close();
+  await page.close();
+});
+
+test('stopping the service worker mid-visit loses nothing already recorded', async () => {
+  const { page, tabId, report: before } = await visit(browser, DEMO_URL);
+  const cdp = await browser.context.newCDPSession(page);
+  const { targetInfos } = await cdp.send('Target.getTargets');
+  const worker = targetInfos.find((t) => t.type === 'service_worker' && t.url.includes(browser.extensionId));
+  assert.ok(worker, 'the extension worker is running');
+  await cdp.send('Target.closeTarget', { targetId: worker.targetId });
+  await new Promise((r) => setTimeout(r, 300));
+
+  // The page goes on tracking; the new request wakes a fresh worker, which must add to the
+  // stored report rather than start over.
+  await page.evaluate(() => fetch('https://www.google-analytics.com/g/collect?v=2&en=scroll', { mode: 'no-cors' }));
+  const { report: after } = await waitForReport(browser, { tabId }, (r) => r.requests > before.requests);
+  assert.equal(after.requests, before.requests + 1);
+  assert.deepEqual(Object.keys(after.companies).sort(), Object.keys(before.companies).sort());
+  assert.equal(after.companies.Google.requests, before.companies.Google.requests + 1);
+  assert.deepEqual(after.companies.Hotjar, before.companies.Hotjar);
+  await page.close();
+});
+
+test('the extension itself sends nothing anywhere', () => {
+  // Every request the servers received came from the demo pages (their hosts) or from Chromium.
+  const unexpected = demo.requests.filter((r) => !demo.hosts.includes(r.host) && !BROWSER_OWN.has(r.host));
+  assert.deepEqual(unexpected.map((r) => `${r.host}${r.path}`), []);
+});

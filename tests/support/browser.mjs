@@ -1,0 +1,110 @@
+// Starts Debian's Chromium, headless, with the built TrackLens extension loaded: the same package
+// users install. Shared by the end-to-end tests and the audit command.
+import { chromium } from 'playwright-core';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const EXTENSION_DIR = fileURLToPath(new URL('../../dist/chromium/', import.meta.url));
+const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+
+/**
+ * Launches Chromium with the extension. With `demo` (a running demo server), every host name
+ * resolves to the demo's loopback ports, so the real tracker URLs of the demo page work offline.
+ * Resolves to { context, worker, extensionId, close() }.
+ */
+export async function launchWithExtension({ demo } = {}) {
+  if (!existsSync(join(EXTENSION_DIR, 'manifest.json'))) {
+    throw new Error(`no built extension in ${EXTENSION_DIR}: run scripts/build.sh first`);
+  }
+  if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: run scripts/setup.sh first`);
+  const profile = mkdtempSync(join(tmpdir(), 'tracklens-profile-'));
+  // Chromium blocks third-party cookies by default; TrackLens must see what a default
+  // everyday browser (and most browsers in the world) would send, so allow them.
+  mkdirSync(join(profile, 'Default'), { recursive: true });
+  writeFileSync(join(profile, 'Default', 'Preferences'), JSON.stringify({ profile: { cookie_controls_mode: 0 } }));
+
+  const args = [
+    `--disable-extensions-except=${EXTENSION_DIR}`,
+    `--load-extension=${EXTENSION_DIR}`,
+    '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+    // Without these, Chromium keeps calling Google services this offline machine cannot reach.
+    '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  ];
+  if (demo) {
+    args.push(
+      `--host-resolver-rules=MAP *:80 127.0.0.1:${demo.httpPort}, MAP *:443 127.0.0.1:${demo.httpsPort}, EXCLUDE localhost`,
+      '--ignore-certificate-errors',
+    );
+  }
+  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args });
+  const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
+  const extensionId = new URL(worker.url()).host;
+  // Wait for the explicit "core ready" signal rather than guessing with a delay.
+  const status = await worker.evaluate(async () => {
+    for (let i = 0; i < 200; i++) {
+      const { coreStatus } = await chrome.storage.session.get('coreStatus');
+      if (coreStatus) return coreStatus;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    return { ok: false, error: 'no status after 5 s' };
+  });
+  if (!status.ok) {
+    await context.close();
+    throw new Error(`TrackLens core did not start: ${status.error}`);
+  }
+  return {
+    context,
+    worker,
+    extensionId,
+    popupUrl: (tabId) => `chrome-extension://${extensionId}/extension/popup/popup.html?tab=${tabId}`,
+    async close() {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * Reads chrome.storage.session through an extension page. Unlike a handle on the service worker,
+ * this keeps working when the worker is stopped and restarted.
+ */
+export async function readSession(browser, keys = null) {
+  browser.statePage ??= await browser.context.newPage();
+  if (!browser.statePage.url().startsWith('chrome-extension://')) {
+    await browser.statePage.goto(`chrome-extension://${browser.extensionId}/extension/popup/popup.html?tab=-1`);
+  }
+  return browser.statePage.evaluate((k) => chrome.storage.session.get(k), keys);
+}
+
+/**
+ * Polls until `check(report)` holds for a tab's report and resolves to { tabId, report }. The tab is
+ * `{ tabId }`, or `{ pageUrl }` for the most recently started page at that URL.
+ */
+export async function waitForReport(browser, { tabId, pageUrl }, check = () => true, { timeoutMs = 5000 } = {}) {
+  const deadline = Date.now() + timeoutMs;
+  let last = null;
+  while (Date.now() < deadline) {
+    const all = await readSession(browser);
+    const candidates = Object.entries(all)
+      .filter(([key, report]) => key.startsWith('tab:') && (tabId === undefined ? report.pageUrl === pageUrl : key === `tab:${tabId}`))
+      .map(([key, report]) => ({ tabId: Number(key.slice(4)), report }))
+      .sort((a, b) => b.report.startedAt - a.report.startedAt);
+    last = candidates[0] ?? last;
+    if (last && check(last.report)) return last;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`TrackLens' report for ${tabId ?? pageUrl} did not arrive in time; last seen: ${JSON.stringify(last?.report ?? null).slice(0, 300)}`);
+}
+
+/**
+ * Visits `url` in a new tab and waits until the page has settled and the extension has recorded
+ * it. Resolves to { page, tabId, report }.
+ */
+export async function visit(browser, url, { settleMs = 1500 } = {}) {
+  const page = await browser.context.newPage();
+  await page.goto(url, { waitUntil: 'load' });
+  await page.waitForTimeout(settleMs);
+  return { page, ...(await waitForReport(browser, { pageUrl: page.url() })) };
+}
