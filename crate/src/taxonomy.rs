@@ -97,11 +97,11 @@ mod tests {
     }
 
     #[test]
-    fn only_cdn_is_not_tracking() {
+    fn only_cdn_and_consent_are_not_tracking() {
         let not_tracking: Vec<_> = Category::ALL
             .into_iter()
             .filter(|c| !c.is_tracking())
             .collect();
-        assert_eq!(not_tracking, vec![Category::Cdn]);
+        assert_eq!(not_tracking, vec![Category::Consent, Category::Cdn]);
     }
 }

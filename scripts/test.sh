@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Runs every test: formatting and lints, the Rust core's tests (native), the extension's unit
+# tests, and the end-to-end tests in headless Chromium with the built extension. Installs and
+# builds what is missing first, so it works on a fresh clone.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/setup.sh
+scripts/build.sh
+
+echo '== cargo fmt, clippy (native and wasm32)' >&2
+cargo fmt --all -- --check
+cargo clippy --quiet --all-targets -- -D warnings
+cargo clippy --quiet --target wasm32-unknown-unknown -p tracklens --lib -- -D warnings
+
+echo '== Rust core tests' >&2
+cargo test --quiet
+
+echo '== extension unit tests and end-to-end tests in headless Chromium' >&2
+node --test --test-concurrency=1 tests/unit/ tests/e2e/
