@@ -1,7 +1,8 @@
 //! The verdict on one request: who receives it, for what purpose, first or third party, and why.
 
+use crate::engine::{Action, Engine};
 use crate::knowledge::{self, EntityRecord};
-use crate::party::{party_of, site_of, Party};
+use crate::party::{site_of, Party};
 use crate::request::ResourceType;
 use crate::taxonomy::Category;
 use crate::url::{NetworkUrl, UrlError};
@@ -28,9 +29,10 @@ pub struct Verdict {
     /// The company receiving the request, when the knowledge base knows it.
     pub entity: Option<&'static EntityRecord>,
     pub categories: &'static [Category],
-    /// True for a third party whose purpose tracks the visitor.
+    /// True for a third party whose purpose tracks the visitor, or that a list blocks.
     pub tracker: bool,
-    /// The knowledge-base entry or rule that decided the verdict.
+    pub action: Action,
+    /// The filter that decided the action, else the knowledge-base entry that named the company.
     pub matched_by: Option<MatchedBy>,
     /// The verdict in one sentence, for the user.
     pub reason: String,
@@ -39,9 +41,12 @@ pub struct Verdict {
 /// Where a verdict came from, so a user can check it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct MatchedBy {
-    /// `knowledge_base` today; filter lists join with the filter engine.
-    pub source: &'static str,
+    /// `knowledge_base`, or the name of the filter list.
+    pub source: String,
+    /// The knowledge-base domain, or the filter as written in its list.
     pub rule: String,
+    /// The filter's line in its list.
+    pub line: Option<u32>,
 }
 
 /// A request that could not be classified, and which of its URLs was at fault.
@@ -62,7 +67,7 @@ impl fmt::Display for ClassifyError {
 
 impl std::error::Error for ClassifyError {}
 
-/// Classify one request.
+/// Classify one request with the knowledge base alone (no filter lists); see `Engine::classify`.
 ///
 /// ```
 /// use tracklens::{classify, Party, Request, ResourceType};
@@ -77,33 +82,17 @@ impl std::error::Error for ClassifyError {}
 /// assert!(verdict.tracker);
 /// ```
 pub fn classify(request: &Request) -> Result<Verdict, ClassifyError> {
-    let url = NetworkUrl::parse(&request.url).map_err(ClassifyError::Url)?;
-    let page = NetworkUrl::parse(&request.page_url).map_err(ClassifyError::PageUrl)?;
-    let party = party_of(&url, &page);
-    let record = knowledge::lookup(&url.host);
-    let categories = record.map_or(&[][..], |r| r.categories);
-    let tracker = party.is_third() && categories.iter().any(|c| c.is_tracking());
-    let reason = explain(&url, &page, party, record);
-    Ok(Verdict {
-        site: site_of(&url).to_owned(),
-        host: url.host,
-        party,
-        entity: record.map(|r| r.entity()),
-        categories,
-        tracker,
-        matched_by: record.map(|r| MatchedBy {
-            source: "knowledge_base",
-            rule: r.domain.to_owned(),
-        }),
-        reason,
-    })
+    Engine::default().classify(request)
 }
 
-fn explain(
+/// The verdict in one sentence: who, what for, which party, and what the lists decided.
+pub(crate) fn explain(
     url: &NetworkUrl,
     page: &NetworkUrl,
     party: Party,
     record: Option<&knowledge::DomainRecord>,
+    filter: Option<&MatchedBy>,
+    action: Action,
 ) -> String {
     let page_site = site_of(page);
     let relation = match party {
@@ -111,20 +100,27 @@ fn explain(
         Party::SameEntity => format!("first party: {page_site} has the same owner"),
         Party::ThirdParty => format!("third party on {page_site}"),
     };
-    match record {
+    let who = match record {
         Some(record) => {
             let purposes: Vec<&str> = record.categories.iter().map(|c| c.as_str()).collect();
             format!(
-                "{} is {}'s domain {} ({}); {}",
+                "{} is {}'s domain {} ({})",
                 url.host,
                 record.entity().name,
                 record.domain,
-                purposes.join(", "),
-                relation
+                purposes.join(", ")
             )
         }
-        None => format!("{} is not in the knowledge base; {}", url.host, relation),
-    }
+        None => format!("{} is not in the knowledge base", url.host),
+    };
+    let lists = match (filter, action) {
+        (Some(rule), Action::Block) => format!("; blocked by {} rule {}", rule.source, rule.rule),
+        (Some(rule), Action::Allow) => {
+            format!("; allowed by {} exception {}", rule.source, rule.rule)
+        }
+        (None, _) => String::new(),
+    };
+    format!("{who}; {relation}{lists}")
 }
 
 #[cfg(test)]

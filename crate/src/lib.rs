@@ -18,9 +18,12 @@
 
 pub mod classify;
 pub mod cookies;
+pub mod engine;
+pub mod filters;
 pub mod knowledge;
 pub mod party;
 pub mod request;
+pub mod snapshot;
 pub mod taxonomy;
 pub mod url;
 
@@ -28,7 +31,10 @@ pub mod url;
 mod wasm;
 
 pub use classify::{classify, ClassifyError, MatchedBy, Request, Verdict};
+pub use engine::{Action, Engine, ListInfo};
+pub use filters::ListReport;
 pub use knowledge::EntityRecord;
 pub use party::Party;
 pub use request::ResourceType;
+pub use snapshot::SnapshotError;
 pub use taxonomy::Category;

@@ -1,0 +1,314 @@
+//! The URL part of a network filter: `||host^path`, `|https://…`, `a*b^`, or `/regex/`.
+//!
+//! Glob patterns are matched without backtracking: the pattern is split at each `*` into parts,
+//! and each part is taken at its earliest match after the previous one, which finds a match
+//! whenever one exists. `^` stands for one separator character, or for the end of the URL.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Anchor {
+    /// Matches anywhere in the URL.
+    None,
+    /// `|…`: at the start of the URL.
+    Start,
+    /// `||…`: at the start of the host or of one of its labels.
+    Host,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Pattern {
+    Glob {
+        anchor: Anchor,
+        /// `…|`: the last part ends the URL.
+        end_anchor: bool,
+        /// The pattern split at `*`; never empty, parts may be empty.
+        parts: Vec<String>,
+    },
+    /// `/…/`: a regular expression over the whole URL.
+    Regex(String),
+}
+
+/// Where the host lies in a URL, so `||` knows where labels start.
+#[derive(Debug, Clone, Copy)]
+pub struct HostSpan {
+    pub start: usize,
+    pub end: usize,
+}
+
+impl HostSpan {
+    /// The host span of a canonical URL: after `://` and any user info, up to the port or path.
+    pub fn of(url: &str) -> HostSpan {
+        let start = url.find("://").map_or(0, |i| i + 3);
+        let rest = &url[start..];
+        let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+        let start = rest[..authority_end]
+            .rfind('@')
+            .map_or(start, |at| start + at + 1);
+        let rest = &url[start..];
+        let end = rest.find([':', '/', '?', '#']).unwrap_or(rest.len());
+        HostSpan {
+            start,
+            end: start + end,
+        }
+    }
+}
+
+/// Characters that are part of a word in URLs; `^` matches anything else.
+fn is_word(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b'%')
+}
+
+/// The characters tokens are made of, for the index (see `index.rs`).
+pub fn is_token_char(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'%'
+}
+
+impl Pattern {
+    /// Parses the pattern text of a filter (options already removed).
+    pub fn parse(text: &str) -> Pattern {
+        if text.len() > 2 && text.starts_with('/') && text.ends_with('/') {
+            return Pattern::Regex(text[1..text.len() - 1].to_owned());
+        }
+        let (anchor, rest) = if let Some(rest) = text.strip_prefix("||") {
+            (Anchor::Host, rest)
+        } else if let Some(rest) = text.strip_prefix('|') {
+            (Anchor::Start, rest)
+        } else {
+            (Anchor::None, text)
+        };
+        let (end_anchor, rest) = match rest.strip_suffix('|') {
+            Some(rest) => (true, rest),
+            None => (false, rest),
+        };
+        // Leading and trailing `*` say nothing an unanchored pattern does not already say.
+        let rest = if anchor == Anchor::None {
+            rest.trim_start_matches('*')
+        } else {
+            rest
+        };
+        let rest = if end_anchor {
+            rest
+        } else {
+            rest.trim_end_matches('*')
+        };
+        Pattern::Glob {
+            anchor,
+            end_anchor,
+            parts: rest.split('*').map(str::to_owned).collect(),
+        }
+    }
+
+    /// Whether the glob matches `url` (already lower-cased unless the filter is match-case).
+    pub fn matches_glob(
+        anchor: Anchor,
+        end_anchor: bool,
+        parts: &[String],
+        url: &str,
+        host: HostSpan,
+    ) -> bool {
+        let url = url.as_bytes();
+        match anchor {
+            Anchor::Start => match_parts(url, 0, true, parts, end_anchor),
+            Anchor::None => match_parts(url, 0, false, parts, end_anchor),
+            Anchor::Host => {
+                // Every label start of the host is a candidate: `||ads.` matches ads.example.com
+                // and x.ads.example.com but not badads.example.com.
+                let label_starts = std::iter::once(host.start).chain(
+                    (host.start..host.end)
+                        .filter(|&i| url[i] == b'.')
+                        .map(|i| i + 1),
+                );
+                label_starts
+                    .into_iter()
+                    .any(|start| match_parts(url, start, true, parts, end_anchor))
+            }
+        }
+    }
+
+    /// Tokens the pattern guarantees the URL contains as whole tokens: the index files the filter
+    /// under one of them. A token cut by `*` or an unanchored edge could be part of a longer URL
+    /// token, so it does not count.
+    pub fn whole_tokens(&self) -> Vec<&str> {
+        let Pattern::Glob {
+            anchor,
+            end_anchor,
+            parts,
+        } = self
+        else {
+            return Vec::new();
+        };
+        let mut tokens = Vec::new();
+        let last = parts.len() - 1;
+        for (index, part) in parts.iter().enumerate() {
+            let bytes = part.as_bytes();
+            let mut start = 0;
+            while start < bytes.len() {
+                if !is_token_char(bytes[start]) {
+                    start += 1;
+                    continue;
+                }
+                let end = bytes[start..]
+                    .iter()
+                    .position(|&b| !is_token_char(b))
+                    .map_or(bytes.len(), |n| start + n);
+                let closed_left = start > 0 || (index == 0 && *anchor != Anchor::None);
+                let closed_right = end < bytes.len() || (index == last && *end_anchor);
+                if closed_left && closed_right && end - start >= 2 {
+                    tokens.push(&part[start..end]);
+                }
+                start = end;
+            }
+        }
+        tokens
+    }
+}
+
+/// Matches the parts in order from `start`: the first at `start` exactly when `anchored`, each
+/// other at its earliest position; with `end_anchor` the last must end the URL.
+fn match_parts(
+    url: &[u8],
+    start: usize,
+    anchored: bool,
+    parts: &[String],
+    end_anchor: bool,
+) -> bool {
+    let mut pos = start;
+    let last = parts.len() - 1;
+    for (index, part) in parts.iter().enumerate() {
+        let part = part.as_bytes();
+        let must_end = end_anchor && index == last;
+        if index == 0 && anchored {
+            match match_at(url, pos, part) {
+                Some(end) if !must_end || end == url.len() => pos = end,
+                _ => return false,
+            }
+        } else if must_end {
+            // The last part must end the URL: try the positions it could start at, from the right.
+            return (pos..=url.len())
+                .rev()
+                .any(|p| match_at(url, p, part) == Some(url.len()));
+        } else {
+            match (pos..=url.len()).find_map(|p| match_at(url, p, part)) {
+                Some(end) => pos = end,
+                None => return false,
+            }
+        }
+    }
+    true
+}
+
+/// Matches one part (no `*`) at `pos`; returns where the match ends.
+fn match_at(url: &[u8], pos: usize, part: &[u8]) -> Option<usize> {
+    let mut at = pos;
+    for (i, &p) in part.iter().enumerate() {
+        if p == b'^' {
+            match url.get(at) {
+                Some(&c) if !is_word(c) => at += 1,
+                // `^` matches the end of the URL, but only as the part's last character.
+                None if i == part.len() - 1 => {}
+                _ => return None,
+            }
+        } else if url.get(at) == Some(&p) {
+            at += 1;
+        } else {
+            return None;
+        }
+    }
+    Some(at)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn matches(pattern: &str, url: &str) -> bool {
+        match Pattern::parse(pattern) {
+            Pattern::Glob {
+                anchor,
+                end_anchor,
+                parts,
+            } => Pattern::matches_glob(anchor, end_anchor, &parts, url, HostSpan::of(url)),
+            Pattern::Regex(_) => panic!("not a glob"),
+        }
+    }
+
+    #[test]
+    fn host_anchor_matches_at_label_starts_only() {
+        assert!(matches("||doubleclick.net^", "https://doubleclick.net/x"));
+        assert!(matches(
+            "||doubleclick.net^",
+            "https://ad.doubleclick.net/x"
+        ));
+        assert!(matches("||doubleclick.net^", "https://ad.doubleclick.net"));
+        assert!(!matches(
+            "||doubleclick.net^",
+            "https://notdoubleclick.net/x"
+        ));
+        assert!(!matches(
+            "||doubleclick.net^",
+            "https://doubleclick.net.evil.com/x"
+        ));
+        assert!(!matches(
+            "||doubleclick.net^",
+            "https://example.com/?u=doubleclick.net/"
+        ));
+        assert!(matches("||ads.", "https://x.ads.example.com/"));
+        assert!(!matches("||ads.", "https://badads.example.com/"));
+        assert!(matches(
+            "||example.com/ads/*.js",
+            "https://example.com/ads/a/b.js"
+        ));
+        assert!(matches("||example.com:8080^", "http://example.com:8080/"));
+    }
+
+    #[test]
+    fn separator_and_wildcards() {
+        assert!(matches("/ads^", "https://a.com/ads?x"));
+        assert!(matches("/ads^", "https://a.com/ads"));
+        assert!(!matches("/ads^", "https://a.com/ads-x"));
+        assert!(!matches("/ads^", "https://a.com/ads.js"));
+        assert!(matches("/banner/*/img^", "https://a.com/banner/foo/img?x"));
+        assert!(matches("a*b*c", "https://x/abc"));
+        assert!(!matches("a*b*c", "https://x/cba-q"));
+        assert!(matches("&ad_type=", "https://x/?q=1&ad_type=2"));
+    }
+
+    #[test]
+    fn start_and_end_anchors() {
+        assert!(matches("|https://ads.", "https://ads.example.com/"));
+        assert!(!matches("|https://ads.", "http://x.com/https://ads."));
+        assert!(matches("/api/collect|", "https://x.com/api/collect"));
+        assert!(!matches("/api/collect|", "https://x.com/api/collect?x=1"));
+        assert!(matches("|https://x.com/a*.gif|", "https://x.com/a/b.gif"));
+        assert!(!matches(
+            "|https://x.com/a*.gif|",
+            "https://x.com/a/b.gif?z"
+        ));
+    }
+
+    #[test]
+    fn host_span_skips_user_info_and_port() {
+        let url = "https://user@ads.example.com:8443/path";
+        let span = HostSpan::of(url);
+        assert_eq!(&url[span.start..span.end], "ads.example.com");
+    }
+
+    #[test]
+    fn whole_tokens_exclude_cut_ones() {
+        assert_eq!(
+            Pattern::parse("||doubleclick.net^").whole_tokens(),
+            ["doubleclick", "net"]
+        );
+        assert_eq!(Pattern::parse("/ads/banner").whole_tokens(), ["ads"]);
+        assert_eq!(
+            Pattern::parse("/ads/banner|").whole_tokens(),
+            ["ads", "banner"]
+        );
+        assert_eq!(
+            Pattern::parse("ad*server/").whole_tokens(),
+            Vec::<&str>::new()
+        );
+        assert!(Pattern::parse("/ba[dn]ner/").whole_tokens().is_empty());
+    }
+}
