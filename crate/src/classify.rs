@@ -49,18 +49,18 @@ pub struct MatchedBy {
     pub line: Option<u32>,
 }
 
-/// A request that could not be classified, and which of its URLs was at fault.
+/// A request that could not be classified. (A page URL that is not a network URL, such as
+/// `about:blank`, is no error: the page is then unknown.)
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum ClassifyError {
     Url(UrlError),
-    PageUrl(UrlError),
 }
 
 impl fmt::Display for ClassifyError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             ClassifyError::Url(e) => write!(f, "request url: {e}"),
-            ClassifyError::PageUrl(e) => write!(f, "page url: {e}"),
         }
     }
 }
@@ -88,28 +88,22 @@ pub fn classify(request: &Request) -> Result<Verdict, ClassifyError> {
 /// The verdict in one sentence: who, what for, which party, and what the lists decided.
 pub(crate) fn explain(
     url: &NetworkUrl,
-    page: &NetworkUrl,
+    page: Option<&NetworkUrl>,
     party: Party,
     record: Option<&knowledge::DomainRecord>,
     filter: Option<&MatchedBy>,
     action: Action,
 ) -> String {
-    let page_site = site_of(page);
-    let relation = match party {
-        Party::FirstParty => format!("same site as the page ({page_site})"),
-        Party::SameEntity => format!("first party: {page_site} has the same owner"),
-        Party::ThirdParty => format!("third party on {page_site}"),
+    let relation = match (party, page.map(site_of)) {
+        (_, None) => "third party on an unknown page".to_owned(),
+        (Party::FirstParty, Some(site)) => format!("same site as the page ({site})"),
+        (Party::SameEntity, Some(site)) => format!("first party: {site} has the same owner"),
+        (Party::ThirdParty, Some(site)) => format!("third party on {site}"),
     };
     let who = match record {
         Some(record) => {
             let purposes: Vec<&str> = record.categories.iter().map(|c| c.as_str()).collect();
-            format!(
-                "{} is {}'s domain {} ({})",
-                url.host,
-                record.entity().name,
-                record.domain,
-                purposes.join(", ")
-            )
+            format!("{} is {}'s domain {} ({})", url.host, record.entity().name, record.domain, purposes.join(", "))
         }
         None => format!("{} is not in the knowledge base", url.host),
     };
@@ -128,37 +122,22 @@ mod tests {
     use super::*;
 
     fn verdict(url: &str, page: &str) -> Verdict {
-        classify(&Request {
-            url: url.into(),
-            page_url: page.into(),
-            resource_type: ResourceType::Script,
-        })
-        .unwrap()
+        classify(&Request { url: url.into(), page_url: page.into(), resource_type: ResourceType::Script }).unwrap()
     }
 
     #[test]
     fn a_known_tracker_on_another_site_is_a_tracker_with_its_reason() {
-        let v = verdict(
-            "https://www.google-analytics.com/g/collect?v=2",
-            "https://news.example/",
-        );
+        let v = verdict("https://www.google-analytics.com/g/collect?v=2", "https://news.example/");
         assert_eq!(v.entity.unwrap().name, "Google");
         assert_eq!(v.categories, &[Category::Analytics]);
         assert!(v.tracker);
         assert_eq!(v.matched_by.as_ref().unwrap().rule, "google-analytics.com");
-        assert!(
-            v.reason.contains("Google") && v.reason.contains("third party on news.example"),
-            "{}",
-            v.reason
-        );
+        assert!(v.reason.contains("Google") && v.reason.contains("third party on news.example"), "{}", v.reason);
     }
 
     #[test]
     fn a_cdn_is_named_but_not_a_tracker() {
-        let v = verdict(
-            "https://cdnjs.cloudflare.com/ajax/libs/x.js",
-            "https://news.example/",
-        );
+        let v = verdict("https://cdnjs.cloudflare.com/ajax/libs/x.js", "https://news.example/");
         assert_eq!(v.entity.unwrap().name, "Cloudflare");
         assert_eq!(v.party, Party::ThirdParty);
         assert!(!v.tracker);
@@ -167,43 +146,24 @@ mod tests {
     #[test]
     fn first_party_and_same_owner_requests_are_not_trackers() {
         let own = verdict("https://www.news.example/app.js", "https://news.example/");
-        assert_eq!(
-            (own.party, own.tracker, own.entity),
-            (Party::FirstParty, false, None)
-        );
-        let meta = verdict(
-            "https://connect.facebook.net/en_US/fbevents.js",
-            "https://www.facebook.com/",
-        );
+        assert_eq!((own.party, own.tracker, own.entity), (Party::FirstParty, false, None));
+        let meta = verdict("https://connect.facebook.net/en_US/fbevents.js", "https://www.facebook.com/");
         assert_eq!((meta.party, meta.tracker), (Party::SameEntity, false));
     }
 
     #[test]
     fn unknown_third_parties_are_reported_without_a_purpose() {
         let v = verdict("https://cdn.unknown.example/a.js", "https://news.example/");
-        assert_eq!(
-            (v.party, v.tracker, v.matched_by),
-            (Party::ThirdParty, false, None)
-        );
+        assert_eq!((v.party, v.tracker, v.matched_by), (Party::ThirdParty, false, None));
         assert!(v.reason.contains("not in the knowledge base"));
     }
 
     #[test]
-    fn says_which_url_is_malformed() {
-        let bad = |url: &str, page: &str| {
-            classify(&Request {
-                url: url.into(),
-                page_url: page.into(),
-                resource_type: ResourceType::Other,
-            })
+    fn a_malformed_request_url_is_an_error_an_unknown_page_is_not() {
+        let run = |url: &str, page: &str| {
+            classify(&Request { url: url.into(), page_url: page.into(), resource_type: ResourceType::Other })
         };
-        assert!(matches!(
-            bad("nonsense", "https://news.example/"),
-            Err(ClassifyError::Url(_))
-        ));
-        assert!(matches!(
-            bad("https://a.example/", "about:blank"),
-            Err(ClassifyError::PageUrl(_))
-        ));
+        assert!(matches!(run("nonsense", "https://news.example/"), Err(ClassifyError::Url(_))));
+        assert_eq!(run("https://a.example/", "about:blank").unwrap().party, Party::ThirdParty);
     }
 }

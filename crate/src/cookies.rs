@@ -33,20 +33,14 @@ mod tests {
 
     #[test]
     fn names_in_a_cookie_header() {
-        assert_eq!(
-            cookie_names("_ga=GA1.1.5; _fbp=fb.1.2;SESSIONID=x; _ga=again"),
-            ["_ga", "_fbp", "SESSIONID"]
-        );
+        assert_eq!(cookie_names("_ga=GA1.1.5; _fbp=fb.1.2;SESSIONID=x; _ga=again"), ["_ga", "_fbp", "SESSIONID"]);
         assert_eq!(cookie_names(""), Vec::<&str>::new());
         assert_eq!(cookie_names(" ; novalue; =orphan; ok=1"), ["ok"]);
     }
 
     #[test]
     fn name_in_a_set_cookie_line() {
-        assert_eq!(
-            set_cookie_name("IDE=AHWq; Domain=.doubleclick.net; Secure; SameSite=None"),
-            Some("IDE")
-        );
+        assert_eq!(set_cookie_name("IDE=AHWq; Domain=.doubleclick.net; Secure; SameSite=None"), Some("IDE"));
         assert_eq!(set_cookie_name("  =x; Path=/"), None);
         assert_eq!(set_cookie_name("Secure"), None);
     }

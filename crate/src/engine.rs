@@ -3,7 +3,7 @@
 use crate::classify::{explain, ClassifyError, MatchedBy, Request, Verdict};
 use crate::filters::{parse_list, FilterDecision, FilterSet, ListReport, RequestContext, TypeMask};
 use crate::knowledge;
-use crate::party::{party_of, site_of};
+use crate::party::{party_of, site_of, Party};
 use crate::snapshot::{self, SnapshotError};
 use crate::url::NetworkUrl;
 use serde::{Deserialize, Serialize};
@@ -31,28 +31,17 @@ pub struct Engine {
 
 impl Engine {
     /// Builds an engine from `(name, text)` lists. Bad lines are skipped and reported per list.
-    pub fn from_lists<'a>(
-        lists: impl IntoIterator<Item = (&'a str, &'a str)>,
-    ) -> (Engine, Vec<ListReport>) {
+    pub fn from_lists<'a>(lists: impl IntoIterator<Item = (&'a str, &'a str)>) -> (Engine, Vec<ListReport>) {
         let mut all = Vec::new();
         let mut infos = Vec::new();
         let mut reports = Vec::new();
         for (index, (name, text)) in lists.into_iter().enumerate() {
             let (filters, report) = parse_list(name, text, index as u16);
-            infos.push(ListInfo {
-                name: name.to_owned(),
-                filters: filters.len(),
-            });
+            infos.push(ListInfo { name: name.to_owned(), filters: filters.len() });
             all.extend(filters);
             reports.push(report);
         }
-        (
-            Engine {
-                lists: infos,
-                filters: FilterSet::new(all),
-            },
-            reports,
-        )
+        (Engine { lists: infos, filters: FilterSet::new(all) }, reports)
     }
 
     pub fn lists(&self) -> &[ListInfo] {
@@ -63,40 +52,45 @@ impl Engine {
         self.filters.len()
     }
 
+    /// What the filter lists alone decide about a request: the fast path, without the knowledge
+    /// base or the explanation. `None` when no blocking filter matches.
+    pub fn decide(&self, request: &Request) -> Result<Option<FilterDecision<'_>>, ClassifyError> {
+        let url = NetworkUrl::parse(&request.url).map_err(ClassifyError::Url)?;
+        Ok(self.decide_parsed(request, &url, page_of(request).as_ref()))
+    }
+
+    fn decide_parsed(
+        &self,
+        request: &Request,
+        url: &NetworkUrl,
+        page: Option<&NetworkUrl>,
+    ) -> Option<FilterDecision<'_>> {
+        if self.filters.is_empty() {
+            return None;
+        }
+        // Filter lists define third party by site alone, without owners; an unknown page is
+        // another site, as in adblock-rust.
+        let third_party = page.is_none_or(|page| site_of(url) != site_of(page));
+        let page_host = page.map_or("", |page| page.host.as_str());
+        let context = RequestContext::new(&request.url, TypeMask::of(request.resource_type), third_party, page_host);
+        self.filters.check(&context)
+    }
+
     /// Classifies one request: who receives it (knowledge base), whether the lists block it, and why.
     pub fn classify(&self, request: &Request) -> Result<Verdict, ClassifyError> {
         let url = NetworkUrl::parse(&request.url).map_err(ClassifyError::Url)?;
-        let page = NetworkUrl::parse(&request.page_url).map_err(ClassifyError::PageUrl)?;
-        let party = party_of(&url, &page);
+        let page = page_of(request);
+        let party = page.as_ref().map_or(Party::ThirdParty, |page| party_of(&url, page));
         let record = knowledge::lookup(&url.host);
-        let decision = if self.filters.is_empty() {
-            None
-        } else {
-            // Filter lists define third party by site alone, without owners.
-            let third_party = site_of(&url) != site_of(&page);
-            let context = RequestContext::new(
-                &request.url,
-                TypeMask::of(request.resource_type),
-                third_party,
-                &page.host,
-            );
-            self.filters.check(&context)
-        };
+        let decision = self.decide_parsed(request, &url, page.as_ref());
         let action = match decision {
             Some(FilterDecision::Block(_)) => Action::Block,
             _ => Action::Allow,
         };
         let filter_rule = decision.map(|d| {
-            let filter = match d {
-                FilterDecision::Block(filter) => filter,
-                FilterDecision::Allow { exception, .. } => exception,
-            };
+            let filter = d.deciding_filter();
             MatchedBy {
-                source: self
-                    .lists
-                    .get(filter.list as usize)
-                    .map_or("filter list", |l| l.name.as_str())
-                    .to_owned(),
+                source: self.list_name(filter.list).to_owned(),
                 rule: filter.text.clone(),
                 line: Some(filter.line),
             }
@@ -104,12 +98,9 @@ impl Engine {
         let categories = record.map_or(&[][..], |r| r.categories);
         let tracking_purpose = categories.iter().any(|c| c.is_tracking());
         let tracker = party.is_third() && (tracking_purpose || action == Action::Block);
-        let kb_rule = record.map(|r| MatchedBy {
-            source: "knowledge_base".to_owned(),
-            rule: r.domain.to_owned(),
-            line: None,
-        });
-        let reason = explain(&url, &page, party, record, filter_rule.as_ref(), action);
+        let kb_rule =
+            record.map(|r| MatchedBy { source: "knowledge_base".to_owned(), rule: r.domain.to_owned(), line: None });
+        let reason = explain(&url, page.as_ref(), party, record, filter_rule.as_ref(), action);
         Ok(Verdict {
             site: site_of(&url).to_owned(),
             host: url.host,
@@ -123,6 +114,11 @@ impl Engine {
         })
     }
 
+    /// The name of list number `index`, as given when the engine was built.
+    pub fn list_name(&self, index: u16) -> &str {
+        self.lists.get(index as usize).map_or("filter list", |l| l.name.as_str())
+    }
+
     /// The engine as a snapshot (see `snapshot.rs`).
     pub fn to_snapshot(&self) -> Vec<u8> {
         let payload = postcard::to_allocvec(self).expect("engine structures always serialise");
@@ -132,15 +128,18 @@ impl Engine {
     /// Loads a snapshot made by `to_snapshot`; refuses damaged, foreign or old ones.
     pub fn from_snapshot(bytes: &[u8]) -> Result<Engine, SnapshotError> {
         let payload = snapshot::open(bytes)?;
-        let engine: Engine =
-            postcard::from_bytes(payload).map_err(|e| SnapshotError::Corrupt(e.to_string()))?;
+        let engine: Engine = postcard::from_bytes(payload).map_err(|e| SnapshotError::Corrupt(e.to_string()))?;
         if !engine.filters.is_consistent() {
-            return Err(SnapshotError::Corrupt(
-                "index points past the filters".to_owned(),
-            ));
+            return Err(SnapshotError::Corrupt("index points past the filters".to_owned()));
         }
         Ok(engine)
     }
+}
+
+/// The page a request was made for. Requests from `about:blank` frames, workers or the browser
+/// itself have no network page URL; they are judged as coming from an unknown other site.
+fn page_of(request: &Request) -> Option<NetworkUrl> {
+    NetworkUrl::parse(&request.page_url).ok()
 }
 
 #[cfg(test)]
@@ -148,8 +147,7 @@ mod tests {
     use super::*;
     use crate::request::ResourceType;
 
-    const LIST: &str =
-        "! test list\n||tracker.example^$third-party\n@@||tracker.example/consent.js\n\
+    const LIST: &str = "! test list\n||tracker.example^$third-party\n@@||tracker.example/consent.js\n\
                         ||hotjar.com^\n/pixel.gif?$image\nexample.com##.ad\n";
 
     fn engine() -> Engine {
@@ -157,72 +155,38 @@ mod tests {
     }
 
     fn request(url: &str, resource_type: ResourceType) -> Request {
-        Request {
-            url: url.into(),
-            page_url: "https://news.example/".into(),
-            resource_type,
-        }
+        Request { url: url.into(), page_url: "https://news.example/".into(), resource_type }
     }
 
     #[test]
     fn a_blocking_filter_decides_and_is_named() {
-        let v = engine()
-            .classify(&request(
-                "https://static.hotjar.com/c/h.js",
-                ResourceType::Script,
-            ))
-            .unwrap();
+        let v = engine().classify(&request("https://static.hotjar.com/c/h.js", ResourceType::Script)).unwrap();
         assert_eq!(v.action, Action::Block);
         let rule = v.matched_by.unwrap();
-        assert_eq!(
-            (rule.source.as_str(), rule.rule.as_str(), rule.line),
-            ("TestPrivacy", "||hotjar.com^", Some(4))
-        );
+        assert_eq!((rule.source.as_str(), rule.rule.as_str(), rule.line), ("TestPrivacy", "||hotjar.com^", Some(4)));
         assert_eq!(v.entity.unwrap().name, "Hotjar");
         assert!(v.reason.contains("blocked by TestPrivacy"), "{}", v.reason);
     }
 
     #[test]
     fn an_exception_allows_and_is_named() {
-        let v = engine()
-            .classify(&request(
-                "https://tracker.example/consent.js",
-                ResourceType::Script,
-            ))
-            .unwrap();
+        let v = engine().classify(&request("https://tracker.example/consent.js", ResourceType::Script)).unwrap();
         assert_eq!(v.action, Action::Allow);
         assert_eq!(v.matched_by.unwrap().rule, "@@||tracker.example/consent.js");
     }
 
     #[test]
     fn unknown_hosts_blocked_by_a_list_are_trackers_without_a_company() {
-        let v = engine()
-            .classify(&request(
-                "https://tracker.example/t.js",
-                ResourceType::Script,
-            ))
-            .unwrap();
+        let v = engine().classify(&request("https://tracker.example/t.js", ResourceType::Script)).unwrap();
         assert_eq!((v.action, v.tracker, v.entity), (Action::Block, true, None));
-        let first_party = engine()
-            .classify(&request(
-                "https://news.example/pixel.gif?x=1",
-                ResourceType::Image,
-            ))
-            .unwrap();
-        assert_eq!(
-            (first_party.action, first_party.tracker),
-            (Action::Block, false)
-        );
+        let first_party =
+            engine().classify(&request("https://news.example/pixel.gif?x=1", ResourceType::Image)).unwrap();
+        assert_eq!((first_party.action, first_party.tracker), (Action::Block, false));
     }
 
     #[test]
     fn without_lists_the_knowledge_base_still_answers() {
-        let v = Engine::default()
-            .classify(&request(
-                "https://static.hotjar.com/c/h.js",
-                ResourceType::Script,
-            ))
-            .unwrap();
+        let v = Engine::default().classify(&request("https://static.hotjar.com/c/h.js", ResourceType::Script)).unwrap();
         assert_eq!((v.action, v.tracker), (Action::Allow, true));
         assert_eq!(v.matched_by.unwrap().source, "knowledge_base");
     }
@@ -232,17 +196,9 @@ mod tests {
         let original = engine();
         let loaded = Engine::from_snapshot(&original.to_snapshot()).unwrap();
         assert_eq!(loaded.lists(), original.lists());
-        for url in [
-            "https://static.hotjar.com/x",
-            "https://tracker.example/consent.js",
-            "https://clean.example/",
-        ] {
-            let a = original
-                .classify(&request(url, ResourceType::Script))
-                .unwrap();
-            let b = loaded
-                .classify(&request(url, ResourceType::Script))
-                .unwrap();
+        for url in ["https://static.hotjar.com/x", "https://tracker.example/consent.js", "https://clean.example/"] {
+            let a = original.classify(&request(url, ResourceType::Script)).unwrap();
+            let b = loaded.classify(&request(url, ResourceType::Script)).unwrap();
             assert_eq!(a, b);
         }
     }
@@ -253,7 +209,21 @@ mod tests {
         // the pair below. Old snapshots are then refused and rebuilt instead of misread.
         let bytes = engine().to_snapshot();
         let pinned = (snapshot::FORMAT_VERSION, snapshot::checksum(&bytes[24..]));
-        assert_eq!(pinned, (1, 4078623326642204602), "snapshot format changed");
+        assert_eq!(pinned, (3, 14645130237376384202), "snapshot format changed");
+    }
+
+    #[test]
+    fn requests_without_a_network_page_count_as_third_party() {
+        for page in ["about:blank", "", "null"] {
+            let request = Request {
+                url: "https://tracker.example/t.js".into(),
+                page_url: page.into(),
+                resource_type: ResourceType::Script,
+            };
+            let v = engine().classify(&request).unwrap();
+            assert_eq!((v.party, v.action), (Party::ThirdParty, Action::Block), "page {page:?}");
+            assert!(v.reason.contains("unknown page"), "{}", v.reason);
+        }
     }
 
     #[test]

@@ -32,7 +32,7 @@ mod wasm;
 
 pub use classify::{classify, ClassifyError, MatchedBy, Request, Verdict};
 pub use engine::{Action, Engine, ListInfo};
-pub use filters::ListReport;
+pub use filters::{FilterDecision, ListReport, NetworkFilter};
 pub use knowledge::EntityRecord;
 pub use party::Party;
 pub use request::ResourceType;

@@ -38,10 +38,7 @@ pub fn party_of(request: &NetworkUrl, page: &NetworkUrl) -> Party {
     if site_of(request) == site_of(page) {
         return Party::FirstParty;
     }
-    match (
-        knowledge::entity_of(&request.host),
-        knowledge::entity_of(&page.host),
-    ) {
+    match (knowledge::entity_of(&request.host), knowledge::entity_of(&page.host)) {
         (Some(ours), Some(theirs)) if ours.name == theirs.name => Party::SameEntity,
         _ => Party::ThirdParty,
     }
@@ -67,23 +64,11 @@ mod tests {
     #[test]
     fn party_by_site_then_by_owner() {
         let page = url("https://www.news.example/article");
-        assert_eq!(
-            party_of(&url("https://img.news.example/a.png"), &page),
-            Party::FirstParty
-        );
-        assert_eq!(
-            party_of(&url("https://static.hotjar.com/c.js"), &page),
-            Party::ThirdParty
-        );
+        assert_eq!(party_of(&url("https://img.news.example/a.png"), &page), Party::FirstParty);
+        assert_eq!(party_of(&url("https://static.hotjar.com/c.js"), &page), Party::ThirdParty);
         let facebook = url("https://www.facebook.com/");
-        assert_eq!(
-            party_of(&url("https://static.xx.fbcdn.net/a.js"), &facebook),
-            Party::SameEntity
-        );
+        assert_eq!(party_of(&url("https://static.xx.fbcdn.net/a.js"), &facebook), Party::SameEntity);
         // Two different github.io users are different sites, hence third parties to each other.
-        assert_eq!(
-            party_of(&url("https://a.github.io/"), &url("https://b.github.io/")),
-            Party::ThirdParty
-        );
+        assert_eq!(party_of(&url("https://a.github.io/"), &url("https://b.github.io/")), Party::ThirdParty);
     }
 }

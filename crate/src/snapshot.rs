@@ -10,7 +10,7 @@ use std::fmt;
 
 const MAGIC: &[u8; 8] = b"TLENGINE";
 /// Bump whenever the serialised structures change; the test below notices when you forget.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 3;
 const HEADER: usize = 8 + 4 + 4 + 8;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,9 +31,7 @@ impl fmt::Display for SnapshotError {
                 write!(f, "snapshot format {found}, this build reads format {expected}: rebuild it from the lists")
             }
             SnapshotError::Truncated => f.write_str("snapshot is truncated"),
-            SnapshotError::Checksum => {
-                f.write_str("snapshot checksum does not match: the file is damaged")
-            }
+            SnapshotError::Checksum => f.write_str("snapshot checksum does not match: the file is damaged"),
             SnapshotError::Corrupt(why) => write!(f, "snapshot content is invalid: {why}"),
         }
     }
@@ -42,9 +40,7 @@ impl fmt::Display for SnapshotError {
 impl std::error::Error for SnapshotError {}
 
 pub(crate) fn checksum(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325u64, |hash, &b| {
-        (hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-    })
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325u64, |hash, &b| (hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
 }
 
 /// Wraps a payload in the header.
@@ -69,10 +65,7 @@ pub(crate) fn open(bytes: &[u8]) -> Result<&[u8], SnapshotError> {
     let word = |at: usize| u32::from_le_bytes(bytes[at..at + 4].try_into().expect("4 bytes"));
     let version = word(8);
     if version != FORMAT_VERSION {
-        return Err(SnapshotError::Version {
-            found: version,
-            expected: FORMAT_VERSION,
-        });
+        return Err(SnapshotError::Version { found: version, expected: FORMAT_VERSION });
     }
     let payload = &bytes[HEADER..];
     if payload.len() != word(12) as usize {
@@ -95,18 +88,12 @@ mod tests {
         assert_eq!(open(&sealed).unwrap(), b"payload");
         assert_eq!(open(b"nonsense"), Err(SnapshotError::NotASnapshot));
         assert_eq!(open(&sealed[..10]), Err(SnapshotError::Truncated));
-        assert_eq!(
-            open(&sealed[..sealed.len() - 1]),
-            Err(SnapshotError::Truncated)
-        );
+        assert_eq!(open(&sealed[..sealed.len() - 1]), Err(SnapshotError::Truncated));
         let mut flipped = sealed.clone();
         *flipped.last_mut().unwrap() ^= 1;
         assert_eq!(open(&flipped), Err(SnapshotError::Checksum));
         let mut old = sealed.clone();
         old[8] = 0;
-        assert!(matches!(
-            open(&old),
-            Err(SnapshotError::Version { found: 0, .. })
-        ));
+        assert!(matches!(open(&old), Err(SnapshotError::Version { found: 0, .. })));
     }
 }

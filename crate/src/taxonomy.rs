@@ -98,10 +98,7 @@ mod tests {
 
     #[test]
     fn only_cdn_and_consent_are_not_tracking() {
-        let not_tracking: Vec<_> = Category::ALL
-            .into_iter()
-            .filter(|c| !c.is_tracking())
-            .collect();
+        let not_tracking: Vec<_> = Category::ALL.into_iter().filter(|c| !c.is_tracking()).collect();
         assert_eq!(not_tracking, vec![Category::Consent, Category::Cdn]);
     }
 }

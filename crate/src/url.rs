@@ -31,10 +31,7 @@ impl fmt::Display for UrlError {
             UrlError::NotNetwork(scheme) => write!(f, "scheme {scheme:?} is not http(s) or ws(s)"),
             UrlError::EmptyHost => f.write_str("no host"),
             UrlError::InvalidHost(host) => {
-                write!(
-                    f,
-                    "host {host:?} is not a valid host name (non-ASCII hosts must be punycode)"
-                )
+                write!(f, "host {host:?} is not a valid host name (non-ASCII hosts must be punycode)")
             }
             UrlError::InvalidPort(port) => write!(f, "port {port:?} is not a number up to 65535"),
         }
@@ -62,10 +59,7 @@ impl NetworkUrl {
         let authority = &rest[..end];
         let host_port = authority.rsplit_once('@').map_or(authority, |(_, hp)| hp);
         let host = strip_port(host_port)?;
-        Ok(NetworkUrl {
-            scheme,
-            host: canonical_host(host)?,
-        })
+        Ok(NetworkUrl { scheme, host: canonical_host(host)? })
     }
 
     /// Whether the host is an IP address rather than a name (no registrable domain then).
@@ -86,10 +80,7 @@ fn strip_port(host_port: &str) -> Result<&str, UrlError> {
     let (host, port) = if host_port.starts_with('[') {
         // IPv6: the port, if any, follows the closing bracket.
         match host_port.find(']') {
-            Some(close) => (
-                &host_port[..=close],
-                host_port[close + 1..].strip_prefix(':'),
-            ),
+            Some(close) => (&host_port[..=close], host_port[close + 1..].strip_prefix(':')),
             None => return Err(UrlError::InvalidHost(host_port.to_owned())),
         }
     } else {
@@ -99,9 +90,7 @@ fn strip_port(host_port: &str) -> Result<&str, UrlError> {
         }
     };
     match port {
-        Some(port) if !port.is_empty() && port.parse::<u16>().is_err() => {
-            Err(UrlError::InvalidPort(port.to_owned()))
-        }
+        Some(port) if !port.is_empty() && port.parse::<u16>().is_err() => Err(UrlError::InvalidPort(port.to_owned())),
         _ => Ok(host),
     }
 }
@@ -113,10 +102,7 @@ fn canonical_host(host: &str) -> Result<String, UrlError> {
     }
     let allowed = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_');
     let valid = if let Some(inner) = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
-        !inner.is_empty()
-            && inner
-                .bytes()
-                .all(|b| b.is_ascii_hexdigit() || matches!(b, b':' | b'.'))
+        !inner.is_empty() && inner.bytes().all(|b| b.is_ascii_hexdigit() || matches!(b, b':' | b'.'))
     } else {
         host.bytes().all(allowed) && !host.split('.').any(str::is_empty)
     };
@@ -137,19 +123,10 @@ mod tests {
 
     #[test]
     fn extracts_lower_case_host_without_port_userinfo_or_trailing_dot() {
-        assert_eq!(
-            host("https://Static.HOTJAR.com./c/hotjar.js?sv=6").unwrap(),
-            "static.hotjar.com"
-        );
-        assert_eq!(
-            host("http://user:pw@news.example:8080/a").unwrap(),
-            "news.example"
-        );
+        assert_eq!(host("https://Static.HOTJAR.com./c/hotjar.js?sv=6").unwrap(), "static.hotjar.com");
+        assert_eq!(host("http://user:pw@news.example:8080/a").unwrap(), "news.example");
         assert_eq!(host("wss://live.example?x#y").unwrap(), "live.example");
-        assert_eq!(
-            host("https://evil.example\\@news.example/").unwrap(),
-            "evil.example"
-        );
+        assert_eq!(host("https://evil.example\\@news.example/").unwrap(), "evil.example");
         assert_eq!(host("https://[::1]:443/").unwrap(), "[::1]");
     }
 
@@ -163,49 +140,19 @@ mod tests {
     #[test]
     fn rejects_what_is_not_a_canonical_network_url() {
         assert_eq!(host("news.example/path"), Err(UrlError::MissingScheme));
-        assert!(matches!(
-            host("data://text/plain,hi"),
-            Err(UrlError::NotNetwork(_))
-        ));
-        assert!(matches!(
-            host("chrome-extension://abc/popup.html"),
-            Err(UrlError::NotNetwork(_))
-        ));
+        assert!(matches!(host("data://text/plain,hi"), Err(UrlError::NotNetwork(_))));
+        assert!(matches!(host("chrome-extension://abc/popup.html"), Err(UrlError::NotNetwork(_))));
         assert_eq!(host("https:///path"), Err(UrlError::EmptyHost));
-        assert!(matches!(
-            host("https://bücher.example/"),
-            Err(UrlError::InvalidHost(_))
-        ));
-        assert!(matches!(
-            host("https://a..b/"),
-            Err(UrlError::InvalidHost(_))
-        ));
-        assert!(matches!(
-            host("https://<script>/"),
-            Err(UrlError::InvalidHost(_))
-        ));
-        assert!(matches!(
-            host("https://[::1/"),
-            Err(UrlError::InvalidHost(_))
-        ));
-        assert!(matches!(
-            host("https://news.example:99999/"),
-            Err(UrlError::InvalidPort(_))
-        ));
+        assert!(matches!(host("https://bücher.example/"), Err(UrlError::InvalidHost(_))));
+        assert!(matches!(host("https://a..b/"), Err(UrlError::InvalidHost(_))));
+        assert!(matches!(host("https://<script>/"), Err(UrlError::InvalidHost(_))));
+        assert!(matches!(host("https://[::1/"), Err(UrlError::InvalidHost(_))));
+        assert!(matches!(host("https://news.example:99999/"), Err(UrlError::InvalidPort(_))));
     }
 
     #[test]
     fn never_panics_on_arbitrary_bytes() {
-        for input in [
-            "",
-            "://",
-            "https://",
-            "https://:",
-            "https://@",
-            "https://[]",
-            "https://.",
-            "\u{0}://\u{0}",
-        ] {
+        for input in ["", "://", "https://", "https://:", "https://@", "https://[]", "https://.", "\u{0}://\u{0}"] {
             let _ = NetworkUrl::parse(input);
         }
     }

@@ -6,9 +6,7 @@ use wasm_bindgen::prelude::*;
 
 /// Plain JS objects (not `Map`s) for every struct, so the extension can store results directly.
 fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsError> {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| JsError::new(&e.to_string()))
+    value.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).map_err(|e| JsError::new(&e.to_string()))
 }
 
 /// One entry of a batch result: the verdict, or why this request could not be classified.
@@ -36,9 +34,7 @@ pub fn classify_batch(requests: JsValue) -> Result<JsValue, JsError> {
         .iter()
         .map(|request| match classify(request) {
             Ok(verdict) => Outcome::Verdict(verdict),
-            Err(e) => Outcome::Error {
-                error: e.to_string(),
-            },
+            Err(e) => Outcome::Error { error: e.to_string() },
         })
         .collect();
     to_js(&outcomes)
@@ -47,10 +43,7 @@ pub fn classify_batch(requests: JsValue) -> Result<JsValue, JsError> {
 /// Names of the cookies in a `Cookie` request header.
 #[wasm_bindgen]
 pub fn cookie_names(header: &str) -> Vec<String> {
-    cookies::cookie_names(header)
-        .into_iter()
-        .map(str::to_owned)
-        .collect()
+    cookies::cookie_names(header).into_iter().map(str::to_owned).collect()
 }
 
 /// Name of the cookie a `Set-Cookie` line sets, or `undefined`.

@@ -40,27 +40,17 @@ fn classify_command(args: &[String]) -> Result<String, String> {
     let mut resource_type = ResourceType::Other;
     let mut args = args.iter();
     while let Some(arg) = args.next() {
-        let mut value = |flag: &str| {
-            args.next()
-                .cloned()
-                .ok_or_else(|| format!("{flag} needs a value"))
-        };
+        let mut value = |flag: &str| args.next().cloned().ok_or_else(|| format!("{flag} needs a value"));
         match arg.as_str() {
             "--page" => page = Some(value("--page")?),
             "--type" => resource_type = ResourceType::from_name(&value("--type")?),
-            flag if flag.starts_with("--") => {
-                return Err(format!("unknown option {flag}\n{USAGE}"))
-            }
+            flag if flag.starts_with("--") => return Err(format!("unknown option {flag}\n{USAGE}")),
             _ if url.is_none() => url = Some(arg.clone()),
             extra => return Err(format!("unexpected argument {extra:?}\n{USAGE}")),
         }
     }
     let url = url.ok_or_else(|| format!("classify needs a URL\n{USAGE}"))?;
-    let request = Request {
-        page_url: page.unwrap_or_else(|| url.clone()),
-        url,
-        resource_type,
-    };
+    let request = Request { page_url: page.unwrap_or_else(|| url.clone()), url, resource_type };
     let verdict = classify(&request).map_err(|e| e.to_string())?;
     serde_json::to_string_pretty(&verdict).map_err(|e| e.to_string())
 }

@@ -8,9 +8,7 @@ use std::collections::HashMap;
 
 /// 32-bit FNV-1a: stable across builds and platforms, which snapshot files need.
 pub fn token_hash(token: &[u8]) -> u32 {
-    token.iter().fold(0x811c_9dc5u32, |hash, &b| {
-        (hash ^ u32::from(b)).wrapping_mul(0x0100_0193)
-    })
+    token.iter().fold(0x811c_9dc5u32, |hash, &b| (hash ^ u32::from(b)).wrapping_mul(0x0100_0193))
 }
 
 /// Hashes of the tokens in a (lower-cased) URL, sorted and without duplicates.
@@ -71,12 +69,7 @@ impl TokenIndex {
             ranges.push((ids.len() as u32, bucket.len() as u32));
             ids.extend_from_slice(bucket);
         }
-        TokenIndex {
-            keys,
-            ranges,
-            ids,
-            always,
-        }
+        TokenIndex { keys, ranges, ids, always }
     }
 
     /// Calls `visit` with each candidate filter for a URL with these tokens, until it returns true.
@@ -84,32 +77,20 @@ impl TokenIndex {
         if self.always.iter().any(|&id| visit(id)) {
             return true;
         }
-        url_tokens
-            .iter()
-            .any(|token| match self.keys.binary_search(token) {
-                Ok(at) => {
-                    let (start, len) = self.ranges[at];
-                    self.ids[start as usize..(start + len) as usize]
-                        .iter()
-                        .any(|&id| visit(id))
-                }
-                Err(_) => false,
-            })
+        url_tokens.iter().any(|token| match self.keys.binary_search(token) {
+            Ok(at) => {
+                let (start, len) = self.ranges[at];
+                self.ids[start as usize..(start + len) as usize].iter().any(|&id| visit(id))
+            }
+            Err(_) => false,
+        })
     }
 
     /// Whether every filter id in the index is below `count` (a snapshot check).
     pub fn ids_within(&self, count: usize) -> bool {
         let valid_ranges = self.keys.len() == self.ranges.len()
-            && self
-                .ranges
-                .iter()
-                .all(|&(start, len)| (start as usize + len as usize) <= self.ids.len());
-        valid_ranges
-            && self
-                .ids
-                .iter()
-                .chain(&self.always)
-                .all(|&id| (id as usize) < count)
+            && self.ranges.iter().all(|&(start, len)| (start as usize + len as usize) <= self.ids.len());
+        valid_ranges && self.ids.iter().chain(&self.always).all(|&id| (id as usize) < count)
     }
 }
 
@@ -121,27 +102,16 @@ mod tests {
     fn url_tokens_are_runs_of_two_or_more() {
         let mut tokens = Vec::new();
         url_tokens("https://a.doubleclick.net/x/ads", &mut tokens);
-        let mut expected: Vec<u32> = ["https", "doubleclick", "net", "ads"]
-            .iter()
-            .map(|t| token_hash(t.as_bytes()))
-            .collect();
+        let mut expected: Vec<u32> =
+            ["https", "doubleclick", "net", "ads"].iter().map(|t| token_hash(t.as_bytes())).collect();
         expected.sort_unstable();
         assert_eq!(tokens, expected);
     }
 
     #[test]
     fn filters_go_under_their_rarest_token() {
-        let (net, ads, tracker) = (
-            token_hash(b"net"),
-            token_hash(b"ads"),
-            token_hash(b"tracker"),
-        );
-        let index = TokenIndex::build(&[
-            (0, vec![net, ads]),
-            (1, vec![net, tracker]),
-            (2, vec![net]),
-            (3, vec![]),
-        ]);
+        let (net, ads, tracker) = (token_hash(b"net"), token_hash(b"ads"), token_hash(b"tracker"));
+        let index = TokenIndex::build(&[(0, vec![net, ads]), (1, vec![net, tracker]), (2, vec![net]), (3, vec![])]);
         let mut seen = Vec::new();
         index.find(&[ads], |id| {
             seen.push(id);

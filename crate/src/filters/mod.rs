@@ -42,14 +42,7 @@ pub struct NetworkFilter {
 }
 
 impl NetworkFilter {
-    fn new(
-        text: String,
-        line: u32,
-        list: u16,
-        exception: bool,
-        pattern: Pattern,
-        options: Options,
-    ) -> Self {
+    fn new(text: String, line: u32, list: u16, exception: bool, pattern: Pattern, options: Options) -> Self {
         NetworkFilter {
             text,
             line,
@@ -67,11 +60,7 @@ impl NetworkFilter {
 
     /// Index tokens, lower-cased like the URLs they are looked up with (even for `$match-case`).
     fn tokens(&self) -> Vec<u32> {
-        self.pattern
-            .whole_tokens()
-            .iter()
-            .map(|t| index::token_hash(t.to_ascii_lowercase().as_bytes()))
-            .collect()
+        self.pattern.whole_tokens().iter().map(|t| index::token_hash(t.to_ascii_lowercase().as_bytes())).collect()
     }
 
     fn matches(&self, request: &RequestContext) -> bool {
@@ -88,17 +77,11 @@ impl NetworkFilter {
                 return false;
             }
         }
-        let url = if self.match_case {
-            request.url
-        } else {
-            &request.url_lower
-        };
+        let url = if self.match_case { request.url } else { &request.url_lower };
         match &self.pattern {
-            Pattern::Glob {
-                anchor,
-                end_anchor,
-                parts,
-            } => Pattern::matches_glob(*anchor, *end_anchor, parts, url, request.host),
+            Pattern::Glob { anchor, end_anchor, parts } => {
+                Pattern::matches_glob(*anchor, *end_anchor, parts, url, request.host)
+            }
             Pattern::Regex(source) => self
                 .regex
                 .get_or_init(|| regex_filter::compile(source, self.match_case).ok())
@@ -125,15 +108,7 @@ impl<'a> RequestContext<'a> {
         let host = HostSpan::of(&url_lower);
         let mut tokens = Vec::with_capacity(16);
         url_tokens(&url_lower, &mut tokens);
-        RequestContext {
-            url,
-            url_lower,
-            host,
-            tokens,
-            type_bit,
-            third_party,
-            page_host,
-        }
+        RequestContext { url, url_lower, host, tokens, type_bit, third_party, page_host }
     }
 }
 
@@ -143,10 +118,21 @@ pub enum FilterDecision<'a> {
     /// A blocking filter matched and no exception did (or the filter was `$important`).
     Block(&'a NetworkFilter),
     /// A blocking filter matched, and an exception un-blocked it.
-    Allow {
-        exception: &'a NetworkFilter,
-        blocked_by: &'a NetworkFilter,
-    },
+    Allow { exception: &'a NetworkFilter, blocked_by: &'a NetworkFilter },
+}
+
+impl<'a> FilterDecision<'a> {
+    /// The filter that settled the matter: the blocking filter, or the exception that overrode it.
+    pub fn deciding_filter(&self) -> &'a NetworkFilter {
+        match *self {
+            FilterDecision::Block(filter) => filter,
+            FilterDecision::Allow { exception, .. } => exception,
+        }
+    }
+
+    pub fn blocks(&self) -> bool {
+        matches!(self, FilterDecision::Block(_))
+    }
 }
 
 /// Every loaded filter, indexed for matching.
@@ -170,12 +156,7 @@ impl FilterSet {
             groups[group].push((id as u32, filter.tokens()));
         }
         let [important, blocking, exceptions] = groups.map(|group| TokenIndex::build(&group));
-        FilterSet {
-            filters,
-            important,
-            blocking,
-            exceptions,
-        }
+        FilterSet { filters, important, blocking, exceptions }
     }
 
     pub fn len(&self) -> usize {
@@ -206,10 +187,7 @@ impl FilterSet {
         }
         let blocked_by = first_match(&self.blocking)?;
         Some(match first_match(&self.exceptions) {
-            Some(exception) => FilterDecision::Allow {
-                exception,
-                blocked_by,
-            },
+            Some(exception) => FilterDecision::Allow { exception, blocked_by },
             None => FilterDecision::Block(blocked_by),
         })
     }
@@ -217,9 +195,7 @@ impl FilterSet {
     /// Whether a deserialised set is internally consistent (every index points at a filter).
     pub(crate) fn is_consistent(&self) -> bool {
         let count = self.filters.len();
-        [&self.important, &self.blocking, &self.exceptions]
-            .iter()
-            .all(|index| index.ids_within(count))
+        [&self.important, &self.blocking, &self.exceptions].iter().all(|index| index.ids_within(count))
     }
 }
 
@@ -231,18 +207,9 @@ mod tests {
         FilterSet::new(parse_list("test", list, 0).0)
     }
 
-    fn decide<'a>(
-        set: &'a FilterSet,
-        url: &str,
-        type_bit: u16,
-        third: bool,
-        page: &str,
-    ) -> Option<&'a str> {
+    fn decide<'a>(set: &'a FilterSet, url: &str, type_bit: u16, third: bool, page: &str) -> Option<&'a str> {
         let request = RequestContext::new(url, type_bit, third, page);
-        set.check(&request).map(|d| match d {
-            FilterDecision::Block(f) => f.text.as_str(),
-            FilterDecision::Allow { exception, .. } => exception.text.as_str(),
-        })
+        set.check(&request).map(|d| d.deciding_filter().text.as_str())
     }
 
     #[test]
@@ -250,33 +217,18 @@ mod tests {
         let s = set("||tracker.example^\n@@||tracker.example/ok.js\n||ads.example^$important\n@@||ads.example^");
         let script = TypeMask::SCRIPT;
         assert_eq!(
-            decide(
-                &s,
-                "https://tracker.example/t.js",
-                script,
-                true,
-                "news.example"
-            ),
+            decide(&s, "https://tracker.example/t.js", script, true, "news.example"),
             Some("||tracker.example^")
         );
         assert_eq!(
-            decide(
-                &s,
-                "https://tracker.example/ok.js",
-                script,
-                true,
-                "news.example"
-            ),
+            decide(&s, "https://tracker.example/ok.js", script, true, "news.example"),
             Some("@@||tracker.example/ok.js")
         );
         assert_eq!(
             decide(&s, "https://ads.example/a.js", script, true, "news.example"),
             Some("||ads.example^$important")
         );
-        assert_eq!(
-            decide(&s, "https://clean.example/", script, true, "news.example"),
-            None
-        );
+        assert_eq!(decide(&s, "https://clean.example/", script, true, "news.example"), None);
     }
 
     #[test]
@@ -286,45 +238,23 @@ mod tests {
         assert!(decide(&s, "https://cdn.example/px?x", image, true, "news.example").is_some());
         assert!(decide(&s, "https://cdn.example/px?x", image, false, "cdn.example").is_none());
         assert!(decide(&s, "https://cdn.example/px?x", script, true, "news.example").is_none());
-        assert!(decide(
-            &s,
-            "https://x.example/beacon.js",
-            script,
-            true,
-            "www.news.example"
-        )
-        .is_some());
-        assert!(decide(
-            &s,
-            "https://x.example/beacon.js",
-            script,
-            true,
-            "sport.news.example"
-        )
-        .is_none());
-        assert!(decide(
-            &s,
-            "https://x.example/beacon.js",
-            script,
-            true,
-            "other.example"
-        )
-        .is_none());
+        assert!(decide(&s, "https://x.example/beacon.js", script, true, "www.news.example").is_some());
+        assert!(decide(&s, "https://x.example/beacon.js", script, true, "sport.news.example").is_none());
+        assert!(decide(&s, "https://x.example/beacon.js", script, true, "other.example").is_none());
     }
 
     #[test]
-    fn documents_only_with_the_document_option() {
-        let s = set("||tracker.example^\n||phish.example^$document");
+    fn documents_match_untyped_filters_but_not_other_types() {
+        let s =
+            set("||tracker.example^\n||phish.example^$document\n||cdn.example^$script\n||site.example/px/\n$ping,3p");
         let doc = TypeMask::DOCUMENT;
-        assert!(decide(
-            &s,
-            "https://tracker.example/",
-            doc,
-            false,
-            "tracker.example"
-        )
-        .is_none());
+        assert!(decide(&s, "https://site.example/px/", doc, false, "site.example").is_none());
+        assert!(decide(&s, "https://site.example/px/", TypeMask::IMAGE, false, "site.example").is_some());
+        assert!(decide(&s, "https://any.example/beacon", TypeMask::PING, true, "site.example").is_some());
+        assert!(decide(&s, "https://any.example/beacon", TypeMask::PING, false, "any.example").is_none());
+        assert!(decide(&s, "https://tracker.example/", doc, false, "tracker.example").is_some());
         assert!(decide(&s, "https://phish.example/", doc, false, "phish.example").is_some());
+        assert!(decide(&s, "https://cdn.example/", doc, false, "cdn.example").is_none());
     }
 
     #[test]
@@ -333,21 +263,7 @@ mod tests {
         let image = TypeMask::IMAGE;
         assert!(decide(&s, "https://x.example/AD12.gif", image, true, "n.example").is_some());
         assert!(decide(&s, "https://x.example/adx.gif", image, true, "n.example").is_none());
-        assert!(decide(
-            &s,
-            "https://x.example/Track.js",
-            TypeMask::SCRIPT,
-            true,
-            "n.example"
-        )
-        .is_some());
-        assert!(decide(
-            &s,
-            "https://x.example/track.js",
-            TypeMask::SCRIPT,
-            true,
-            "n.example"
-        )
-        .is_none());
+        assert!(decide(&s, "https://x.example/Track.js", TypeMask::SCRIPT, true, "n.example").is_some());
+        assert!(decide(&s, "https://x.example/track.js", TypeMask::SCRIPT, true, "n.example").is_none());
     }
 }

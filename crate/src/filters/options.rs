@@ -21,9 +21,9 @@ impl TypeMask {
     pub const WEBSOCKET: u16 = 1 << 10;
     pub const OTHER: u16 = 1 << 11;
     const ALL: u16 = (1 << 12) - 1;
-    /// A filter naming no type applies to every type but the page itself, as in Adblock Plus:
-    /// `||example.com^` blocks what pages load from example.com, not a visit to example.com.
-    pub const DEFAULT: TypeMask = TypeMask(Self::ALL & !Self::DOCUMENT);
+    /// A filter naming no type applies to every type, the page itself included, as in uBlock
+    /// Origin and adblock-rust: `||tracker.example^` also stops a visit to tracker.example.
+    pub const DEFAULT: TypeMask = TypeMask(Self::ALL);
 
     /// The bit of a request's resource type.
     pub fn of(resource_type: ResourceType) -> u16 {
@@ -87,12 +87,7 @@ impl Domains {
     /// Whether a page on `host` passes. The most specific listed domain decides, so
     /// `domain=example.com|~shop.example.com` excludes shop.example.com but not example.com.
     pub fn allows(&self, host: &str) -> bool {
-        let best = |list: &[String]| {
-            list.iter()
-                .filter(|d| domain_matches(host, d))
-                .map(|d| d.len())
-                .max()
-        };
+        let best = |list: &[String]| list.iter().filter(|d| domain_matches(host, d)).map(|d| d.len()).max();
         match (best(&self.include), best(&self.exclude)) {
             (_, None) if self.include.is_empty() => true,
             (Some(inc), Some(exc)) => inc > exc,
@@ -114,8 +109,7 @@ fn domain_matches(host: &str, domain: &str) -> bool {
         };
         return site.len() == name.len() + 1 + suffix.len() && site.starts_with(name);
     }
-    host.strip_suffix(domain)
-        .is_some_and(|rest| rest.is_empty() || rest.ends_with('.'))
+    host.strip_suffix(domain).is_some_and(|rest| rest.is_empty() || rest.ends_with('.'))
 }
 
 /// Everything the options of one filter say.
@@ -126,6 +120,8 @@ pub struct Options {
     pub domains: Option<Domains>,
     pub important: bool,
     pub match_case: bool,
+    /// Whether the filter names the types it applies to (`$script`), not just those it does not.
+    pub explicit_types: bool,
 }
 
 /// Why a filter's options cannot be used.
@@ -164,7 +160,7 @@ const UNSUPPORTED: [&str; 18] = [
 ];
 
 impl Default for Options {
-    /// A filter without options: any party, any page, every type but the page itself.
+    /// A filter without options: any party, any page, every type.
     fn default() -> Self {
         Options {
             party: PartyOption::Any,
@@ -172,6 +168,7 @@ impl Default for Options {
             domains: None,
             important: false,
             match_case: false,
+            explicit_types: false,
         }
     }
 }
@@ -191,28 +188,16 @@ pub fn parse_options(text: &str) -> Result<Options, OptionError> {
         };
         match (name, value) {
             ("third-party" | "3p", None) => {
-                options.party = if negated {
-                    PartyOption::FirstOnly
-                } else {
-                    PartyOption::ThirdOnly
-                }
+                options.party = if negated { PartyOption::FirstOnly } else { PartyOption::ThirdOnly }
             }
             ("first-party" | "1p", None) => {
-                options.party = if negated {
-                    PartyOption::ThirdOnly
-                } else {
-                    PartyOption::FirstOnly
-                }
+                options.party = if negated { PartyOption::ThirdOnly } else { PartyOption::FirstOnly }
             }
-            ("domain" | "from", Some(list)) if !negated => {
-                options.domains = Some(parse_domains(list)?)
-            }
+            ("domain" | "from", Some(list)) if !negated => options.domains = Some(parse_domains(list)?),
             ("important", None) if !negated => options.important = true,
             ("match-case", None) if !negated => options.match_case = true,
             (name, _) if IGNORED.contains(&name) => {}
-            (name, _) if UNSUPPORTED.contains(&name) => {
-                return Err(OptionError::Unsupported(name.to_owned()))
-            }
+            (name, _) if UNSUPPORTED.contains(&name) => return Err(OptionError::Unsupported(name.to_owned())),
             (name, None) => match TypeMask::bit_of_option(name) {
                 Some(bit) if negated => excluded |= bit,
                 Some(bit) => included |= bit,
@@ -221,15 +206,14 @@ pub fn parse_options(text: &str) -> Result<Options, OptionError> {
             _ => return Err(OptionError::Malformed(option.to_owned())),
         }
     }
+    options.explicit_types = included != 0;
     if included != 0 {
         options.types = TypeMask(included & !excluded);
     } else if excluded != 0 {
         options.types = TypeMask(TypeMask::DEFAULT.0 & !excluded);
     }
     if options.types.0 == 0 {
-        return Err(OptionError::Malformed(format!(
-            "{text}: no resource type left"
-        )));
+        return Err(OptionError::Malformed(format!("{text}: no resource type left")));
     }
     Ok(options)
 }
@@ -243,18 +227,11 @@ fn parse_domains(list: &str) -> Result<Domains, OptionError> {
         };
         let domain = domain.to_ascii_lowercase();
         let valid = !domain.is_empty()
-            && domain
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_' | b'*'));
+            && domain.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_' | b'*'));
         if !valid {
             return Err(OptionError::Malformed(format!("domain={list}")));
         }
-        if negated {
-            &mut domains.exclude
-        } else {
-            &mut domains.include
-        }
-        .push(domain);
+        if negated { &mut domains.exclude } else { &mut domains.include }.push(domain);
     }
     Ok(domains)
 }
@@ -270,42 +247,27 @@ mod tests {
         assert!(!o.types.contains(TypeMask::XHR));
         let o = parse_options("~xmlhttprequest").unwrap();
         assert!(!o.types.contains(TypeMask::XHR) && o.types.contains(TypeMask::SCRIPT));
-        assert!(!o.types.contains(TypeMask::DOCUMENT));
+        assert!(o.types.contains(TypeMask::DOCUMENT));
         let o = parse_options("third-party").unwrap();
-        assert_eq!(
-            (o.party, o.types),
-            (PartyOption::ThirdOnly, TypeMask::DEFAULT)
-        );
-        assert_eq!(
-            parse_options("document").unwrap().types,
-            TypeMask(TypeMask::DOCUMENT)
-        );
+        assert_eq!((o.party, o.types), (PartyOption::ThirdOnly, TypeMask::DEFAULT));
+        assert_eq!(parse_options("document").unwrap().types, TypeMask(TypeMask::DOCUMENT));
     }
 
     #[test]
     fn party_aliases() {
         assert_eq!(parse_options("3p").unwrap().party, PartyOption::ThirdOnly);
-        assert_eq!(
-            parse_options("~third-party").unwrap().party,
-            PartyOption::FirstOnly
-        );
+        assert_eq!(parse_options("~third-party").unwrap().party, PartyOption::FirstOnly);
         assert_eq!(parse_options("1p").unwrap().party, PartyOption::FirstOnly);
         assert_eq!(parse_options("~1p").unwrap().party, PartyOption::ThirdOnly);
     }
 
     #[test]
     fn domains_most_specific_wins() {
-        let d = parse_options("domain=example.com|~shop.example.com")
-            .unwrap()
-            .domains
-            .unwrap();
+        let d = parse_options("domain=example.com|~shop.example.com").unwrap().domains.unwrap();
         assert!(d.allows("example.com") && d.allows("www.example.com"));
         assert!(!d.allows("shop.example.com") && !d.allows("a.shop.example.com"));
         assert!(!d.allows("notexample.com") && !d.allows("other.org"));
-        let only_excluded = parse_options("domain=~example.com")
-            .unwrap()
-            .domains
-            .unwrap();
+        let only_excluded = parse_options("domain=~example.com").unwrap().domains.unwrap();
         assert!(only_excluded.allows("other.org") && !only_excluded.allows("example.com"));
         let entity = parse_options("domain=google.*").unwrap().domains.unwrap();
         assert!(entity.allows("www.google.co.uk") && entity.allows("google.de"));
@@ -314,30 +276,12 @@ mod tests {
 
     #[test]
     fn unsupported_and_malformed_are_told_apart() {
-        assert_eq!(
-            parse_options("popup"),
-            Err(OptionError::Unsupported("popup".into()))
-        );
-        assert_eq!(
-            parse_options("csp=script-src 'none'"),
-            Err(OptionError::Unsupported("csp".into()))
-        );
-        assert!(matches!(
-            parse_options("scirpt"),
-            Err(OptionError::Malformed(_))
-        ));
-        assert!(matches!(
-            parse_options("domain="),
-            Err(OptionError::Malformed(_))
-        ));
-        assert!(matches!(
-            parse_options("domain=a.com|<b>"),
-            Err(OptionError::Malformed(_))
-        ));
-        assert!(matches!(
-            parse_options("script,~script"),
-            Err(OptionError::Malformed(_))
-        ));
+        assert_eq!(parse_options("popup"), Err(OptionError::Unsupported("popup".into())));
+        assert_eq!(parse_options("csp=script-src 'none'"), Err(OptionError::Unsupported("csp".into())));
+        assert!(matches!(parse_options("scirpt"), Err(OptionError::Malformed(_))));
+        assert!(matches!(parse_options("domain="), Err(OptionError::Malformed(_))));
+        assert!(matches!(parse_options("domain=a.com|<b>"), Err(OptionError::Malformed(_))));
+        assert!(matches!(parse_options("script,~script"), Err(OptionError::Malformed(_))));
         assert!(parse_options("redirect=noopjs,script").is_ok());
     }
 }

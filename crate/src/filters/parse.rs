@@ -4,15 +4,16 @@
 //! bound) kept with its line number and reason, so a broken list update degrades to fewer filters,
 //! never to a panic or an engine that blocks everything.
 
-use super::options::{parse_options, OptionError};
+use super::options::{parse_options, OptionError, PartyOption, TypeMask};
 use super::pattern::Pattern;
 use super::NetworkFilter;
 use serde::Serialize;
 
 /// Keeps the first this-many skipped lines per list with their reasons; the rest are counted.
 const KEPT_WARNINGS: usize = 50;
-/// Longer lines are not filters anyone wrote by hand; refusing them bounds parse cost.
-const MAX_LINE: usize = 4096;
+/// Refusing longer lines bounds parse cost. Real lists have filters with domain lists of
+/// several hundred sites (EasyPrivacy's gtm.js exception is 6 kB), so the bound is generous.
+const MAX_LINE: usize = 64 * 1024;
 
 /// What reading one list found.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -58,10 +59,7 @@ enum Line {
 
 /// Parses a whole list. `list` is the list's index, recorded in each filter for the "why".
 pub fn parse_list(name: &str, text: &str, list: u16) -> (Vec<NetworkFilter>, ListReport) {
-    let mut report = ListReport {
-        name: name.to_owned(),
-        ..ListReport::default()
-    };
+    let mut report = ListReport { name: name.to_owned(), ..ListReport::default() };
     let mut filters = Vec::new();
     for (index, raw) in text.lines().enumerate() {
         let number = index + 1;
@@ -114,38 +112,33 @@ fn parse_line(line: &str, number: u32, list: u16) -> Line {
             return Line::Malformed(format!("unknown or malformed option {option:?}"))
         }
     };
-    let options = options.unwrap_or_default();
-    if pattern.is_empty() && options.domains.is_none() {
-        // An empty pattern with no other restriction would match every request.
+    let mut options = options.unwrap_or_default();
+    let narrowed = options.explicit_types && options.party != PartyOption::Any;
+    if pattern.is_empty() && options.domains.is_none() && !narrowed {
+        // An empty pattern must be narrowed to some pages, or to a type and a party
+        // (`$ping,third-party`); otherwise it would match every request of a kind.
         return Line::Malformed("empty pattern matches everything".to_owned());
     }
-    let text_for_matching = if options.match_case {
-        pattern.to_owned()
-    } else {
-        pattern.to_ascii_lowercase()
-    };
+    let text_for_matching = if options.match_case { pattern.to_owned() } else { pattern.to_ascii_lowercase() };
     let pattern = Pattern::parse(&text_for_matching);
+    // A visit to a page is blocked only by filters that say `$document` or name nothing but a
+    // host (`||tracker.example^`): a path pattern like `/beacon.js` is about subresources, and
+    // must not stop the user from opening that URL (uBlock Origin and adblock-rust agree).
+    if !options.explicit_types && !pattern.is_host_only() {
+        options.types.0 &= !TypeMask::DOCUMENT;
+    }
     if let Pattern::Regex(source) = &pattern {
         if let Err(error) = super::regex_filter::compile(source, options.match_case) {
             return Line::Malformed(format!("regular expression: {error}"));
         }
     }
-    Line::Filter(NetworkFilter::new(
-        line.to_owned(),
-        number,
-        list,
-        exception,
-        pattern,
-        options,
-    ))
+    Line::Filter(NetworkFilter::new(line.to_owned(), number, list, exception, pattern, options))
 }
 
 /// Element hiding (`##`, `#@#`), extended CSS (`#?#`), snippets and scriptlets (`#$#`, `#%#`,
 /// `##+js`), and HTML filters (`$$`): all act on page content, not on requests.
 fn is_cosmetic(line: &str) -> bool {
-    const MARKERS: [&str; 9] = [
-        "##", "#@#", "#?#", "#@?#", "#$#", "#@$#", "#%#", "#@%#", "$$",
-    ];
+    const MARKERS: [&str; 9] = ["##", "#@#", "#?#", "#@?#", "#$#", "#@$#", "#%#", "#@%#", "$$"];
     MARKERS.iter().any(|marker| line.contains(marker))
 }
 
@@ -156,17 +149,14 @@ fn split_options(body: &str) -> (&str, Option<&str>) {
         return (body, None);
     }
     match body.rfind('$') {
-        Some(at) if at + 1 < body.len() && looks_like_options(&body[at + 1..]) => {
-            (&body[..at], Some(&body[at + 1..]))
-        }
+        Some(at) if at + 1 < body.len() && looks_like_options(&body[at + 1..]) => (&body[..at], Some(&body[at + 1..])),
         _ => (body, None),
     }
 }
 
 /// Options start with a letter or `~`; a `/` may appear only inside an option's value.
 fn looks_like_options(text: &str) -> bool {
-    text.starts_with(|c: char| c.is_ascii_alphabetic() || c == '~')
-        && (!text.contains('/') || text.contains('='))
+    text.starts_with(|c: char| c.is_ascii_alphabetic() || c == '~') && (!text.contains('/') || text.contains('='))
 }
 
 #[cfg(test)]
@@ -185,48 +175,28 @@ mod tests {
         assert_eq!(filters.len(), 3);
         assert_eq!((report.lines, report.comments, report.cosmetic), (11, 2, 3));
         assert_eq!((report.unsupported, report.malformed), (1, 1));
-        assert_eq!(
-            report.warnings.iter().map(|w| w.line).collect::<Vec<_>>(),
-            [9, 10]
-        );
+        assert_eq!(report.warnings.iter().map(|w| w.line).collect::<Vec<_>>(), [9, 10]);
         assert!(filters[1].exception);
         assert!(matches!(filters[2].pattern, Pattern::Regex(_)));
     }
 
     #[test]
     fn options_split_at_the_last_dollar_only_when_they_look_like_options() {
-        assert_eq!(
-            split_options("||a.com^$script,third-party"),
-            ("||a.com^", Some("script,third-party"))
-        );
+        assert_eq!(split_options("||a.com^$script,third-party"), ("||a.com^", Some("script,third-party")));
         assert_eq!(split_options("/ads$/"), ("/ads$/", None));
         assert_eq!(split_options("/price$/stats"), ("/price$/stats", None));
-        assert_eq!(
-            split_options("a$b$domain=x.com"),
-            ("a$b", Some("domain=x.com"))
-        );
+        assert_eq!(split_options("a$b$domain=x.com"), ("a$b", Some("domain=x.com")));
         assert_eq!(split_options("trailing$"), ("trailing$", None));
     }
 
     #[test]
     fn hostile_lines_never_panic_and_never_match_everything() {
-        for line in [
-            "$",
-            "@@",
-            "@@$script",
-            "||",
-            "|",
-            "*",
-            "$domain=",
-            "/",
-            "//",
-            "/[/",
-            "\u{0}\u{1}$~",
-            "é$ü",
-        ] {
+        for line in ["$", "@@", "@@$script", "||", "|", "*", "$domain=", "/", "//", "/[/", "\u{0}\u{1}$~", "é$ü"] {
             let _ = one(line);
         }
         assert!(matches!(one("$script"), Line::Malformed(_)));
+        assert!(matches!(one("$third-party"), Line::Malformed(_)));
+        assert!(matches!(one("$ping,third-party"), Line::Filter(_)));
         assert!(matches!(one("/(/"), Line::Malformed(_)));
         assert!(matches!(one(&"a".repeat(MAX_LINE + 1)), Line::Malformed(_)));
     }

@@ -42,15 +42,10 @@ impl HostSpan {
         let start = url.find("://").map_or(0, |i| i + 3);
         let rest = &url[start..];
         let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-        let start = rest[..authority_end]
-            .rfind('@')
-            .map_or(start, |at| start + at + 1);
+        let start = rest[..authority_end].rfind('@').map_or(start, |at| start + at + 1);
         let rest = &url[start..];
         let end = rest.find([':', '/', '?', '#']).unwrap_or(rest.len());
-        HostSpan {
-            start,
-            end: start + end,
-        }
+        HostSpan { start, end: start + end }
     }
 }
 
@@ -82,31 +77,24 @@ impl Pattern {
             None => (false, rest),
         };
         // Leading and trailing `*` say nothing an unanchored pattern does not already say.
-        let rest = if anchor == Anchor::None {
-            rest.trim_start_matches('*')
-        } else {
-            rest
-        };
-        let rest = if end_anchor {
-            rest
-        } else {
-            rest.trim_end_matches('*')
-        };
-        Pattern::Glob {
-            anchor,
-            end_anchor,
-            parts: rest.split('*').map(str::to_owned).collect(),
+        let rest = if anchor == Anchor::None { rest.trim_start_matches('*') } else { rest };
+        let rest = if end_anchor { rest } else { rest.trim_end_matches('*') };
+        Pattern::Glob { anchor, end_anchor, parts: rest.split('*').map(str::to_owned).collect() }
+    }
+
+    /// `||host^` or `||host`: a filter about a whole host, nothing more specific.
+    pub fn is_host_only(&self) -> bool {
+        match self {
+            Pattern::Glob { anchor: Anchor::Host, parts, .. } if parts.len() == 1 => {
+                let host = parts[0].strip_suffix('^').unwrap_or(&parts[0]);
+                !host.is_empty() && host.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_'))
+            }
+            _ => false,
         }
     }
 
     /// Whether the glob matches `url` (already lower-cased unless the filter is match-case).
-    pub fn matches_glob(
-        anchor: Anchor,
-        end_anchor: bool,
-        parts: &[String],
-        url: &str,
-        host: HostSpan,
-    ) -> bool {
+    pub fn matches_glob(anchor: Anchor, end_anchor: bool, parts: &[String], url: &str, host: HostSpan) -> bool {
         let url = url.as_bytes();
         match anchor {
             Anchor::Start => match_parts(url, 0, true, parts, end_anchor),
@@ -114,14 +102,9 @@ impl Pattern {
             Anchor::Host => {
                 // Every label start of the host is a candidate: `||ads.` matches ads.example.com
                 // and x.ads.example.com but not badads.example.com.
-                let label_starts = std::iter::once(host.start).chain(
-                    (host.start..host.end)
-                        .filter(|&i| url[i] == b'.')
-                        .map(|i| i + 1),
-                );
-                label_starts
-                    .into_iter()
-                    .any(|start| match_parts(url, start, true, parts, end_anchor))
+                let label_starts = std::iter::once(host.start)
+                    .chain((host.start..host.end).filter(|&i| url[i] == b'.').map(|i| i + 1));
+                label_starts.into_iter().any(|start| match_parts(url, start, true, parts, end_anchor))
             }
         }
     }
@@ -130,12 +113,7 @@ impl Pattern {
     /// under one of them. A token cut by `*` or an unanchored edge could be part of a longer URL
     /// token, so it does not count.
     pub fn whole_tokens(&self) -> Vec<&str> {
-        let Pattern::Glob {
-            anchor,
-            end_anchor,
-            parts,
-        } = self
-        else {
+        let Pattern::Glob { anchor, end_anchor, parts } = self else {
             return Vec::new();
         };
         let mut tokens = Vec::new();
@@ -148,10 +126,7 @@ impl Pattern {
                     start += 1;
                     continue;
                 }
-                let end = bytes[start..]
-                    .iter()
-                    .position(|&b| !is_token_char(b))
-                    .map_or(bytes.len(), |n| start + n);
+                let end = bytes[start..].iter().position(|&b| !is_token_char(b)).map_or(bytes.len(), |n| start + n);
                 let closed_left = start > 0 || (index == 0 && *anchor != Anchor::None);
                 let closed_right = end < bytes.len() || (index == last && *end_anchor);
                 if closed_left && closed_right && end - start >= 2 {
@@ -166,13 +141,7 @@ impl Pattern {
 
 /// Matches the parts in order from `start`: the first at `start` exactly when `anchored`, each
 /// other at its earliest position; with `end_anchor` the last must end the URL.
-fn match_parts(
-    url: &[u8],
-    start: usize,
-    anchored: bool,
-    parts: &[String],
-    end_anchor: bool,
-) -> bool {
+fn match_parts(url: &[u8], start: usize, anchored: bool, parts: &[String], end_anchor: bool) -> bool {
     let mut pos = start;
     let last = parts.len() - 1;
     for (index, part) in parts.iter().enumerate() {
@@ -185,9 +154,7 @@ fn match_parts(
             }
         } else if must_end {
             // The last part must end the URL: try the positions it could start at, from the right.
-            return (pos..=url.len())
-                .rev()
-                .any(|p| match_at(url, p, part) == Some(url.len()));
+            return (pos..=url.len()).rev().any(|p| match_at(url, p, part) == Some(url.len()));
         } else {
             match (pos..=url.len()).find_map(|p| match_at(url, p, part)) {
                 Some(end) => pos = end,
@@ -224,11 +191,9 @@ mod tests {
 
     fn matches(pattern: &str, url: &str) -> bool {
         match Pattern::parse(pattern) {
-            Pattern::Glob {
-                anchor,
-                end_anchor,
-                parts,
-            } => Pattern::matches_glob(anchor, end_anchor, &parts, url, HostSpan::of(url)),
+            Pattern::Glob { anchor, end_anchor, parts } => {
+                Pattern::matches_glob(anchor, end_anchor, &parts, url, HostSpan::of(url))
+            }
             Pattern::Regex(_) => panic!("not a glob"),
         }
     }
@@ -236,29 +201,14 @@ mod tests {
     #[test]
     fn host_anchor_matches_at_label_starts_only() {
         assert!(matches("||doubleclick.net^", "https://doubleclick.net/x"));
-        assert!(matches(
-            "||doubleclick.net^",
-            "https://ad.doubleclick.net/x"
-        ));
+        assert!(matches("||doubleclick.net^", "https://ad.doubleclick.net/x"));
         assert!(matches("||doubleclick.net^", "https://ad.doubleclick.net"));
-        assert!(!matches(
-            "||doubleclick.net^",
-            "https://notdoubleclick.net/x"
-        ));
-        assert!(!matches(
-            "||doubleclick.net^",
-            "https://doubleclick.net.evil.com/x"
-        ));
-        assert!(!matches(
-            "||doubleclick.net^",
-            "https://example.com/?u=doubleclick.net/"
-        ));
+        assert!(!matches("||doubleclick.net^", "https://notdoubleclick.net/x"));
+        assert!(!matches("||doubleclick.net^", "https://doubleclick.net.evil.com/x"));
+        assert!(!matches("||doubleclick.net^", "https://example.com/?u=doubleclick.net/"));
         assert!(matches("||ads.", "https://x.ads.example.com/"));
         assert!(!matches("||ads.", "https://badads.example.com/"));
-        assert!(matches(
-            "||example.com/ads/*.js",
-            "https://example.com/ads/a/b.js"
-        ));
+        assert!(matches("||example.com/ads/*.js", "https://example.com/ads/a/b.js"));
         assert!(matches("||example.com:8080^", "http://example.com:8080/"));
     }
 
@@ -281,10 +231,16 @@ mod tests {
         assert!(matches("/api/collect|", "https://x.com/api/collect"));
         assert!(!matches("/api/collect|", "https://x.com/api/collect?x=1"));
         assert!(matches("|https://x.com/a*.gif|", "https://x.com/a/b.gif"));
-        assert!(!matches(
-            "|https://x.com/a*.gif|",
-            "https://x.com/a/b.gif?z"
-        ));
+        assert!(!matches("|https://x.com/a*.gif|", "https://x.com/a/b.gif?z"));
+    }
+
+    #[test]
+    fn host_only_patterns() {
+        assert!(Pattern::parse("||doubleclick.net^").is_host_only());
+        assert!(Pattern::parse("||ads.example.com").is_host_only());
+        assert!(!Pattern::parse("||facebook.com/tr/").is_host_only());
+        assert!(!Pattern::parse(".google-analytics.com/").is_host_only());
+        assert!(!Pattern::parse("||ads.*.com^").is_host_only());
     }
 
     #[test]
@@ -296,19 +252,10 @@ mod tests {
 
     #[test]
     fn whole_tokens_exclude_cut_ones() {
-        assert_eq!(
-            Pattern::parse("||doubleclick.net^").whole_tokens(),
-            ["doubleclick", "net"]
-        );
+        assert_eq!(Pattern::parse("||doubleclick.net^").whole_tokens(), ["doubleclick", "net"]);
         assert_eq!(Pattern::parse("/ads/banner").whole_tokens(), ["ads"]);
-        assert_eq!(
-            Pattern::parse("/ads/banner|").whole_tokens(),
-            ["ads", "banner"]
-        );
-        assert_eq!(
-            Pattern::parse("ad*server/").whole_tokens(),
-            Vec::<&str>::new()
-        );
+        assert_eq!(Pattern::parse("/ads/banner|").whole_tokens(), ["ads", "banner"]);
+        assert_eq!(Pattern::parse("ad*server/").whole_tokens(), Vec::<&str>::new());
         assert!(Pattern::parse("/ba[dn]ner/").whole_tokens().is_empty());
     }
 }
