@@ -15,6 +15,8 @@ wasm-bindgen --target web --no-typescript --remove-name-section --remove-produce
 # binaryen from npm: a second size pass that rustc's own optimiser does not make.
 node_modules/.bin/wasm-opt -Oz "$pkg/tracklens_bg.wasm" -o "$pkg/tracklens_bg.wasm"
 cargo build --quiet --release -p tracklens --bin tracklens
+# The engine snapshot the service worker loads at start, so it never parses lists itself.
+target/release/tracklens snapshot --list EasyPrivacy=crate/data/lists/easyprivacy.txt --out "$pkg/engine.snapshot" >&2
 
 # The package holds only what the browser runs: the manifest and extension/ (with pkg/).
 rm -rf "$dist"
@@ -26,4 +28,5 @@ python3 -m zipfile -c dist/tracklens-chromium.zip "$dist"/manifest.json "$dist"/
 
 size=$(stat -c %s "$pkg/tracklens_bg.wasm")
 gz=$(gzip -9 -c "$pkg/tracklens_bg.wasm" | wc -c)
-printf 'build: wasm core %s bytes (%s gzipped); extension in %s, zip in dist/tracklens-chromium.zip\n' "$size" "$gz" "$dist" >&2
+snap=$(stat -c %s "$pkg/engine.snapshot")
+printf 'build: wasm core %s bytes (%s gzipped), engine snapshot %s bytes; extension in %s, zip in dist/tracklens-chromium.zip\n' "$size" "$gz" "$snap" "$dist" >&2

@@ -85,6 +85,14 @@ pub fn classify(request: &Request) -> Result<Verdict, ClassifyError> {
     Engine::default().classify(request)
 }
 
+/// "EasyPrivacy (line 42)": where a user finds the rule.
+fn list_rule(rule: &MatchedBy) -> String {
+    match rule.line {
+        Some(line) => format!("{} (line {line})", rule.source),
+        None => rule.source.clone(),
+    }
+}
+
 /// The verdict in one sentence: who, what for, which party, and what the lists decided.
 pub(crate) fn explain(
     url: &NetworkUrl,
@@ -108,10 +116,8 @@ pub(crate) fn explain(
         None => format!("{} is not in the knowledge base", url.host),
     };
     let lists = match (filter, action) {
-        (Some(rule), Action::Block) => format!("; blocked by {} rule {}", rule.source, rule.rule),
-        (Some(rule), Action::Allow) => {
-            format!("; allowed by {} exception {}", rule.source, rule.rule)
-        }
+        (Some(rule), Action::Block) => format!("; matches {} rule {}", list_rule(rule), rule.rule),
+        (Some(rule), Action::Allow) => format!("; allowed by {} exception {}", list_rule(rule), rule.rule),
         (None, _) => String::new(),
     };
     format!("{who}; {relation}{lists}")

@@ -165,7 +165,7 @@ mod tests {
         let rule = v.matched_by.unwrap();
         assert_eq!((rule.source.as_str(), rule.rule.as_str(), rule.line), ("TestPrivacy", "||hotjar.com^", Some(4)));
         assert_eq!(v.entity.unwrap().name, "Hotjar");
-        assert!(v.reason.contains("blocked by TestPrivacy"), "{}", v.reason);
+        assert!(v.reason.ends_with("matches TestPrivacy (line 4) rule ||hotjar.com^"), "{}", v.reason);
     }
 
     #[test]

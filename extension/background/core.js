@@ -1,8 +1,28 @@
-// Loads the Rust core (wasm). The module is fetched from the extension package itself; there is
-// no remote code. Start-up begins at import so the first request waits as little as possible.
-import init, * as core from '../pkg/tracklens.js';
+// Loads the Rust core (wasm) and the filter-list engine snapshot, both from the extension package
+// itself: there is no remote code and no download. Start-up begins at import so the first request
+// waits as little as possible.
+import init, { TrackLens, cookie_names as cookieNames, set_cookie_name as setCookieName } from '../pkg/tracklens.js';
 
 const wasmUrl = new URL('../pkg/tracklens_bg.wasm', import.meta.url);
+const snapshotUrl = new URL('../pkg/engine.snapshot', import.meta.url);
 
-/** Resolves to the core's exports once the wasm module is instantiated; rejects if it cannot be. */
-export const ready = init({ module_or_path: wasmUrl }).then(() => core);
+async function loadEngine() {
+  const started = performance.now();
+  try {
+    const response = await fetch(snapshotUrl);
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    const engine = TrackLens.fromSnapshot(new Uint8Array(await response.arrayBuffer()));
+    return { engine, lists: engine.lists(), loadMs: performance.now() - started, warning: null };
+  } catch (error) {
+    // Still name companies and purposes from the knowledge base; say what is missing.
+    return { engine: TrackLens.withoutLists(), lists: [], loadMs: 0, warning: `filter lists not loaded: ${error.message}` };
+  }
+}
+
+/**
+ * Resolves once the core is ready: { engine, lists, loadMs, warning, cookieNames, setCookieName }.
+ * Rejects only if the wasm module itself cannot start.
+ */
+export const ready = init({ module_or_path: wasmUrl })
+  .then(loadEngine)
+  .then((loaded) => ({ ...loaded, cookieNames, setCookieName }));

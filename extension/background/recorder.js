@@ -45,7 +45,7 @@ export function createRecorder({ storage, core, flushDelayMs = 50, onError = con
       if (!pages.get(event.tabId)) pages.set(event.tabId, event.initiator ?? event.url);
       requests.push({ url: event.url, page_url: pages.get(event.tabId), resource_type: event.type });
     }
-    const verdicts = requests.length ? api.classify_batch(requests) : [];
+    const verdicts = requests.length ? api.engine.classifyBatch(requests) : [];
 
     // Pass 2: apply verdicts and cookie events in arrival order.
     let next = 0;
@@ -102,6 +102,6 @@ function hostOf(url) {
 }
 
 function cookieNames(api, event) {
-  if (event.direction === 'sent') return event.headerValues.flatMap((value) => api.cookie_names(value));
-  return event.headerValues.map((line) => api.set_cookie_name(line)).filter(Boolean);
+  if (event.direction === 'sent') return event.headerValues.flatMap((value) => api.cookieNames(value));
+  return event.headerValues.map((line) => api.setCookieName(line)).filter(Boolean);
 }

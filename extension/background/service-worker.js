@@ -10,7 +10,7 @@ const ALL_URLS = { urls: ['<all_urls>'] };
 
 // The popup shows this instead of an empty panel when the core could not start.
 ready.then(
-  () => storage.set({ coreStatus: { ok: true, at: Date.now() } }),
+  ({ lists, loadMs, warning }) => storage.set({ coreStatus: { ok: true, lists, loadMs, warning, at: Date.now() } }),
   (error) => storage.set({ coreStatus: { ok: false, error: String(error?.message ?? error), at: Date.now() } }),
 );
 

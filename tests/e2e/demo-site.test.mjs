@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { startDemoServer, DEMO_URL, BASELINE_URL } from '../demo/server.mjs';
-import { launchWithExtension, visit, waitForReport } from '../support/browser.mjs';
+import { launchWithExtension, readSession, visit, waitForReport } from '../support/browser.mjs';
 
 const ARTIFACTS = fileURLToPath(new URL('../artifacts/', import.meta.url));
 // Requests Chromium makes on its own, which no extension can see.
@@ -57,6 +57,19 @@ test('the service worker classifies every vendor of the demo page by company and
   assert.ok(report.companies.Hotjar.hosts.includes('in.hotjar.com'));
   // The DoubleClick pixel set its third-party identifier cookie, and the extension saw it.
   assert.ok(report.companies.Google.cookiesSet.includes('IDE'));
+  // The filter engine ran in the worker: Google Analytics' hit matches an EasyPrivacy rule,
+  // named with its line, while the CDN font matches none.
+  assert.ok(report.companies.Google.reasons.some((r) => /matches EasyPrivacy \(line \d+\) rule \S+/.test(r)), report.companies.Google.reasons.join('\n'));
+  assert.ok(report.companies.jsDelivr.reasons.every((r) => !r.includes('EasyPrivacy')));
+});
+
+test('the service worker loads the EasyPrivacy engine snapshot, not a fallback', async () => {
+  const { coreStatus } = await readSession(browser, 'coreStatus');
+  assert.equal(coreStatus.ok, true);
+  assert.equal(coreStatus.warning, null);
+  assert.equal(coreStatus.lists.length, 1);
+  assert.equal(coreStatus.lists[0].name, 'EasyPrivacy');
+  assert.ok(coreStatus.lists[0].filters > 50000, `${coreStatus.lists[0].filters} filters`);
 });
 
 test('a third-party cookie set on one visit is sent back on the next, and TrackLens shows it', async () => {

@@ -1,15 +1,24 @@
-//! `tracklens`: the core on the command line, for people checking requests by hand.
+//! `tracklens`: the core on the command line, for people checking requests by hand and for the
+//! build, which prepares the extension's engine snapshot.
 
 use std::process::ExitCode;
-use tracklens::{classify, Request, ResourceType};
+use tracklens::{Engine, ListReport, Request, ResourceType};
 
-const USAGE: &str = "usage: tracklens classify <url> [--page <url>] [--type <resource type>]
+const USAGE: &str = "usage:
+  tracklens classify <url> [--page <url>] [--type <resource type>] [--list NAME=FILE ...]
+      Prints the verdict on one request as JSON: who receives it (company, purposes), first or
+      third party, whether the filter lists block it, the rule that decided, and why.
+      --page defaults to the request URL itself (a navigation); --type takes Chrome's webRequest
+      names (script, image, xmlhttprequest, sub_frame, ...). Without --list, the bundled
+      EasyPrivacy is used.
+  tracklens snapshot --list NAME=FILE [--list NAME=FILE ...] --out FILE
+      Parses filter lists into an engine snapshot (what the extension loads at start) and
+      reports, per list, the filters used and the lines skipped with their line numbers.
 
-  Prints TrackLens' verdict on one request as JSON: who receives it, for what purpose,
-  first or third party, and why. --page defaults to the request URL itself (a navigation);
-  --type takes Chrome's webRequest names (script, image, xmlhttprequest, sub_frame, ...).
+exit status: 0 success, 2 usage error, malformed URL or unreadable list";
 
-exit status: 0 classified, 2 usage error or malformed URL";
+/// The list the extension ships, so a classification by hand matches the extension's.
+const BUNDLED: (&str, &str) = ("EasyPrivacy", include_str!("../../data/lists/easyprivacy.txt"));
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -27,30 +36,102 @@ fn main() -> ExitCode {
 
 fn run(args: &[String]) -> Result<String, String> {
     match args.split_first() {
-        Some((command, rest)) if command == "classify" => classify_command(rest),
+        Some((command, rest)) if command == "classify" => classify_command(&Args::parse(rest)?),
+        Some((command, rest)) if command == "snapshot" => snapshot_command(&Args::parse(rest)?),
         Some((flag, _)) if flag == "--help" || flag == "-h" => Ok(USAGE.to_owned()),
         Some((other, _)) => Err(format!("unknown command {other:?}\n{USAGE}")),
         None => Err(USAGE.to_owned()),
     }
 }
 
-fn classify_command(args: &[String]) -> Result<String, String> {
-    let mut url = None;
-    let mut page = None;
-    let mut resource_type = ResourceType::Other;
-    let mut args = args.iter();
-    while let Some(arg) = args.next() {
-        let mut value = |flag: &str| args.next().cloned().ok_or_else(|| format!("{flag} needs a value"));
-        match arg.as_str() {
-            "--page" => page = Some(value("--page")?),
-            "--type" => resource_type = ResourceType::from_name(&value("--type")?),
-            flag if flag.starts_with("--") => return Err(format!("unknown option {flag}\n{USAGE}")),
-            _ if url.is_none() => url = Some(arg.clone()),
-            extra => return Err(format!("unexpected argument {extra:?}\n{USAGE}")),
+#[derive(Default)]
+struct Args {
+    positional: Vec<String>,
+    page: Option<String>,
+    resource_type: Option<String>,
+    lists: Vec<(String, String)>,
+    out: Option<String>,
+}
+
+impl Args {
+    fn parse(args: &[String]) -> Result<Args, String> {
+        let mut parsed = Args::default();
+        let mut args = args.iter();
+        while let Some(arg) = args.next() {
+            let mut value = |flag: &str| args.next().cloned().ok_or_else(|| format!("{flag} needs a value"));
+            match arg.as_str() {
+                "--page" => parsed.page = Some(value("--page")?),
+                "--type" => parsed.resource_type = Some(value("--type")?),
+                "--out" => parsed.out = Some(value("--out")?),
+                "--list" => {
+                    let spec = value("--list")?;
+                    let (name, path) = spec.split_once('=').ok_or(format!("--list takes NAME=FILE, not {spec:?}"))?;
+                    parsed.lists.push((name.to_owned(), path.to_owned()));
+                }
+                flag if flag.starts_with("--") => return Err(format!("unknown option {flag}\n{USAGE}")),
+                _ => parsed.positional.push(arg.clone()),
+            }
+        }
+        Ok(parsed)
+    }
+
+    /// Reads the lists named on the command line, or the bundled one.
+    fn read_lists(&self) -> Result<Vec<(String, String)>, String> {
+        if self.lists.is_empty() {
+            return Ok(vec![(BUNDLED.0.to_owned(), BUNDLED.1.to_owned())]);
+        }
+        self.lists
+            .iter()
+            .map(|(name, path)| {
+                std::fs::read_to_string(path).map(|text| (name.clone(), text)).map_err(|e| format!("list {path}: {e}"))
+            })
+            .collect()
+    }
+}
+
+fn build_engine(args: &Args) -> Result<(Engine, Vec<ListReport>), String> {
+    let lists = args.read_lists()?;
+    Ok(Engine::from_lists(lists.iter().map(|(name, text)| (name.as_str(), text.as_str()))))
+}
+
+fn classify_command(args: &Args) -> Result<String, String> {
+    let [url] = args.positional.as_slice() else {
+        return Err(format!("classify takes one URL\n{USAGE}"));
+    };
+    let resource_type = match &args.resource_type {
+        Some(name) => {
+            let parsed = ResourceType::from_name(name);
+            if parsed == ResourceType::Other && name != "other" {
+                return Err(format!("unknown resource type {name:?}"));
+            }
+            parsed
+        }
+        None => ResourceType::Other,
+    };
+    let (engine, _) = build_engine(args)?;
+    let request = Request { url: url.clone(), page_url: args.page.clone().unwrap_or_else(|| url.clone()), resource_type };
+    let verdict = engine.classify(&request).map_err(|e| e.to_string())?;
+    serde_json::to_string_pretty(&verdict).map_err(|e| e.to_string())
+}
+
+fn snapshot_command(args: &Args) -> Result<String, String> {
+    let out = args.out.as_ref().ok_or(format!("snapshot needs --out FILE\n{USAGE}"))?;
+    if args.lists.is_empty() || !args.positional.is_empty() {
+        return Err(format!("snapshot takes --list NAME=FILE options only\n{USAGE}"));
+    }
+    let (engine, reports) = build_engine(args)?;
+    let bytes = engine.to_snapshot();
+    std::fs::write(out, &bytes).map_err(|e| format!("{out}: {e}"))?;
+    let mut summary = Vec::new();
+    for report in &reports {
+        summary.push(format!(
+            "{}: {} lines, {} network filters, {} cosmetic (not used), {} with unsupported options, {} malformed",
+            report.name, report.lines, report.network_filters, report.cosmetic, report.unsupported, report.malformed
+        ));
+        for warning in report.warnings.iter().take(5) {
+            summary.push(format!("  line {}: {} ({})", warning.line, warning.text, warning.reason));
         }
     }
-    let url = url.ok_or_else(|| format!("classify needs a URL\n{USAGE}"))?;
-    let request = Request { page_url: page.unwrap_or_else(|| url.clone()), url, resource_type };
-    let verdict = classify(&request).map_err(|e| e.to_string())?;
-    serde_json::to_string_pretty(&verdict).map_err(|e| e.to_string())
+    summary.push(format!("snapshot: {} filters, {} bytes in {out}", engine.filter_count(), bytes.len()));
+    Ok(summary.join("\n"))
 }

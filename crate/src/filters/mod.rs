@@ -10,11 +10,13 @@ mod regex_filter;
 
 pub use options::{Domains, PartyOption, TypeMask};
 pub use parse::{parse_list, ListReport, Warning};
+/// For converters to other rule formats (`dnr.rs`), which read a filter without matching it.
+pub(crate) use pattern::{Anchor, Pattern};
 
 use index::{url_tokens, TokenIndex};
 use options::Options;
-use pattern::{HostSpan, Pattern};
-use regex::Regex;
+use pattern::HostSpan;
+use regex::bytes::Regex;
 use serde::{Deserialize, Serialize};
 use std::sync::OnceLock;
 
@@ -86,8 +88,31 @@ impl NetworkFilter {
                 .regex
                 .get_or_init(|| regex_filter::compile(source, self.match_case).ok())
                 .as_ref()
-                .is_some_and(|re| re.is_match(request.url)),
+                .is_some_and(|re| re.is_match(request.url.as_bytes())),
         }
+    }
+}
+
+/// Read-only views of what a filter says, for converters to other rule formats (`dnr.rs`).
+impl NetworkFilter {
+    pub(crate) fn pattern(&self) -> &Pattern {
+        &self.pattern
+    }
+
+    pub(crate) fn party(&self) -> PartyOption {
+        self.party
+    }
+
+    pub(crate) fn types(&self) -> TypeMask {
+        self.types
+    }
+
+    pub(crate) fn domains(&self) -> Option<&Domains> {
+        self.domains.as_ref()
+    }
+
+    pub(crate) fn match_case(&self) -> bool {
+        self.match_case
     }
 }
 

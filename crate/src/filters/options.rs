@@ -227,7 +227,8 @@ fn parse_domains(list: &str) -> Result<Domains, OptionError> {
         };
         let domain = domain.to_ascii_lowercase();
         let valid = !domain.is_empty()
-            && domain.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_' | b'*'));
+            // `[::1]`: IPv6 hosts appear in lists that exempt local addresses.
+            && domain.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_' | b'*' | b'[' | b']' | b':'));
         if !valid {
             return Err(OptionError::Malformed(format!("domain={list}")));
         }
