@@ -9,6 +9,7 @@ use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::{env, fs, path::Path};
+include!("build/cookies.rs");
 
 #[derive(Deserialize)]
 struct KnowledgeBase {
@@ -30,6 +31,7 @@ struct Entity {
 const SOURCE: &str = "data/trackers.json";
 
 fn main() {
+    cookies::compile();
     println!("cargo:rerun-if-changed={SOURCE}");
     let text = fs::read_to_string(SOURCE).unwrap_or_else(|e| panic!("{SOURCE}: {e}"));
     let kb: KnowledgeBase = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{SOURCE}: {e}"));

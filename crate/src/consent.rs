@@ -746,7 +746,7 @@ impl GppString {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case", tag = "format")]
 pub enum ConsentSignal {
-    Tcf(TcString),
+    Tcf(Box<TcString>),
     UsPrivacy(UsPrivacy),
     Gpp(GppString),
 }
@@ -772,7 +772,7 @@ pub fn decode_consent(text: &str) -> Result<ConsentSignal, ConsentError> {
     if text.contains('~') || text.starts_with('D') {
         return decode_gpp(text).map(ConsentSignal::Gpp);
     }
-    decode_tc_string(text).map(ConsentSignal::Tcf)
+    decode_tc_string(text).map(|tc| ConsentSignal::Tcf(Box::new(tc)))
 }
 
 #[cfg(test)]
@@ -875,7 +875,7 @@ mod tests {
             "{summary}"
         );
         assert!(summary.contains("build an advertising profile"), "{summary}");
-        assert_eq!(decode_consent(ACCEPT_ALL).unwrap(), ConsentSignal::Tcf(tc));
+        assert_eq!(decode_consent(ACCEPT_ALL).unwrap(), ConsentSignal::Tcf(Box::new(tc)));
     }
 
     #[test]
