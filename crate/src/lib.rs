@@ -17,10 +17,13 @@
 //! ```
 
 pub mod classify;
+pub mod consent;
+pub mod cookie_purpose;
 pub mod cookies;
 pub mod engine;
 pub mod filters;
 pub mod knowledge;
+pub mod params;
 pub mod party;
 pub mod request;
 pub mod snapshot;
