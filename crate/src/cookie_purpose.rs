@@ -146,6 +146,10 @@ pub enum Heuristic {
     Base64Value,
     /// Set on a domain the tracker knowledge base lists.
     KnownTrackerDomain,
+    /// Set on a domain whose other cookies in the table mostly share one purpose.
+    CookieDomainProfile,
+    /// Shares a long prefix with a name in the table (same vendor's naming scheme).
+    SimilarName,
     /// A word in the name tells the purpose.
     NameKeyword,
 }
@@ -243,6 +247,15 @@ pub struct Rule {
     hand_written: bool,
 }
 
+#[doc(hidden)]
+pub struct DomainProfile {
+    domain: &'static str,
+    purpose: CookiePurpose,
+    vendor: usize,
+    rows: u32,
+    holdout: bool,
+}
+
 const NO_PARENT: usize = u16::MAX as usize;
 
 include!(concat!(env!("OUT_DIR"), "/cookie_table.rs"));
@@ -302,6 +315,49 @@ pub fn lookup(name: &str, domain: &str, set: TableSet) -> Option<TableMatch> {
             return None;
         }
         index = pattern.parent;
+    }
+}
+
+/// The closest known name sharing a long prefix with `name` (a vendor's naming scheme:
+/// `_KnowledgePageFilterX` beside `_KnowledgePageFilter`): at least 6 shared characters, or 4
+/// ending in `_`, `-` or `.`. Returns the shared prefix and the entry.
+fn similar_name<'n>(name: &'n str, domain: &str, set: TableSet) -> Option<(&'n str, TableMatch)> {
+    let mut best: Option<(usize, TableMatch)> = None;
+    for (patterns, prefix) in [(EXACT, false), (PREFIXES, true)] {
+        let at = patterns.partition_point(|p| p.text < name);
+        // The nearest neighbours on each side that apply here.
+        let below = patterns[..at].iter().rev().take(4);
+        let above = patterns[at..].iter().take(4);
+        for pattern in below.chain(above) {
+            let Some(rule) = choose(pattern, domain, set) else { continue };
+            let shared = name.bytes().zip(pattern.text.bytes()).take_while(|(a, b)| a == b).count();
+            if best.as_ref().is_none_or(|(len, _)| shared > *len) {
+                best = Some((shared, table_match(pattern, rule, prefix)));
+            }
+        }
+    }
+    let (mut shared, found) = best?;
+    while !name.is_char_boundary(shared) {
+        shared -= 1;
+    }
+    let stem = &name[..shared];
+    let long_enough = shared >= 6 || (shared >= 4 && stem.ends_with(['_', '-', '.']));
+    long_enough.then_some((stem, found))
+}
+
+/// What the table's other cookies on `domain` (or a parent domain) are for.
+fn domain_profile(domain: &str, set: TableSet) -> Option<&'static DomainProfile> {
+    let mut candidate = domain;
+    loop {
+        if let Ok(index) = DOMAIN_PROFILES.binary_search_by(|p| p.domain.cmp(candidate)) {
+            let profile = &DOMAIN_PROFILES[index];
+            return (!(set == TableSet::WithoutHoldout && profile.holdout)).then_some(profile);
+        }
+        let (_, parent) = candidate.split_once('.')?;
+        if !parent.contains('.') {
+            return None;
+        }
+        candidate = parent;
     }
 }
 
@@ -642,35 +698,59 @@ fn classify(
         };
     }
 
-    // Unknown name: words in the name, then the domain's owner.
+    // Unknown name, in order of how specific the clue is: a security or consent word in the
+    // name; a name of the same family in the table; what the table's other cookies on this
+    // domain are for; the domain owner's purpose in the tracker knowledge base; other words.
     let keyword = keyword_purpose(name);
+    let strong = keyword.filter(|&(purpose, word)| {
+        matches!(purpose, CookiePurpose::Security | CookiePurpose::Necessary) && word_is_strong(word)
+    });
     let from_domain = tracker.and_then(|record| category_purpose(record.categories));
     let mut clauses: Vec<String> = Vec::new();
-    let purpose = match (keyword, from_domain) {
-        (Some((purpose @ (CookiePurpose::Security | CookiePurpose::Necessary), word)), _)
-            if word_is_strong(word) || from_domain.is_none() =>
-        {
-            heuristics.push(Heuristic::NameKeyword);
-            clauses.push(format!("its name contains `{word}`, so {purpose}"));
-            purpose
-        }
-        (_, Some(purpose)) => {
-            heuristics.push(Heuristic::KnownTrackerDomain);
-            let record = tracker.expect("a purpose from the domain needs its record");
-            clauses.push(format!(
-                "it is set on {}, a domain of {} used for {}, so {purpose}",
-                record.domain,
-                record.entity().name,
-                record.categories.iter().map(|c| c.as_str().replace('_', " ")).collect::<Vec<_>>().join(" and ")
-            ));
-            purpose
-        }
-        (Some((purpose, word)), None) => {
-            heuristics.push(Heuristic::NameKeyword);
-            clauses.push(format!("its name contains `{word}`, so {purpose}"));
-            purpose
-        }
-        (None, None) => CookiePurpose::Unknown,
+    let mut vendor = domain_entity.map(|e| e.name);
+    let mut entity = domain_entity;
+    let purpose = if let Some((purpose, word)) = strong {
+        heuristics.push(Heuristic::NameKeyword);
+        clauses.push(format!("its name contains `{word}`, so {purpose}"));
+        purpose
+    } else if let Some((stem, similar)) = similar_name(name, domain, set) {
+        heuristics.push(Heuristic::SimilarName);
+        let whose = similar.vendor.map_or(String::new(), |v| format!("{v}'s "));
+        clauses.push(format!(
+            "it shares `{stem}` with {}, {whose}{} cookie, so {}",
+            similar.describe(),
+            similar.purpose,
+            similar.purpose
+        ));
+        vendor = similar.vendor.or(vendor);
+        entity = similar.entity.or(entity);
+        similar.purpose
+    } else if let Some(profile) = (!domain.is_empty()).then(|| domain_profile(domain, set)).flatten() {
+        heuristics.push(Heuristic::CookieDomainProfile);
+        let owner = VENDORS.get(profile.vendor);
+        clauses.push(format!(
+            "the cookie table's {} other cookies on {} are mostly {}, so {}",
+            profile.rows, profile.domain, profile.purpose, profile.purpose
+        ));
+        vendor = owner.map(|v| v.name).or(vendor);
+        entity = owner.and_then(|v| v.entity).map(|i| &knowledge::entities()[i]).or(entity);
+        profile.purpose
+    } else if let Some(purpose) = from_domain {
+        heuristics.push(Heuristic::KnownTrackerDomain);
+        let record = tracker.expect("a purpose from the domain needs its record");
+        clauses.push(format!(
+            "it is set on {}, a domain of {} used for {}, so {purpose}",
+            record.domain,
+            record.entity().name,
+            record.categories.iter().map(|c| c.as_str().replace('_', " ")).collect::<Vec<_>>().join(" and ")
+        ));
+        purpose
+    } else if let Some((purpose, word)) = keyword {
+        heuristics.push(Heuristic::NameKeyword);
+        clauses.push(format!("its name contains `{word}`, so {purpose}"));
+        purpose
+    } else {
+        CookiePurpose::Unknown
     };
     if tracker.is_some() && !heuristics.contains(&Heuristic::KnownTrackerDomain) {
         heuristics.push(Heuristic::KnownTrackerDomain);
@@ -713,8 +793,8 @@ fn classify(
     CookieVerdict {
         name: name.to_owned(),
         purpose,
-        vendor: domain_entity.map(|e| e.name),
-        entity: domain_entity,
+        vendor,
+        entity,
         identifier,
         third_party,
         matched: None,

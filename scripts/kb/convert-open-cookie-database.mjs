@@ -31,7 +31,9 @@
 //      (three characters or fewer, or a word such as `token` or `uid`), applies only on its
 //      row's domain (reduced to the registrable domain), so `uids` on adnxs.com is Xandr's
 //      without every `uids` cookie being Xandr's.
-//   6. Hold-out: rows whose ID hashes (FNV-1a, 32 bits, of the ID's UTF-8 bytes) to 0 mod 4 are
+//   6. Domain profiles (`domains`): for each registrable domain with at least two rows of which
+//      75% agree, that purpose and vendor, used for names the table does not know.
+//   7. Hold-out: rows whose ID hashes (FNV-1a, 32 bits, of the ID's UTF-8 bytes) to 0 mod 4 are
 //      the hold-out quarter. An entry made only from hold-out rows is marked `"holdout": true`:
 //      the shipped classifier uses it, and the evaluation (crate/benches/cookies.rs) leaves it
 //      out to score the classifier on names its table did not learn from.
@@ -172,7 +174,6 @@ function main() {
   }
   const hand = kb.cookies.filter((e) => e.source === 'tracklens');
   const handKeys = new Set(hand.map((e) => `${e.name}\u0000${e.domain ?? ''}`));
-  const handNames = new Set(hand.map((e) => e.name));
 
   const rows = parseCsv(readFileSync(csvPath, 'utf8'));
   const skipped = [];
@@ -215,7 +216,7 @@ function main() {
       byDomain.get(key).push(item);
     }
     for (const [domain, group] of byDomain) {
-      if (handKeys.has(`${name}\u0000${domain}`) || (domain === '' && handNames.has(name) && !generic)) {
+      if (handKeys.has(`${name}\u0000${domain}`)) {
         superseded += group.length;
         continue;
       }
@@ -238,6 +239,31 @@ function main() {
     }
   }
 
+  // Per registrable domain, what its cookies are for: the purpose most of the domain's rows give,
+  // when at least 2 rows and 75% of them agree. Counted on the rows outside the hold-out when
+  // there are any, so the evaluation does not learn a hold-out row's purpose from the row itself.
+  const byDomain = new Map();
+  for (const items of groups.values()) {
+    for (const item of items) {
+      if (!item.domain) continue;
+      if (!byDomain.has(item.domain)) byDomain.set(item.domain, []);
+      byDomain.get(item.domain).push(item);
+    }
+  }
+  const domains = [];
+  for (const [domain, all] of [...byDomain].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+    const training = all.filter((i) => !i.holdout);
+    const basis = training.length > 0 ? training : all;
+    const counts = new Map();
+    for (const i of basis) counts.set(i.purpose, (counts.get(i.purpose) ?? 0) + 1);
+    const [purpose, votes] = [...counts].sort((a, b) => b[1] - a[1])[0];
+    if (basis.length < 2 || votes / basis.length < 0.75) continue;
+    const vendors = new Set(basis.map((i) => i.vendor));
+    const profile = { domain, purpose, vendor: vendors.size === 1 ? basis[0].vendor : null, rows: basis.length };
+    if (training.length === 0) profile.holdout = true;
+    domains.push(profile);
+  }
+
   const entries = [...hand, ...generated].sort(
     (a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : (a.domain ?? '').localeCompare(b.domain ?? '')),
   );
@@ -257,7 +283,9 @@ function main() {
     holdout_rows: holdoutRows,
     holdout_only_patterns: generated.filter((e) => e.holdout).length,
     rows_superseded_by_hand_entries: superseded,
+    domain_profiles: domains.length,
   };
+  kb.domains = domains;
   kb.cookies = entries;
   writeFileSync(OUTPUT, serialize(kb));
   for (const line of skipped) console.error(line);
@@ -266,10 +294,10 @@ function main() {
 
 /** Pretty JSON, except that each cookie entry stays on one line. */
 function serialize(kb) {
-  const { cookies, ...rest } = kb;
+  const { cookies, domains, ...rest } = kb;
   const head = JSON.stringify(rest, null, 2).replace(/\n}$/, '');
-  const lines = cookies.map((e) => `    ${JSON.stringify(e)}`);
-  return `${head},\n  "cookies": [\n${lines.join(',\n')}\n  ]\n}\n`;
+  const list = (items) => items.map((e) => `    ${JSON.stringify(e)}`).join(',\n');
+  return `${head},\n  "domains": [\n${list(domains)}\n  ],\n  "cookies": [\n${list(cookies)}\n  ]\n}\n`;
 }
 
 main();
