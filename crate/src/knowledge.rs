@@ -65,6 +65,11 @@ pub fn entities() -> &'static [EntityRecord] {
     ENTITIES
 }
 
+/// Every domain in the knowledge base, sorted by name, each with its entity and purposes.
+pub fn domains() -> &'static [DomainRecord] {
+    DOMAINS
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

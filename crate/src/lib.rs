@@ -20,6 +20,7 @@ pub mod classify;
 pub mod consent;
 pub mod cookie_purpose;
 pub mod cookies;
+pub mod dnr;
 pub mod engine;
 pub mod filters;
 pub mod knowledge;
@@ -34,6 +35,7 @@ pub mod url;
 mod wasm;
 
 pub use classify::{classify, ClassifyError, MatchedBy, Request, Verdict};
+pub use dnr::{BlockingChoices, DnrOptions, DnrOutput, DnrReport};
 pub use engine::{Action, Engine, ListInfo};
 pub use filters::{FilterDecision, ListReport, NetworkFilter};
 pub use knowledge::EntityRecord;

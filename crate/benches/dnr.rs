@@ -1,0 +1,79 @@
+//! The declarativeNetRequest compiler on the real lists: filters in, rules out, what was skipped
+//! and why, what the limit dropped, and how long compiling takes.
+//!
+//!   cargo bench --bench dnr [-- DATA_DIR]
+//!
+//! DATA_DIR defaults to ../shared/data (see support/mod.rs); it needs easylist.txt and
+//! easyprivacy.txt.
+
+mod support;
+
+use support::*;
+use tracklens::dnr::{compile, tracking_categories, BlockingChoices, DnrOptions, DnrOutput};
+use tracklens::filters::parse_list;
+use tracklens::NetworkFilter;
+
+fn main() {
+    let dir = data_dir();
+    let lists = lists(&dir);
+    println!("TrackLens DNR compiler (data: {})", dir.display());
+    let sets: [(&str, Vec<(&str, &str)>); 3] = [
+        ("EasyPrivacy", vec![("EasyPrivacy", lists.easyprivacy.as_str())]),
+        ("EasyList", vec![("EasyList", lists.easylist.as_str())]),
+        (
+            "EasyList + EasyPrivacy",
+            vec![("EasyList", lists.easylist.as_str()), ("EasyPrivacy", lists.easyprivacy.as_str())],
+        ),
+    ];
+    let modes = [
+        ("dynamic rules, host filters merged", DnrOptions::DYNAMIC),
+        ("static ruleset, one rule per filter", DnrOptions { merge_host_filters: false, ..DnrOptions::STATIC }),
+    ];
+    for (name, texts) in &sets {
+        let filters: Vec<NetworkFilter> =
+            texts.iter().enumerate().flat_map(|(index, (list, text))| parse_list(list, text, index as u16).0).collect();
+        for (mode, options) in &modes {
+            let choices = BlockingChoices { filters: &filters, ..BlockingChoices::default() };
+            let (ms, out) = median_ms(5, || compile(&choices, options));
+            print_run(&format!("{name}: {mode} (limit {})", options.max_rules), ms, &out);
+        }
+    }
+
+    // Everything at once, as the extension would install it: both lists, every tracking
+    // category, one company, one allow-listed site.
+    let both = &sets[2].1;
+    let filters: Vec<NetworkFilter> =
+        both.iter().enumerate().flat_map(|(index, (list, text))| parse_list(list, text, index as u16).0).collect();
+    let choices = BlockingChoices {
+        filters: &filters,
+        entities: vec!["Google".into()],
+        categories: tracking_categories(),
+        allowed_sites: vec!["news.example".into()],
+    };
+    let (ms, out) = median_ms(5, || compile(&choices, &DnrOptions::DYNAMIC));
+    print_run("EasyList + EasyPrivacy + all tracking categories + Google + one trusted site: dynamic", ms, &out);
+}
+
+fn print_run(title: &str, ms: f64, out: &DnrOutput) {
+    let report = &out.report;
+    let regex = out.rules.iter().filter(|r| r.condition.regex_filter.is_some()).count();
+    let merged = out.rules.iter().filter(|r| r.condition.request_domains.len() > 1).count();
+    let json = serde_json::to_string(&out.rules).expect("rules serialise");
+    println!("\n{title}");
+    println!("  filters in                 {:>8}", report.filters_in);
+    println!("  converted                  {:>8}", report.converted);
+    println!(
+        "  rules out                  {:>8}  ({regex} regex, {merged} with several requestDomains)",
+        out.rules.len()
+    );
+    println!(
+        "  rules dropped for limit    {:>8}  ({} filters)",
+        report.dropped_for_limit, report.filters_dropped_for_limit
+    );
+    println!("  rules JSON                 {:>8.1} MB", json.len() as f64 / 1e6);
+    println!("  time (median of 5)         {ms:>8.1} ms");
+    println!("  skipped by reason:");
+    for (reason, count) in &report.skipped_by_reason {
+        println!("    {count:>6}  {reason}");
+    }
+}
