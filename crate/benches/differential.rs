@@ -29,7 +29,7 @@ fn main() {
             compared += 1;
             if our_block != their_block {
                 let our_rule = match &our {
-                    Ok(Some(d)) => d.deciding_filter().text.clone(),
+                    Ok(Some(d)) => d.deciding_filter().text().to_owned(),
                     Ok(None) => "no match".to_owned(),
                     Err(e) => format!("error: {e}"),
                 };

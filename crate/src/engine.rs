@@ -90,9 +90,9 @@ impl Engine {
         let filter_rule = decision.map(|d| {
             let filter = d.deciding_filter();
             MatchedBy {
-                source: self.list_name(filter.list).to_owned(),
-                rule: filter.text.clone(),
-                line: Some(filter.line),
+                source: self.list_name(filter.list()).to_owned(),
+                rule: filter.text().to_owned(),
+                line: Some(filter.line()),
             }
         });
         let categories = record.map_or(&[][..], |r| r.categories);
@@ -209,7 +209,7 @@ mod tests {
         // the pair below. Old snapshots are then refused and rebuilt instead of misread.
         let bytes = engine().to_snapshot();
         let pinned = (snapshot::FORMAT_VERSION, snapshot::checksum(&bytes[24..]));
-        assert_eq!(pinned, (3, 14645130237376384202), "snapshot format changed");
+        assert_eq!(pinned, (4, 13664889620166946671), "snapshot format changed");
     }
 
     #[test]

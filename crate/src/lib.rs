@@ -37,7 +37,7 @@ mod wasm;
 pub use classify::{classify, ClassifyError, MatchedBy, Request, Verdict};
 pub use dnr::{BlockingChoices, DnrOptions, DnrOutput, DnrReport};
 pub use engine::{Action, Engine, ListInfo};
-pub use filters::{FilterDecision, ListReport, NetworkFilter};
+pub use filters::{FilterDecision, FilterRef, ListReport, NetworkFilter};
 pub use knowledge::EntityRecord;
 pub use party::Party;
 pub use request::ResourceType;

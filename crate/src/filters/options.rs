@@ -87,13 +87,40 @@ impl Domains {
     /// Whether a page on `host` passes. The most specific listed domain decides, so
     /// `domain=example.com|~shop.example.com` excludes shop.example.com but not example.com.
     pub fn allows(&self, host: &str) -> bool {
-        let best = |list: &[String]| list.iter().filter(|d| domain_matches(host, d)).map(|d| d.len()).max();
-        match (best(&self.include), best(&self.exclude)) {
-            (_, None) if self.include.is_empty() => true,
-            (Some(inc), Some(exc)) => inc > exc,
-            (inc, None) => inc.is_some(),
-            (None, Some(_)) => false,
+        let include = self.include.iter().map(|d| (false, d.as_str()));
+        domains_allow(include.chain(self.exclude.iter().map(|d| (true, d.as_str()))), host)
+    }
+
+    /// The list as written in a filter, `a.com|~b.a.com`: the compact form the engine stores.
+    pub fn spec(&self) -> String {
+        let include = self.include.iter().map(String::as_str).map(str::to_owned);
+        include.chain(self.exclude.iter().map(|d| format!("~{d}"))).collect::<Vec<_>>().join("|")
+    }
+}
+
+/// The entries of a `spec` string: `(negated, domain)`.
+pub fn spec_entries(spec: &str) -> impl Iterator<Item = (bool, &str)> {
+    spec.split('|').map(|entry| match entry.strip_prefix('~') {
+        Some(domain) => (true, domain),
+        None => (false, entry),
+    })
+}
+
+/// Whether a page on `host` passes a domain list of `(negated, domain)` entries: with no
+/// positive entry every page not excluded passes; otherwise the most specific match decides.
+pub fn domains_allow<'a>(entries: impl Iterator<Item = (bool, &'a str)>, host: &str) -> bool {
+    let (mut has_include, mut include, mut exclude) = (false, 0, 0);
+    for (negated, domain) in entries {
+        has_include |= !negated;
+        if domain_matches(host, domain) {
+            let best = if negated { &mut exclude } else { &mut include };
+            *best = (*best).max(domain.len());
         }
+    }
+    if exclude > 0 {
+        include > exclude
+    } else {
+        !has_include || include > 0
     }
 }
 

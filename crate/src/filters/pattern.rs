@@ -93,18 +93,27 @@ impl Pattern {
         }
     }
 
-    /// Whether the glob matches `url` (already lower-cased unless the filter is match-case).
-    pub fn matches_glob(anchor: Anchor, end_anchor: bool, parts: &[String], url: &str, host: HostSpan) -> bool {
+    /// The glob's parts joined by `*`: the compact form the matcher works on.
+    pub fn glob_body(&self) -> Option<String> {
+        match self {
+            Pattern::Glob { parts, .. } => Some(parts.join("*")),
+            Pattern::Regex(_) => None,
+        }
+    }
+
+    /// Whether a glob matches `url` (already lower-cased unless the filter is match-case).
+    /// `body` is the glob's parts joined by `*` (see `glob_body`).
+    pub fn matches_glob(anchor: Anchor, end_anchor: bool, body: &str, url: &str, host: HostSpan) -> bool {
         let url = url.as_bytes();
         match anchor {
-            Anchor::Start => match_parts(url, 0, true, parts, end_anchor),
-            Anchor::None => match_parts(url, 0, false, parts, end_anchor),
+            Anchor::Start => match_parts(url, 0, true, body, end_anchor),
+            Anchor::None => match_parts(url, 0, false, body, end_anchor),
             Anchor::Host => {
                 // Every label start of the host is a candidate: `||ads.` matches ads.example.com
                 // and x.ads.example.com but not badads.example.com.
                 let label_starts = std::iter::once(host.start)
                     .chain((host.start..host.end).filter(|&i| url[i] == b'.').map(|i| i + 1));
-                label_starts.into_iter().any(|start| match_parts(url, start, true, parts, end_anchor))
+                label_starts.into_iter().any(|start| match_parts(url, start, true, body, end_anchor))
             }
         }
     }
@@ -141,12 +150,11 @@ impl Pattern {
 
 /// Matches the parts in order from `start`: the first at `start` exactly when `anchored`, each
 /// other at its earliest position; with `end_anchor` the last must end the URL.
-fn match_parts(url: &[u8], start: usize, anchored: bool, parts: &[String], end_anchor: bool) -> bool {
+fn match_parts(url: &[u8], start: usize, anchored: bool, body: &str, end_anchor: bool) -> bool {
     let mut pos = start;
-    let last = parts.len() - 1;
-    for (index, part) in parts.iter().enumerate() {
-        let part = part.as_bytes();
-        let must_end = end_anchor && index == last;
+    let mut parts = body.as_bytes().split(|&b| b == b'*').enumerate().peekable();
+    while let Some((index, part)) = parts.next() {
+        let must_end = end_anchor && parts.peek().is_none();
         if index == 0 && anchored {
             match match_at(url, pos, part) {
                 Some(end) if !must_end || end == url.len() => pos = end,
@@ -156,13 +164,32 @@ fn match_parts(url: &[u8], start: usize, anchored: bool, parts: &[String], end_a
             // The last part must end the URL: try the positions it could start at, from the right.
             return (pos..=url.len()).rev().any(|p| match_at(url, p, part) == Some(url.len()));
         } else {
-            match (pos..=url.len()).find_map(|p| match_at(url, p, part)) {
+            match find_part(url, pos, part) {
                 Some(end) => pos = end,
                 None => return false,
             }
         }
     }
     true
+}
+
+/// The earliest match of `part` at or after `from`; returns where it ends. Candidates are the
+/// positions of the part's first literal byte, found with `memchr` (SIMD where available).
+fn find_part(url: &[u8], from: usize, part: &[u8]) -> Option<usize> {
+    match part.first() {
+        Some(&first) if first != b'^' => {
+            let mut at = from;
+            while at < url.len() {
+                let found = at + memchr::memchr(first, &url[at..])?;
+                if let Some(end) = match_at(url, found, part) {
+                    return Some(end);
+                }
+                at = found + 1;
+            }
+            None
+        }
+        _ => (from..=url.len()).find_map(|p| match_at(url, p, part)),
+    }
 }
 
 /// Matches one part (no `*`) at `pos`; returns where the match ends.
@@ -192,7 +219,7 @@ mod tests {
     fn matches(pattern: &str, url: &str) -> bool {
         match Pattern::parse(pattern) {
             Pattern::Glob { anchor, end_anchor, parts } => {
-                Pattern::matches_glob(anchor, end_anchor, &parts, url, HostSpan::of(url))
+                Pattern::matches_glob(anchor, end_anchor, &parts.join("*"), url, HostSpan::of(url))
             }
             Pattern::Regex(_) => panic!("not a glob"),
         }
