@@ -11,6 +11,10 @@ const USAGE: &str = "usage:
       --page defaults to the request URL itself (a navigation); --type takes Chrome's webRequest
       names (script, image, xmlhttprequest, sub_frame, ...). Without --list, the bundled
       EasyPrivacy is used.
+  tracklens check --snapshot FILE < REQUESTS.jsonl
+      Decides each request of a JSON-lines stream ({url, sourceUrl|frameUrl, type|cpt}) with the
+      filter lists of a snapshot and prints, as JSON, how many were blocked and the time per
+      request (median, p99): the native side of scripts/bench-wasm.mjs.
   tracklens snapshot --list NAME=FILE [--list NAME=FILE ...] --out FILE
       Parses filter lists into an engine snapshot (what the extension loads at start) and
       reports, per list, the filters used and the lines skipped with their line numbers.
@@ -38,6 +42,7 @@ fn run(args: &[String]) -> Result<String, String> {
     match args.split_first() {
         Some((command, rest)) if command == "classify" => classify_command(&Args::parse(rest)?),
         Some((command, rest)) if command == "snapshot" => snapshot_command(&Args::parse(rest)?),
+        Some((command, rest)) if command == "check" => check_command(&Args::parse(rest)?),
         Some((flag, _)) if flag == "--help" || flag == "-h" => Ok(USAGE.to_owned()),
         Some((other, _)) => Err(format!("unknown command {other:?}\n{USAGE}")),
         None => Err(USAGE.to_owned()),
@@ -51,6 +56,7 @@ struct Args {
     resource_type: Option<String>,
     lists: Vec<(String, String)>,
     out: Option<String>,
+    snapshot: Option<String>,
 }
 
 impl Args {
@@ -63,6 +69,7 @@ impl Args {
                 "--page" => parsed.page = Some(value("--page")?),
                 "--type" => parsed.resource_type = Some(value("--type")?),
                 "--out" => parsed.out = Some(value("--out")?),
+                "--snapshot" => parsed.snapshot = Some(value("--snapshot")?),
                 "--list" => {
                     let spec = value("--list")?;
                     let (name, path) = spec.split_once('=').ok_or(format!("--list takes NAME=FILE, not {spec:?}"))?;
@@ -109,7 +116,8 @@ fn classify_command(args: &Args) -> Result<String, String> {
         None => ResourceType::Other,
     };
     let (engine, _) = build_engine(args)?;
-    let request = Request { url: url.clone(), page_url: args.page.clone().unwrap_or_else(|| url.clone()), resource_type };
+    let request =
+        Request { url: url.clone(), page_url: args.page.clone().unwrap_or_else(|| url.clone()), resource_type };
     let verdict = engine.classify(&request).map_err(|e| e.to_string())?;
     serde_json::to_string_pretty(&verdict).map_err(|e| e.to_string())
 }
@@ -134,4 +142,52 @@ fn snapshot_command(args: &Args) -> Result<String, String> {
     }
     summary.push(format!("snapshot: {} filters, {} bytes in {out}", engine.filter_count(), bytes.len()));
     Ok(summary.join("\n"))
+}
+
+/// One line of a request corpus, in either of the shapes adblocker benchmarks use.
+#[derive(serde::Deserialize)]
+struct CorpusLine {
+    url: String,
+    #[serde(alias = "frameUrl", rename = "sourceUrl")]
+    source: String,
+    #[serde(alias = "cpt", rename = "type")]
+    kind: String,
+}
+
+fn check_command(args: &Args) -> Result<String, String> {
+    use std::io::BufRead;
+    let path = args.snapshot.as_ref().ok_or(format!("check needs --snapshot FILE\n{USAGE}"))?;
+    let bytes = std::fs::read(path).map_err(|e| format!("{path}: {e}"))?;
+    let engine = Engine::from_snapshot(&bytes).map_err(|e| format!("{path}: {e}"))?;
+    // Read every request first, so reading and parsing do not sit between the timed calls.
+    let mut skipped = 0usize;
+    let mut requests = Vec::new();
+    for line in std::io::stdin().lock().lines() {
+        let line = line.map_err(|e| format!("stdin: {e}"))?;
+        match serde_json::from_str::<CorpusLine>(&line) {
+            Ok(sample) => requests.push(Request {
+                url: sample.url,
+                page_url: sample.source,
+                resource_type: ResourceType::from_name(&sample.kind),
+            }),
+            Err(_) => skipped += 1,
+        }
+    }
+    let (mut nanos, mut blocked) = (Vec::with_capacity(requests.len()), 0usize);
+    for request in &requests {
+        let start = std::time::Instant::now();
+        let decision = engine.decide(request);
+        nanos.push(start.elapsed().as_nanos() as u64);
+        blocked += usize::from(matches!(decision, Ok(Some(d)) if d.blocks()));
+    }
+    nanos.sort_unstable();
+    let at = |q: f64| nanos.get(((nanos.len().max(1) - 1) as f64 * q) as usize).copied().unwrap_or(0);
+    Ok(serde_json::json!({
+        "requests": nanos.len(),
+        "skipped_lines": skipped,
+        "blocked": blocked,
+        "median_ns": at(0.5),
+        "p99_ns": at(0.99),
+    })
+    .to_string())
 }

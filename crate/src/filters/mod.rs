@@ -235,7 +235,8 @@ impl FilterSet {
             }
             Pattern::Regex(source) => (Anchor::None, false, self.push(source, Some((text, &filter.text)))),
         };
-        let domains = filter.domains.as_ref().map_or(Span::default(), |d| self.push(&d.spec(), Some((text, &filter.text))));
+        let domains =
+            filter.domains.as_ref().map_or(Span::default(), |d| self.push(&d.spec(), Some((text, &filter.text))));
         let flag = |on: bool, bit: u8| if on { bit } else { 0 };
         CompactFilter {
             text,
@@ -345,7 +346,8 @@ impl FilterSet {
             let (start, end) = (span.start as usize, span.start as usize + span.len as usize);
             end <= self.strings.len() && self.strings.is_char_boundary(start) && self.strings.is_char_boundary(end)
         };
-        let indexes_ok = [&self.important, &self.blocking, &self.exceptions].iter().all(|index| index.ids_within(count));
+        let indexes_ok =
+            [&self.important, &self.blocking, &self.exceptions].iter().all(|index| index.ids_within(count));
         let regexes_ok = self.regex_ids.iter().all(|&id| (id as usize) < count);
         indexes_ok
             && regexes_ok
@@ -413,7 +415,9 @@ mod tests {
 
     #[test]
     fn regex_and_match_case() {
-        let s = set("/\\/ad[0-9]+\\.gif/\n/Track.js$match-case");
+        let s = set("/\\/ad[0-9]+\\.gif/\n/Track.js$match-case\n/\\/px\\D\\.gif/");
+        assert!(decide(&s, "https://x.example/px_.gif", TypeMask::IMAGE, true, "n.example").is_some());
+        assert!(decide(&s, "https://x.example/px1.gif", TypeMask::IMAGE, true, "n.example").is_none());
         let image = TypeMask::IMAGE;
         assert!(decide(&s, "https://x.example/AD12.gif", image, true, "n.example").is_some());
         assert!(decide(&s, "https://x.example/adx.gif", image, true, "n.example").is_none());

@@ -113,14 +113,20 @@ fn parse_line(line: &str, number: u32, list: u16) -> Line {
         }
     };
     let mut options = options.unwrap_or_default();
+    // Globs are lower-cased to match lower-cased URLs; a regex keeps its case, because `\D`
+    // and `\d` differ, and is compiled case-insensitive instead.
+    let pattern = match Pattern::parse(pattern) {
+        Pattern::Glob { anchor, end_anchor, parts } if !options.match_case => {
+            Pattern::Glob { anchor, end_anchor, parts: parts.iter().map(|part| part.to_ascii_lowercase()).collect() }
+        }
+        other => other,
+    };
     let narrowed = options.explicit_types && options.party != PartyOption::Any;
-    if pattern.is_empty() && options.domains.is_none() && !narrowed {
-        // An empty pattern must be narrowed to some pages, or to a type and a party
-        // (`$ping,third-party`); otherwise it would match every request of a kind.
-        return Line::Malformed("empty pattern matches everything".to_owned());
+    if pattern.matches_every_url() && options.domains.is_none() && !narrowed {
+        // A pattern every URL matches (``, `|`, `||`, `*`) must be narrowed to some pages, or to
+        // a type and a party (`$ping,third-party`); otherwise it blocks every request of a kind.
+        return Line::Malformed("pattern matches every URL".to_owned());
     }
-    let text_for_matching = if options.match_case { pattern.to_owned() } else { pattern.to_ascii_lowercase() };
-    let pattern = Pattern::parse(&text_for_matching);
     // A visit to a page is blocked only by filters that say `$document` or name nothing but a
     // host (`||tracker.example^`): a path pattern like `/beacon.js` is about subresources, and
     // must not stop the user from opening that URL (uBlock Origin and adblock-rust agree).
@@ -197,6 +203,10 @@ mod tests {
         assert!(matches!(one("$script"), Line::Malformed(_)));
         assert!(matches!(one("$third-party"), Line::Malformed(_)));
         assert!(matches!(one("$ping,third-party"), Line::Filter(_)));
+        for everything in ["|", "||", "*", "||*", "|*|"] {
+            assert!(matches!(one(everything), Line::Malformed(_)), "{everything}");
+        }
+        assert!(matches!(one("*$domain=example.com"), Line::Filter(_)));
         assert!(matches!(one("/(/"), Line::Malformed(_)));
         assert!(matches!(one(&"a".repeat(MAX_LINE + 1)), Line::Malformed(_)));
     }

@@ -82,6 +82,13 @@ impl Pattern {
         Pattern::Glob { anchor, end_anchor, parts: rest.split('*').map(str::to_owned).collect() }
     }
 
+    /// A glob with nothing but anchors and `*`, which every URL matches.
+    pub fn matches_every_url(&self) -> bool {
+        // With all parts empty only `…|` alone (an empty URL) could fail, unless a `*` precedes it.
+        matches!(self, Pattern::Glob { end_anchor, parts, .. }
+            if parts.iter().all(String::is_empty) && (parts.len() > 1 || !end_anchor))
+    }
+
     /// `||host^` or `||host`: a filter about a whole host, nothing more specific.
     pub fn is_host_only(&self) -> bool {
         match self {
