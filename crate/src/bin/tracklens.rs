@@ -18,8 +18,15 @@ const USAGE: &str = "usage:
   tracklens snapshot --list NAME=FILE [--list NAME=FILE ...] --out FILE
       Parses filter lists into an engine snapshot (what the extension loads at start) and
       reports, per list, the filters used and the lines skipped with their line numbers.
+  tracklens cookie <name> [--domain D] [--value V] [--expires-in-days N] [--page <url>]
+      Prints what a cookie is for as JSON: its purpose, vendor, whether it looks like an
+      identifier, whether it is third party, and why. Without --expires-in-days it is a session
+      cookie; --domain defaults to the page's host.
+  tracklens consent <string>
+      Decodes a consent string (IAB TCF v2 as in euconsent-v2, US Privacy, or GPP) and prints it
+      as JSON with a plain-language summary of what the visitor agreed to.
 
-exit status: 0 success, 2 usage error, malformed URL or unreadable list";
+exit status: 0 success, 2 usage error, malformed URL, unreadable list or malformed consent string";
 
 /// The list the extension ships, so a classification by hand matches the extension's.
 const BUNDLED: (&str, &str) = ("EasyPrivacy", include_str!("../../data/lists/easyprivacy.txt"));
@@ -43,6 +50,8 @@ fn run(args: &[String]) -> Result<String, String> {
         Some((command, rest)) if command == "classify" => classify_command(&Args::parse(rest)?),
         Some((command, rest)) if command == "snapshot" => snapshot_command(&Args::parse(rest)?),
         Some((command, rest)) if command == "check" => check_command(&Args::parse(rest)?),
+        Some((command, rest)) if command == "cookie" => cookie_command(&Args::parse(rest)?),
+        Some((command, rest)) if command == "consent" => consent_command(&Args::parse(rest)?),
         Some((flag, _)) if flag == "--help" || flag == "-h" => Ok(USAGE.to_owned()),
         Some((other, _)) => Err(format!("unknown command {other:?}\n{USAGE}")),
         None => Err(USAGE.to_owned()),
@@ -57,6 +66,9 @@ struct Args {
     lists: Vec<(String, String)>,
     out: Option<String>,
     snapshot: Option<String>,
+    domain: Option<String>,
+    value: Option<String>,
+    expires_in_days: Option<String>,
 }
 
 impl Args {
@@ -70,6 +82,9 @@ impl Args {
                 "--type" => parsed.resource_type = Some(value("--type")?),
                 "--out" => parsed.out = Some(value("--out")?),
                 "--snapshot" => parsed.snapshot = Some(value("--snapshot")?),
+                "--domain" => parsed.domain = Some(value("--domain")?),
+                "--value" => parsed.value = Some(value("--value")?),
+                "--expires-in-days" => parsed.expires_in_days = Some(value("--expires-in-days")?),
                 "--list" => {
                     let spec = value("--list")?;
                     let (name, path) = spec.split_once('=').ok_or(format!("--list takes NAME=FILE, not {spec:?}"))?;
@@ -190,4 +205,40 @@ fn check_command(args: &Args) -> Result<String, String> {
         "p99_ns": at(0.99),
     })
     .to_string())
+}
+
+fn cookie_command(args: &Args) -> Result<String, String> {
+    use tracklens::cookie_purpose::{classify_cookie, Cookie};
+    let [name] = args.positional.as_slice() else {
+        return Err(format!("cookie takes one cookie name\n{USAGE}"));
+    };
+    let expires_in = match &args.expires_in_days {
+        Some(days) => {
+            let days: f64 = days.parse().map_err(|_| format!("--expires-in-days takes a number, not {days:?}"))?;
+            Some((days * 86_400.0) as i64)
+        }
+        None => None,
+    };
+    let page = args.page.clone().unwrap_or_else(|| "https://example.com/".to_owned());
+    let cookie = Cookie {
+        name: name.as_str().into(),
+        value: args.value.as_deref().unwrap_or("").into(),
+        domain: args.domain.as_deref().unwrap_or("").into(),
+        path: "/".into(),
+        expires_in,
+        ..Cookie::default()
+    };
+    serde_json::to_string_pretty(&classify_cookie(&cookie, &page)).map_err(|e| e.to_string())
+}
+
+fn consent_command(args: &Args) -> Result<String, String> {
+    let [text] = args.positional.as_slice() else {
+        return Err(format!("consent takes one consent string\n{USAGE}"));
+    };
+    let signal = tracklens::consent::decode_consent(text).map_err(|e| format!("malformed consent string: {e}"))?;
+    let mut json = serde_json::to_value(&signal).map_err(|e| e.to_string())?;
+    if let Some(object) = json.as_object_mut() {
+        object.insert("summary".to_owned(), signal.summary().into());
+    }
+    serde_json::to_string_pretty(&json).map_err(|e| e.to_string())
 }
