@@ -1,6 +1,8 @@
 //! The only wasm-bindgen surface: converts JavaScript values at the edge and calls the core.
 
-use crate::{cookies, Engine, Request, Verdict};
+use crate::consent::{decode_consent, ConsentSignal};
+use crate::cookie_purpose::{classify_cookie, classify_storage, Cookie, SameSite, StorageArea};
+use crate::{cookies, params, Engine, Request, Verdict};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
@@ -88,4 +90,72 @@ pub fn cookie_names(header: &str) -> Vec<String> {
 #[wasm_bindgen]
 pub fn set_cookie_name(line: &str) -> Option<String> {
     cookies::set_cookie_name(line).map(str::to_owned)
+}
+
+/// A cookie as `chrome.cookies.getAll` reports it (fields the classifier does not use are ignored).
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ChromeCookie {
+    name: String,
+    #[serde(default)]
+    value: String,
+    #[serde(default)]
+    domain: String,
+    #[serde(default)]
+    path: String,
+    /// Seconds since the epoch; absent for a session cookie.
+    #[serde(default)]
+    expiration_date: Option<f64>,
+    #[serde(default)]
+    http_only: bool,
+    #[serde(default)]
+    secure: bool,
+    #[serde(default)]
+    same_site: SameSite,
+}
+
+/// `classifyCookie(chromeCookie, pageUrl)` → what the cookie is for; throws if it has no name.
+#[wasm_bindgen(js_name = classifyCookie)]
+pub fn classify_cookie_js(cookie: JsValue, page_url: &str) -> Result<JsValue, JsError> {
+    let cookie: ChromeCookie = serde_wasm_bindgen::from_value(cookie)?;
+    let now = js_sys::Date::now() / 1000.0;
+    let cookie = Cookie {
+        name: cookie.name.into(),
+        value: cookie.value.into(),
+        domain: cookie.domain.into(),
+        path: cookie.path.into(),
+        expires_in: cookie.expiration_date.map(|at| (at - now).round() as i64),
+        http_only: cookie.http_only,
+        secure: cookie.secure,
+        same_site: cookie.same_site,
+    };
+    to_js(&classify_cookie(&cookie, page_url))
+}
+
+/// `classifyStorage('local' | 'session', key, value, pageUrl)` → what the storage key is for.
+#[wasm_bindgen(js_name = classifyStorage)]
+pub fn classify_storage_js(area: JsValue, key: &str, value: &str, page_url: &str) -> Result<JsValue, JsError> {
+    let area: StorageArea = serde_wasm_bindgen::from_value(area)?;
+    to_js(&classify_storage(area, key, value, page_url))
+}
+
+/// A decoded consent string with its plain-language summary beside the decoded fields.
+#[derive(Serialize)]
+struct DecodedConsent {
+    #[serde(flatten)]
+    signal: ConsentSignal,
+    summary: String,
+}
+
+/// `decodeConsent(string)` → `{format, ..., summary}`; throws with the reason on a malformed string.
+#[wasm_bindgen(js_name = decodeConsent)]
+pub fn decode_consent_js(text: &str) -> Result<JsValue, JsError> {
+    let signal = decode_consent(text).map_err(|e| JsError::new(&format!("malformed consent string: {e}")))?;
+    to_js(&DecodedConsent { summary: signal.summary(), signal })
+}
+
+/// `stripTrackingParams(url)` → `{url, removed: [{name, company, kind, reason}]}`.
+#[wasm_bindgen(js_name = stripTrackingParams)]
+pub fn strip_tracking_params_js(url: &str) -> Result<JsValue, JsError> {
+    to_js(&params::strip_tracking_params(url))
 }
