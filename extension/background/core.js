@@ -1,7 +1,9 @@
 // Loads the Rust core (wasm) and the filter-list engine snapshot, both from the extension package
 // itself: there is no remote code and no download. Start-up begins at import so the first request
 // waits as little as possible.
-import init, { TrackLens, cookie_names as cookieNames, set_cookie_name as setCookieName } from '../pkg/tracklens.js';
+import init, {
+  TrackLens, classifyCookie, cookie_names as cookieNames, decodeConsent, set_cookie_name as setCookieName,
+} from '../pkg/tracklens.js';
 
 const wasmUrl = new URL('../pkg/tracklens_bg.wasm', import.meta.url);
 const snapshotUrl = new URL('../pkg/engine.snapshot', import.meta.url);
@@ -20,9 +22,10 @@ async function loadEngine() {
 }
 
 /**
- * Resolves once the core is ready: { engine, lists, loadMs, warning, cookieNames, setCookieName }.
+ * Resolves once the core is ready:
+ * { engine, lists, loadMs, warning, cookieNames, setCookieName, classifyCookie, decodeConsent }.
  * Rejects only if the wasm module itself cannot start.
  */
 export const ready = init({ module_or_path: wasmUrl })
   .then(loadEngine)
-  .then((loaded) => ({ ...loaded, cookieNames, setCookieName }));
+  .then((loaded) => ({ ...loaded, cookieNames, setCookieName, classifyCookie, decodeConsent }));

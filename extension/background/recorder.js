@@ -4,15 +4,27 @@
 // storage read and write covers every tab it touches. Each batch reads the stored reports back
 // before updating them, because the service worker may have been stopped and restarted since the
 // last one; batches are chained so two never interleave.
+//
+// When a page has loaded, the cookies it and its third parties hold are read from the browser's
+// cookie store, classified, and stored in its report (names and verdicts only, never values),
+// with the IAB consent string (euconsent-v2) decoded. That step is chained like the batches.
 import { tabKey } from '../shared/state-keys.js';
-import { addCookies, addVerdict, newReport } from '../shared/tab-report.js';
+import {
+  addCookies, addVerdict, consentEntry, cookieEntry, cookieSitesToRead, newReport, setCookies,
+} from '../shared/tab-report.js';
 
 const MAX_QUEUE = 500;
+// After a page's load: once soon, once more for cookies its scripts set a little later.
+const COOKIE_READ_DELAYS_MS = [300, 3000];
+const CONSENT_COOKIE = 'euconsent-v2';
 
-export function createRecorder({ storage, core, flushDelayMs = 50, onError = console.error }) {
+export function createRecorder({
+  storage, core, cookieStore = null, flushDelayMs = 50, cookieDelaysMs = COOKIE_READ_DELAYS_MS, onError = console.error,
+}) {
   let queue = [];
   let timer = null;
   let chain = Promise.resolve();
+  const cookieTimers = new Map();
 
   function enqueue(event) {
     queue.push(event);
@@ -79,6 +91,51 @@ export function createRecorder({ storage, core, flushDelayMs = 50, onError = con
     await storage.set(updates);
   }
 
+  /** Classifies the cookies of a tab's current page into its stored report. */
+  async function readCookies(tabId) {
+    if (!cookieStore) return;
+    const api = await core;
+    const key = tabKey(tabId);
+    const report = (await storage.get(key))[key];
+    if (!report?.pageUrl || !/^https?:/.test(report.pageUrl)) return;
+    const pageUrl = report.pageUrl;
+    const reads = [{ url: pageUrl }, ...cookieSitesToRead(report).map((domain) => ({ domain }))];
+    const found = await Promise.all(reads.map((query) => cookieStore.getAll(query).catch(() => [])));
+    const entries = [];
+    let consent = null;
+    for (const cookie of found.flat()) {
+      let entry;
+      try {
+        entry = cookieEntry(cookie, api.classifyCookie(cookie, pageUrl));
+      } catch (error) {
+        onError('TrackLens: could not classify a cookie', error);
+        continue;
+      }
+      entries.push(entry);
+      // The page's own consent string; a third party's would say nothing about this page.
+      if (cookie.name === CONSENT_COOKIE && !consent && !entry.thirdParty) {
+        try {
+          consent = consentEntry(api.decodeConsent(cookie.value));
+        } catch (error) {
+          consent = consentEntry(null, String(error?.message ?? error));
+        }
+      }
+    }
+    setCookies(report, entries);
+    report.consent = consent;
+    await storage.set({ [key]: report });
+  }
+
+  function pageLoaded(tabId) {
+    for (const pending of cookieTimers.get(tabId) ?? []) clearTimeout(pending);
+    const timers = cookieDelaysMs.map((delay) =>
+      setTimeout(() => {
+        flush();
+        chain = chain.then(() => readCookies(tabId)).catch((error) => onError('TrackLens: could not read cookies', error));
+      }, delay));
+    cookieTimers.set(tabId, timers);
+  }
+
   return {
     request(details) {
       enqueue({ kind: 'request', tabId: details.tabId, url: details.url, type: details.type, initiator: details.initiator });
@@ -87,8 +144,12 @@ export function createRecorder({ storage, core, flushDelayMs = 50, onError = con
       if (headerValues.length) enqueue({ kind: 'cookies', tabId, url, headerValues, direction });
     },
     forget(tabId) {
+      for (const pending of cookieTimers.get(tabId) ?? []) clearTimeout(pending);
+      cookieTimers.delete(tabId);
       enqueue({ kind: 'forget', tabId });
     },
+    /** The tab's page has finished loading: read its cookies shortly. */
+    pageLoaded,
     flush,
   };
 }

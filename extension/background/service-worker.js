@@ -5,7 +5,7 @@ import { ready } from './core.js';
 import { createRecorder } from './recorder.js';
 
 const storage = chrome.storage.session;
-const recorder = createRecorder({ storage, core: ready });
+const recorder = createRecorder({ storage, core: ready, cookieStore: chrome.cookies });
 const ALL_URLS = { urls: ['<all_urls>'] };
 
 // The popup shows this instead of an empty panel when the core could not start.
@@ -35,3 +35,9 @@ chrome.webRequest.onHeadersReceived.addListener((details) => {
 }, ALL_URLS, ['responseHeaders', 'extraHeaders']);
 
 chrome.tabs.onRemoved.addListener((tabId) => recorder.forget(tabId));
+
+// A page has loaded: classify the cookies it and its third parties hold. The tab id and status
+// need no "tabs" permission; the page's URL comes from the tab's stored report.
+chrome.tabs.onUpdated.addListener((tabId, changeInfo) => {
+  if (changeInfo.status === 'complete') recorder.pageLoaded(tabId);
+});

@@ -1,13 +1,19 @@
 // The popup: what the current tab's page sent to whom, grouped by company, with the reasons.
 // It only reads what the service worker stored; page-derived text goes in with textContent only.
 import { tabKey } from '../shared/state-keys.js';
-import { companiesByConcern } from '../shared/tab-report.js';
+import { companiesByConcern, cookiesByPurpose } from '../shared/tab-report.js';
 
 const LABELS = {
   advertising: 'Advertising', analytics: 'Analytics', social: 'Social', fingerprinting: 'Fingerprinting',
   session_replay: 'Session replay', personalization: 'Personalization / A-B testing', tag_manager: 'Tag manager',
   consent: 'Consent management', customer_interaction: 'Customer interaction', audio_video: 'Audio / video',
   cdn: 'Content delivery (not tracking)',
+};
+
+const COOKIE_LABELS = {
+  advertising: 'Advertising', analytics: 'Analytics', personalization: 'Personalization / A-B testing',
+  social: 'Social', unknown: 'Unknown purpose', preferences: 'Preferences', security: 'Security',
+  necessary: 'Necessary for the site',
 };
 
 const $ = (id) => document.getElementById(id);
@@ -53,6 +59,38 @@ function renderCompany(company) {
   return item;
 }
 
+function renderCookie(cookie) {
+  const item = $('cookie-template').content.firstElementChild.cloneNode(true);
+  item.dataset.cookie = cookie.name;
+  item.dataset.domain = cookie.domain;
+  item.dataset.purpose = cookie.purpose;
+  item.querySelector('.name').textContent = cookie.name;
+  item.querySelector('.domain').textContent = cookie.domain;
+  item.querySelector('.party').textContent = cookie.thirdParty ? 'third party' : '';
+  item.querySelector('.vendor').textContent = cookie.vendor ? `Vendor: ${cookie.vendor}.` : 'Vendor unknown.';
+  item.querySelector('.identifier').textContent = cookie.identifier ? 'Identifier: yes.' : 'Identifier: no.';
+  item.querySelector('.reason').textContent = cookie.reason;
+  return item;
+}
+
+function renderCookieGroup({ purpose, cookies }) {
+  const group = $('cookie-group-template').content.firstElementChild.cloneNode(true);
+  group.dataset.purpose = purpose;
+  group.querySelector('.purpose').textContent = `${COOKIE_LABELS[purpose] ?? purpose} (${cookies.length})`;
+  group.querySelector('.cookie-list').replaceChildren(...cookies.map(renderCookie));
+  return group;
+}
+
+function renderConsent(consent) {
+  const line = $('consent');
+  line.hidden = !consent;
+  if (!consent) return;
+  const cmp = consent.cmpId != null ? ` (consent platform ${consent.cmpId})` : '';
+  line.querySelector('.text').textContent = consent.error
+    ? `the site's consent string could not be read: ${consent.error}`
+    : `${consent.summary}${cmp}`;
+}
+
 function render(report, status) {
   const summary = $('summary');
   summary.classList.toggle('error', status?.ok === false);
@@ -77,6 +115,10 @@ function render(report, status) {
   const unknown = Object.keys(report.unknownThirdParties).length;
   $('unknown').hidden = unknown === 0;
   $('unknown').textContent = `${plural(unknown, 'other third-party host')} not in TrackLens' knowledge base.`;
+  const groups = cookiesByPurpose(report);
+  $('cookie-groups').replaceChildren(...groups.map(renderCookieGroup));
+  $('cookies-section').hidden = groups.length === 0;
+  renderConsent(report.consent);
 }
 
 async function main() {

@@ -4,7 +4,7 @@
 // unit-tested without a browser and survive a service-worker restart unchanged. Sizes are bounded:
 // storage.session holds 10 MB for every tab together, and pages can make unbounded requests.
 
-export const LIMITS = { hostsPerCompany: 50, unknownHosts: 200, cookieNames: 100 };
+export const LIMITS = { hostsPerCompany: 50, unknownHosts: 200, cookieNames: 100, thirdPartySites: 100, pageCookies: 200 };
 
 export function newReport(pageUrl, verdict) {
   return {
@@ -18,6 +18,11 @@ export function newReport(pageUrl, verdict) {
     unknownThirdParties: {},
     // host -> company name, to attribute the cookie headers that arrive after each request.
     hostOwners: {},
+    // Registrable sites of the third parties seen, whose cookies are read when the page has loaded.
+    thirdPartySites: [],
+    // The cookies the page and its third parties hold, classified: names and verdicts, never values.
+    cookies: [],
+    consent: null,
   };
 }
 
@@ -28,7 +33,11 @@ function addBounded(list, item, limit) {
 /** Counts one classified request into the report. */
 export function addVerdict(report, verdict) {
   report.requests += 1;
-  if (verdict.party === 'third_party') report.thirdPartyRequests += 1;
+  if (verdict.party === 'third_party') {
+    report.thirdPartyRequests += 1;
+    // Reports stored before this field existed lack it.
+    if (verdict.site) addBounded((report.thirdPartySites ??= []), verdict.site, LIMITS.thirdPartySites);
+  }
   if (!verdict.entity) {
     if (verdict.party === 'third_party') {
       const known = report.unknownThirdParties[verdict.host];
@@ -77,4 +86,75 @@ export function companiesByConcern(report) {
   return Object.values(report?.companies ?? {}).sort(
     (a, b) => Number(b.tracker) - Number(a.tracker) || b.requests - a.requests || a.name.localeCompare(b.name),
   );
+}
+
+/** The third-party sites whose cookies to read for this page (the page's own site is read by URL). */
+export function cookieSitesToRead(report) {
+  return (report?.thirdPartySites ?? []).filter((site) => site && site !== report.site);
+}
+
+/**
+ * The report's entry for one cookie: the core's verdict on it, without its value. `cookie` is a
+ * chrome.cookies.Cookie, `verdict` what classifyCookie said about it.
+ */
+export function cookieEntry(cookie, verdict) {
+  return {
+    name: cookie.name,
+    domain: cookie.domain,
+    path: cookie.path,
+    purpose: verdict.purpose,
+    vendor: verdict.vendor ?? null,
+    identifier: Boolean(verdict.identifier),
+    reason: verdict.reason,
+    thirdParty: Boolean(verdict.third_party),
+  };
+}
+
+/** Replaces the report's cookies with `entries`: one per name, domain and path, bounded. */
+export function setCookies(report, entries) {
+  const seen = new Set();
+  report.cookies = [];
+  for (const entry of entries) {
+    const key = `${entry.name}\u0000${entry.domain}\u0000${entry.path}`;
+    if (seen.has(key) || report.cookies.length >= LIMITS.pageCookies) continue;
+    seen.add(key);
+    report.cookies.push(entry);
+  }
+}
+
+/**
+ * The report's consent entry from what decodeConsent returned, or from why it could not decode
+ * the string (`error`); null when there was no string.
+ */
+export function consentEntry(decoded, error = null) {
+  if (error) return { format: null, summary: null, cmpId: null, purposes: [], vendors: 0, error };
+  if (!decoded) return null;
+  return {
+    format: decoded.format,
+    summary: decoded.summary,
+    cmpId: decoded.cmp_id ?? null,
+    purposes: Array.isArray(decoded.purposes_consent) ? decoded.purposes_consent.slice(0, 32) : [],
+    vendors: decoded.vendor_consents?.ids?.length ?? 0,
+  };
+}
+
+/** Display order of cookie purposes: what tracks first, what the site needs last. */
+export const COOKIE_PURPOSE_ORDER = [
+  'advertising', 'analytics', 'personalization', 'social', 'unknown', 'preferences', 'security', 'necessary',
+];
+
+/** Cookies grouped by purpose, in display order: [{purpose, cookies}], each group sorted by name. */
+export function cookiesByPurpose(report) {
+  const groups = new Map();
+  for (const cookie of report?.cookies ?? []) {
+    if (!groups.has(cookie.purpose)) groups.set(cookie.purpose, []);
+    groups.get(cookie.purpose).push(cookie);
+  }
+  const rank = (purpose) => {
+    const at = COOKIE_PURPOSE_ORDER.indexOf(purpose);
+    return at < 0 ? COOKIE_PURPOSE_ORDER.length : at;
+  };
+  return [...groups]
+    .sort(([a], [b]) => rank(a) - rank(b) || a.localeCompare(b))
+    .map(([purpose, cookies]) => ({ purpose, cookies: cookies.sort((a, b) => a.name.localeCompare(b.name) || a.domain.localeCompare(b.domain)) }));
 }

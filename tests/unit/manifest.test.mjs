@@ -6,8 +6,9 @@ import { readFileSync } from 'node:fs';
 const manifest = JSON.parse(readFileSync(new URL('../../manifest.json', import.meta.url), 'utf8'));
 
 test('permissions are exactly the justified ones', () => {
-  // webRequest: observe requests to classify them; storage: per-tab reports in storage.session.
-  assert.deepEqual(manifest.permissions, ['webRequest', 'storage']);
+  // webRequest: observe requests to classify them; storage: per-tab reports in storage.session;
+  // cookies: read (never change) the cookies a page and its third parties hold, to classify them.
+  assert.deepEqual(manifest.permissions, ['webRequest', 'storage', 'cookies']);
   // Every site, because trackers can be anywhere; requests are observed, never sent anywhere.
   assert.deepEqual(manifest.host_permissions, ['<all_urls>']);
   assert.equal(manifest.optional_permissions, undefined);

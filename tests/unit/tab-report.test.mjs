@@ -1,7 +1,10 @@
 // The per-tab report is built from verdicts alone; these check its arithmetic and its bounds.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { LIMITS, addCookies, addVerdict, companiesByConcern, newReport } from '../../extension/shared/tab-report.js';
+import {
+  LIMITS, addCookies, addVerdict, companiesByConcern, consentEntry, cookieEntry, cookieSitesToRead, cookiesByPurpose, newReport,
+  setCookies,
+} from '../../extension/shared/tab-report.js';
 
 const google = { name: 'Google', parent: 'Alphabet', privacy_policy: 'https://policies.google.com/privacy', opt_out: null };
 const verdict = (host, extra = {}) => ({
@@ -45,4 +48,72 @@ test('trackers come before other companies', () => {
   for (let i = 0; i < 5; i++) addVerdict(report, verdict('cdn.jsdelivr.net', { entity: cdn, tracker: false, categories: ['cdn'] }));
   addVerdict(report, verdict('www.google-analytics.com'));
   assert.deepEqual(companiesByConcern(report).map((c) => c.name), ['Google', 'jsDelivr']);
+});
+
+test('third-party sites are remembered for reading their cookies, without the page site', () => {
+  const report = newReport('https://news.example/', { site: 'news.example' });
+  addVerdict(report, verdict('googleads.g.doubleclick.net', { site: 'doubleclick.net' }));
+  addVerdict(report, verdict('stats.g.doubleclick.net', { site: 'doubleclick.net' }));
+  addVerdict(report, verdict('news.example', { site: 'news.example', party: 'first_party', entity: null }));
+  addVerdict(report, verdict('cdn.example', { site: 'cdn.example', entity: null, tracker: false }));
+  assert.deepEqual(cookieSitesToRead(report), ['doubleclick.net', 'cdn.example']);
+  // A report stored before the field existed still works.
+  const old = { ...newReport('https://news.example/', { site: 'news.example' }), thirdPartySites: undefined };
+  assert.deepEqual(cookieSitesToRead(old), []);
+  addVerdict(old, verdict('googleads.g.doubleclick.net', { site: 'doubleclick.net' }));
+  assert.deepEqual(cookieSitesToRead(old), ['doubleclick.net']);
+});
+
+const chromeCookie = (name, domain, extra = {}) => ({
+  name, domain, path: '/', value: `secret-${name}`, secure: true, httpOnly: false, sameSite: 'lax', ...extra,
+});
+const cookieVerdict = (purpose, extra = {}) => ({
+  purpose, vendor: null, identifier: false, third_party: false, reason: `because ${purpose}`, entity: null, ...extra,
+});
+
+test('cookie entries keep the verdict and never the value', () => {
+  const entry = cookieEntry(chromeCookie('IDE', '.doubleclick.net'),
+    cookieVerdict('advertising', { vendor: 'Google', identifier: true, third_party: true }));
+  assert.deepEqual(entry, {
+    name: 'IDE', domain: '.doubleclick.net', path: '/', purpose: 'advertising', vendor: 'Google', identifier: true,
+    reason: 'because advertising', thirdParty: true,
+  });
+  assert.ok(!JSON.stringify(entry).includes('secret'));
+});
+
+test('cookies are deduplicated, bounded and grouped by purpose, trackers first', () => {
+  const report = newReport('https://news.example/', { site: 'news.example' });
+  const entries = [
+    cookieEntry(chromeCookie('SESSIONID', 'news.example'), cookieVerdict('necessary')),
+    cookieEntry(chromeCookie('_ga', '.news.example'), cookieVerdict('analytics', { vendor: 'Google Analytics' })),
+    cookieEntry(chromeCookie('_ga', '.news.example'), cookieVerdict('analytics', { vendor: 'Google Analytics' })),
+    cookieEntry(chromeCookie('_fbp', '.news.example'), cookieVerdict('advertising')),
+    cookieEntry(chromeCookie('IDE', '.doubleclick.net'), cookieVerdict('advertising', { third_party: true })),
+  ];
+  setCookies(report, entries);
+  assert.equal(report.cookies.length, 4);
+  const groups = cookiesByPurpose(report);
+  assert.deepEqual(groups.map((g) => g.purpose), ['advertising', 'analytics', 'necessary']);
+  assert.deepEqual(groups[0].cookies.map((c) => c.name), ['_fbp', 'IDE']);
+
+  const many = Array.from({ length: LIMITS.pageCookies + 20 }, (_, i) =>
+    cookieEntry(chromeCookie(`c${i}`, 'news.example'), cookieVerdict('unknown')));
+  setCookies(report, many);
+  assert.equal(report.cookies.length, LIMITS.pageCookies);
+  assert.deepEqual(cookiesByPurpose(newReport('https://x.example/', null)), []);
+});
+
+test('the consent entry keeps the summary, the CMP, the purposes and the number of vendors', () => {
+  const decoded = {
+    format: 'tcf', cmp_id: 10, purposes_consent: [1, 2, 3], vendor_consents: { ids: [91, 755, 793], max_vendor_id: 793 },
+    summary: 'You allowed 3 vendors to store and access information on your device.',
+  };
+  assert.deepEqual(consentEntry(decoded), {
+    format: 'tcf', summary: decoded.summary, cmpId: 10, purposes: [1, 2, 3], vendors: 3,
+  });
+  assert.equal(consentEntry(null), null);
+  assert.deepEqual(consentEntry({ format: 'us_privacy', summary: 'You opted out.' }), {
+    format: 'us_privacy', summary: 'You opted out.', cmpId: null, purposes: [], vendors: 0,
+  });
+  assert.equal(consentEntry(null, 'malformed consent string: bad').error, 'malformed consent string: bad');
 });
