@@ -1,0 +1,104 @@
+// End to end: the cookies the demo page and its third parties hold once the visitor accepts the
+// consent banner, as the service worker classifies them from the browser's cookie store, the
+// decoded IAB consent string, and how the popup shows both.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startDemoServer, DEMO_URL } from '../demo/server.mjs';
+import { launchWithExtension, visit, waitForReport } from '../support/browser.mjs';
+
+// What the core says about each demo cookie (checked with `tracklens cookie NAME --page ...`).
+const EXPECTED = [
+  { name: '_ga', purpose: 'analytics', vendor: /Google/, thirdParty: false },
+  { name: '_fbp', purpose: 'advertising', vendor: /Meta/, thirdParty: false },
+  { name: 'IDE', purpose: 'advertising', vendor: /Google/, thirdParty: true },
+  { name: 'SESSIONID', purpose: 'necessary', thirdParty: false },
+  { name: 'optimizelyEndUserId', purpose: 'personalization', vendor: /Optimizely/, thirdParty: false },
+  { name: /^_hjSession_/, purpose: 'analytics', vendor: /Hotjar/, thirdParty: false },
+];
+const named = (cookies, name) => cookies.find((c) => (typeof name === 'string' ? c.name === name : name.test(c.name)));
+const complete = (report) => report.consent && EXPECTED.every(({ name }) => named(report.cookies ?? [], name));
+
+let demo;
+let browser;
+
+before(async () => {
+  demo = await startDemoServer();
+  browser = await launchWithExtension({ demo });
+});
+
+after(async () => {
+  await browser?.close();
+  await demo?.close();
+});
+
+test('after "Accept all", the report classifies the page\'s cookies and decodes its consent string', async () => {
+  const { page, tabId } = await visit(browser, DEMO_URL, { settleMs: 300 });
+  await page.click('#onetrust-accept-btn-handler');
+  await page.reload({ waitUntil: 'load' });
+  const { report } = await waitForReport(browser, { tabId }, complete, { timeoutMs: 10000 });
+
+  for (const expected of EXPECTED) {
+    const cookie = named(report.cookies, expected.name);
+    assert.equal(cookie.purpose, expected.purpose, `${cookie.name}: ${cookie.reason}`);
+    assert.equal(cookie.thirdParty, expected.thirdParty, `${cookie.name} third party`);
+    if (expected.vendor) assert.match(cookie.vendor ?? '', expected.vendor, cookie.name);
+    assert.ok(cookie.reason.length > 0, `${cookie.name} has a reason`);
+  }
+  assert.equal(named(report.cookies, 'IDE').domain, '.doubleclick.net');
+  assert.equal(named(report.cookies, '_ga').identifier, true);
+
+  // The consent string the banner wrote: CMP 10, three vendors, purposes 1 to 11.
+  assert.equal(report.consent.format, 'tcf');
+  assert.equal(report.consent.cmpId, 10);
+  assert.equal(report.consent.vendors, 3);
+  assert.deepEqual(report.consent.purposes, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+  assert.match(report.consent.summary, /^You allowed 3 vendors to /);
+
+  // Names and verdicts only: no cookie value is ever stored.
+  const stored = JSON.stringify(report);
+  const values = (await browser.context.cookies()).map((c) => c.value).filter((v) => v.length >= 8);
+  assert.ok(values.length >= 5, 'the browser holds the demo cookies');
+  for (const value of values) assert.ok(!stored.includes(value), `a cookie value is in the report: ${value.slice(0, 12)}...`);
+  assert.ok(report.cookies.every((c) => !('value' in c)));
+  await page.close();
+});
+
+test('the popup lists the cookies by purpose and the consent summary', async () => {
+  const { page, tabId } = await visit(browser, DEMO_URL, { settleMs: 300 });
+  await waitForReport(browser, { tabId }, complete, { timeoutMs: 10000 });
+  const popup = await browser.context.newPage();
+  await popup.setViewportSize({ width: 380, height: 900 });
+  await popup.goto(browser.popupUrl(tabId));
+  await popup.waitForSelector('body[data-ready="true"]');
+
+  assert.equal(await popup.locator('#cookies-section').isHidden(), false);
+  const shown = await popup.locator('#cookie-groups li.cookie').evaluateAll((items) => items.map((li) => ({
+    name: li.dataset.cookie,
+    group: li.closest('.cookie-group').dataset.purpose,
+    vendor: li.querySelector('.vendor').textContent,
+    identifier: li.querySelector('.identifier').textContent,
+    party: li.querySelector('.party').textContent,
+    reason: li.querySelector('.reason').textContent,
+  })));
+  for (const expected of EXPECTED) {
+    const cookie = named(shown, expected.name);
+    assert.ok(cookie, `the popup shows ${expected.name}`);
+    assert.equal(cookie.group, expected.purpose, cookie.name);
+    if (expected.vendor) assert.match(cookie.vendor, expected.vendor, cookie.name);
+    assert.match(cookie.identifier, /^Identifier: (yes|no)\.$/);
+    assert.equal(cookie.party, expected.thirdParty ? 'third party' : '', cookie.name);
+    assert.ok(cookie.reason.length > 0);
+  }
+  assert.equal(named(shown, '_ga').identifier, 'Identifier: yes.');
+  // Tracking purposes come before what the site needs.
+  const groups = await popup.locator('#cookie-groups .cookie-group').evaluateAll((els) => els.map((el) => el.dataset.purpose));
+  assert.ok(groups.indexOf('advertising') < groups.indexOf('necessary'), groups.join(', '));
+  assert.match(await popup.locator('#consent').textContent(), /^Consent: You allowed 3 vendors to .*\(consent platform 10\)$/s);
+  await popup.close();
+  await page.close();
+});
+
+test('reading cookies makes no request of the extension\'s own', () => {
+  const own = demo.requests.filter((r) => !demo.hosts.includes(r.host) && !['accounts.google.com', 'update.googleapis.com'].includes(r.host));
+  assert.deepEqual(own.map((r) => `${r.host}${r.path}`), []);
+});
