@@ -10,7 +10,7 @@
 // with the IAB consent string (euconsent-v2) decoded. That step is chained like the batches.
 import { tabKey } from '../shared/state-keys.js';
 import {
-  addCookies, addVerdict, consentEntry, cookieEntry, cookieSitesToRead, newReport, setCookies,
+  addCookies, addVerdict, consentEntry, cookieEntry, cookieSitesToRead, newReport, setCookies, setStorage, storageEntry,
 } from '../shared/tab-report.js';
 
 const MAX_QUEUE = 500;
@@ -126,6 +126,27 @@ export function createRecorder({
     await storage.set({ [key]: report });
   }
 
+  /**
+   * Classifies the storage keys the tab's content script found on `pageUrl` into its stored
+   * report. A message from a page the tab has since left is ignored.
+   */
+  async function readStorage(tabId, pageUrl, found) {
+    const api = await core;
+    const key = tabKey(tabId);
+    const report = (await storage.get(key))[key];
+    if (!report?.pageUrl || originOf(report.pageUrl) !== originOf(pageUrl)) return;
+    const entries = [];
+    for (const { area, key: name, value } of found) {
+      try {
+        entries.push(storageEntry(area, name, api.classifyStorage(area, name, value, report.pageUrl)));
+      } catch (error) {
+        onError('TrackLens: could not classify a storage key', error);
+      }
+    }
+    setStorage(report, entries);
+    await storage.set({ [key]: report });
+  }
+
   function pageLoaded(tabId) {
     for (const pending of cookieTimers.get(tabId) ?? []) clearTimeout(pending);
     const timers = cookieDelaysMs.map((delay) =>
@@ -150,8 +171,21 @@ export function createRecorder({
     },
     /** The tab's page has finished loading: read its cookies shortly. */
     pageLoaded,
+    /** The tab's content script listed the page's storage keys (`[{area, key, value}]`). */
+    storage(tabId, pageUrl, found) {
+      flush();
+      chain = chain.then(() => readStorage(tabId, pageUrl, found)).catch((error) => onError('TrackLens: could not record storage', error));
+    },
     flush,
   };
+}
+
+function originOf(url) {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return null;
+  }
 }
 
 function hostOf(url) {

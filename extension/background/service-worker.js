@@ -41,3 +41,15 @@ chrome.tabs.onRemoved.addListener((tabId) => recorder.forget(tabId));
 chrome.tabs.onUpdated.addListener((tabId, changeInfo) => {
   if (changeInfo.status === 'complete') recorder.pageLoaded(tabId);
 });
+
+// Storage keys from our own content script, in a tab's top frame. Anything else is ignored: the
+// message type is allow-listed and the sender checked, as pages are hostile.
+const AREAS = new Set(['local', 'session']);
+chrome.runtime.onMessage.addListener((message, sender) => {
+  if (sender.id !== chrome.runtime.id || !sender.tab || sender.frameId !== 0 || message?.type !== 'tracklens/storage') return;
+  if (!Array.isArray(message.entries)) return;
+  const entries = message.entries
+    .filter((e) => AREAS.has(e?.area) && typeof e.key === 'string' && typeof e.value === 'string')
+    .slice(0, 400);
+  recorder.storage(sender.tab.id, sender.url, entries);
+});

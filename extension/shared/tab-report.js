@@ -4,7 +4,7 @@
 // unit-tested without a browser and survive a service-worker restart unchanged. Sizes are bounded:
 // storage.session holds 10 MB for every tab together, and pages can make unbounded requests.
 
-export const LIMITS = { hostsPerCompany: 50, unknownHosts: 200, cookieNames: 100, thirdPartySites: 100, pageCookies: 200 };
+export const LIMITS = { hostsPerCompany: 50, unknownHosts: 200, cookieNames: 100, thirdPartySites: 100, pageCookies: 200, storageKeys: 200 };
 
 export function newReport(pageUrl, verdict) {
   return {
@@ -112,14 +112,32 @@ export function cookieEntry(cookie, verdict) {
 
 /** Replaces the report's cookies with `entries`: one per name, domain and path, bounded. */
 export function setCookies(report, entries) {
+  report.cookies = unique(entries, LIMITS.pageCookies);
+}
+
+/**
+ * The report's entry for one localStorage / sessionStorage key, in the shape of a cookie entry
+ * (the area stands where a cookie's domain would), so both are shown and grouped alike.
+ */
+export function storageEntry(area, key, verdict) {
+  return cookieEntry({ name: key, domain: `${area}Storage`, path: '' }, verdict);
+}
+
+/** Replaces the report's storage keys with `entries`, bounded. */
+export function setStorage(report, entries) {
+  report.storage = unique(entries, LIMITS.storageKeys);
+}
+
+function unique(entries, limit) {
   const seen = new Set();
-  report.cookies = [];
+  const kept = [];
   for (const entry of entries) {
     const key = `${entry.name}\u0000${entry.domain}\u0000${entry.path}`;
-    if (seen.has(key) || report.cookies.length >= LIMITS.pageCookies) continue;
+    if (seen.has(key) || kept.length >= limit) continue;
     seen.add(key);
-    report.cookies.push(entry);
+    kept.push(entry);
   }
+  return kept;
 }
 
 /**
@@ -143,10 +161,10 @@ export const COOKIE_PURPOSE_ORDER = [
   'advertising', 'analytics', 'personalization', 'social', 'unknown', 'preferences', 'security', 'necessary',
 ];
 
-/** Cookies grouped by purpose, in display order: [{purpose, cookies}], each group sorted by name. */
+/** Cookies and storage keys grouped by purpose, in display order: [{purpose, cookies}], sorted by name. */
 export function cookiesByPurpose(report) {
   const groups = new Map();
-  for (const cookie of report?.cookies ?? []) {
+  for (const cookie of [...(report?.cookies ?? []), ...(report?.storage ?? [])]) {
     if (!groups.has(cookie.purpose)) groups.set(cookie.purpose, []);
     groups.get(cookie.purpose).push(cookie);
   }

@@ -63,6 +63,21 @@ test('after "Accept all", the report classifies the page\'s cookies and decodes 
   await page.close();
 });
 
+test('the content script reports the page\'s storage keys, classified, without their values', async () => {
+  const { page, tabId } = await visit(browser, DEMO_URL, { settleMs: 300 });
+  const hasKeys = (report) => ['_hjid', 'theme'].every((key) => report.storage?.some((s) => s.name === key))
+    && report.storage.some((s) => s.name.startsWith('optimizely_data$$'));
+  const { report } = await waitForReport(browser, { tabId }, hasKeys, { timeoutMs: 10000 });
+  const key = (name) => report.storage.find((s) => s.name === name || s.name.startsWith(name));
+  assert.deepEqual([key('_hjid').purpose, key('_hjid').vendor, key('_hjid').domain], ['analytics', 'Hotjar', 'localStorage']);
+  assert.deepEqual([key('optimizely_data$$').purpose, key('optimizely_data$$').vendor], ['personalization', 'Optimizely']);
+  assert.equal(key('theme').purpose, 'preferences');
+  // The visitor id Hotjar stored is in the page, never in TrackLens' report.
+  const hotjarId = await page.evaluate(() => localStorage.getItem('_hjid'));
+  assert.ok(hotjarId.length >= 8 && !JSON.stringify(report).includes(hotjarId));
+  await page.close();
+});
+
 test('the popup lists the cookies by purpose and the consent summary', async () => {
   const { page, tabId } = await visit(browser, DEMO_URL, { settleMs: 300 });
   await waitForReport(browser, { tabId }, complete, { timeoutMs: 10000 });

@@ -19,3 +19,9 @@ test('extension pages may run only packaged code, plus compiling the packaged wa
   assert.equal(manifest.content_security_policy.extension_pages, "script-src 'self' 'wasm-unsafe-eval'; object-src 'self'");
   assert.equal(manifest.background.type, 'module');
 });
+
+test('the only content script is the storage probe, in top frames of web pages, isolated', () => {
+  assert.deepEqual(manifest.content_scripts, [{
+    matches: ['http://*/*', 'https://*/*'], js: ['extension/content/storage-probe.js'], run_at: 'document_idle', all_frames: false,
+  }]);
+});

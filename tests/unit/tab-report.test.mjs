@@ -117,3 +117,16 @@ test('the consent entry keeps the summary, the CMP, the purposes and the number 
   });
   assert.equal(consentEntry(null, 'malformed consent string: bad').error, 'malformed consent string: bad');
 });
+
+test('storage keys are grouped with cookies by purpose, bounded, without values', async () => {
+  const { setStorage, storageEntry, cookiesByPurpose, LIMITS: limits } = await import('../../extension/shared/tab-report.js');
+  const report = newReport('https://news.example/', { site: 'news.example' });
+  const verdict = { purpose: 'analytics', vendor: 'Hotjar', identifier: true, reason: '_hjid is Hotjar\'s', third_party: false };
+  const entries = Array.from({ length: limits.storageKeys + 5 }, (_, i) => storageEntry('local', `k${i}`, verdict));
+  setStorage(report, [storageEntry('local', '_hjid', verdict), storageEntry('local', '_hjid', verdict), ...entries]);
+  assert.equal(report.storage.length, limits.storageKeys);
+  assert.equal(report.storage.filter((e) => e.name === '_hjid').length, 1);
+  assert.equal(report.storage[0].domain, 'localStorage');
+  assert.equal(cookiesByPurpose(report)[0].purpose, 'analytics');
+  assert.ok(report.storage.every((e) => !('value' in e)));
+});

@@ -5,6 +5,9 @@
   var visitor = m ? m[1] : 'oeu' + Date.now() + 'r' + Math.random();
   document.cookie = 'optimizelyEndUserId=' + visitor + '; max-age=15552000; path=/; Secure';
   var variation = visitor.length % 2 ? 'B' : 'A';
+  try {
+    localStorage.setItem('optimizely_data$$pending$$7890123$$session_state', JSON.stringify({ variation: variation }));
+  } catch (e) { /* storage disabled */ }
   document.addEventListener('DOMContentLoaded', function () {
     var headline = document.getElementById('headline');
     if (headline && variation === 'B') headline.textContent = headline.textContent + ': what travellers need to know';

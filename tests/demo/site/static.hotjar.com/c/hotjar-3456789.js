@@ -6,6 +6,8 @@
   if (document.cookie.indexOf(name + '=') < 0) {
     var id = Math.random().toString(16).slice(2) + Date.now().toString(16);
     document.cookie = name + '=' + btoa(JSON.stringify({ id: id, created: Date.now() })) + '; max-age=31536000; path=/; Secure';
+    // The same visitor id, kept in the page's localStorage too, where clearing cookies misses it.
+    try { localStorage.setItem('_hjid', id); } catch (e) { /* storage disabled */ }
   }
   document.cookie = '_hjSession_' + site + '=' + btoa(JSON.stringify({ id: Math.random().toString(16).slice(2), c: Date.now() })) + '; max-age=1800; path=/; Secure';
   var events = [];
