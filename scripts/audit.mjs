@@ -7,7 +7,7 @@
 // Exit status: 0 audited, 2 usage or runtime error.
 import { startDemoServer, DEMO_URL } from '../tests/demo/server.mjs';
 import { launchWithExtension, visit, waitForReport } from '../tests/support/browser.mjs';
-import { companiesByConcern } from '../extension/shared/tab-report.js';
+import { companiesByConcern, cookiesByPurpose } from '../extension/shared/tab-report.js';
 
 const USAGE = 'usage: node scripts/audit.mjs [URL] [--settle MS]';
 
@@ -50,6 +50,15 @@ function printReport(report) {
     line();
     line(`Third parties not in the knowledge base: ${unknown.map((u) => u.host).join(', ')}`);
   }
+  const groups = cookiesByPurpose(report);
+  if (groups.length) {
+    line();
+    line('Cookies and storage, by purpose:');
+    for (const { purpose, cookies } of groups) {
+      line(`  ${purpose}: ${cookies.map((c) => `${c.name} (${c.domain}${c.vendor ? `, ${c.vendor}` : ''}${c.identifier ? ', identifier' : ''})`).join('; ')}`);
+    }
+  }
+  if (report.consent) line(`\nConsent: ${report.consent.summary ?? report.consent.error}`);
   if (report.errors) line(`\n${report.errors} request(s) could not be classified.`);
 }
 
