@@ -2,7 +2,7 @@
 // itself: there is no remote code and no download. Start-up begins at import so the first request
 // waits as little as possible.
 import init, {
-  TrackLens, classifyCookie, classifyStorage, cookie_names as cookieNames, decodeConsent, set_cookie_name as setCookieName,
+  TrackLens, classifyCookie, classifyStorage, stripTrackingParams, cookie_names as cookieNames, decodeConsent, set_cookie_name as setCookieName,
 } from '../pkg/tracklens.js';
 
 const wasmUrl = new URL('../pkg/tracklens_bg.wasm', import.meta.url);
@@ -23,9 +23,9 @@ async function loadEngine() {
 
 /**
  * Resolves once the core is ready:
- * { engine, lists, loadMs, warning, cookieNames, setCookieName, classifyCookie, classifyStorage, decodeConsent }.
+ * { engine, lists, loadMs, warning, cookieNames, setCookieName, classifyCookie, classifyStorage, stripTrackingParams, decodeConsent }.
  * Rejects only if the wasm module itself cannot start.
  */
 export const ready = init({ module_or_path: wasmUrl })
   .then(loadEngine)
-  .then((loaded) => ({ ...loaded, cookieNames, setCookieName, classifyCookie, classifyStorage, decodeConsent }));
+  .then((loaded) => ({ ...loaded, cookieNames, setCookieName, classifyCookie, classifyStorage, stripTrackingParams, decodeConsent }));

@@ -10,7 +10,7 @@
 // with the IAB consent string (euconsent-v2) decoded. That step is chained like the batches.
 import { tabKey } from '../shared/state-keys.js';
 import {
-  addCookies, addVerdict, consentEntry, cookieEntry, cookieSitesToRead, newReport, setCookies, setStorage, storageEntry,
+  addCookies, addVerdict, consentEntry, cookieEntry, cookieSitesToRead, newReport, setCookies, setStorage, storageEntry, trackingParamEntries,
 } from '../shared/tab-report.js';
 
 const MAX_QUEUE = 500;
@@ -79,6 +79,7 @@ export function createRecorder({
       let report = reports.get(event.tabId);
       if (event.type === 'main_frame' || !report) {
         report = newReport(page, verdict.error ? null : verdict);
+        report.trackingParams = trackingParams(api, page);
         reports.set(event.tabId, report);
       }
       if (verdict.error) report.errors += 1;
@@ -178,6 +179,15 @@ export function createRecorder({
     },
     flush,
   };
+}
+
+/** Link decoration in the page's own address (gclid, fbclid, utm_*…): names and why, no values. */
+function trackingParams(api, url) {
+  try {
+    return trackingParamEntries(api.stripTrackingParams(url));
+  } catch {
+    return [];
+  }
 }
 
 function originOf(url) {

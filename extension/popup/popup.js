@@ -81,6 +81,14 @@ function renderCookieGroup({ purpose, cookies }) {
   return group;
 }
 
+function renderTrackingParams(params = []) {
+  const line = $('params');
+  line.hidden = params.length === 0;
+  line.title = params.map((p) => p.reason).join('\n');
+  line.querySelector('.text').textContent = `this address carries ${params
+    .map((p) => (p.company ? `${p.name} (${p.company})` : p.name)).join(', ')}, which tell the site how you got here.`;
+}
+
 function renderConsent(consent) {
   const line = $('consent');
   line.hidden = !consent;
@@ -119,6 +127,7 @@ function render(report, status) {
   $('cookie-groups').replaceChildren(...groups.map(renderCookieGroup));
   $('cookies-section').hidden = groups.length === 0;
   renderConsent(report.consent);
+  renderTrackingParams(report.trackingParams);
 }
 
 async function main() {

@@ -176,3 +176,10 @@ export function cookiesByPurpose(report) {
     .sort(([a], [b]) => rank(a) - rank(b) || a.localeCompare(b))
     .map(([purpose, cookies]) => ({ purpose, cookies: cookies.sort((a, b) => a.name.localeCompare(b.name) || a.domain.localeCompare(b.domain)) }));
 }
+
+/** The report's tracking parameters from what stripTrackingParams said: names, owners, reasons. */
+export function trackingParamEntries(stripped) {
+  return (stripped?.removed ?? []).slice(0, 50).map(({ name, company, kind, reason }) => ({
+    name, company: company ?? null, kind, reason,
+  }));
+}

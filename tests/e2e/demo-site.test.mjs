@@ -145,6 +145,22 @@ test('stopping the service worker mid-visit loses nothing already recorded', asy
   await page.close();
 });
 
+test('a decorated link: the landing page report names its tracking parameters, and the popup says so', async () => {
+  const { page } = await visit(browser, DEMO_URL, { settleMs: 300 });
+  await Promise.all([page.waitForURL(/shop\.example/), page.click('#deal')]);
+  const { tabId, report } = await waitForReport(browser, { pageUrl: page.url() }, (r) => r.trackingParams);
+  assert.deepEqual(report.trackingParams.map((p) => p.name).sort(), ['gclid', 'utm_campaign', 'utm_medium', 'utm_source']);
+  assert.equal(report.trackingParams.find((p) => p.name === 'gclid').company, 'Google');
+  // What really arrived at the shop: the click id, as the browser sent it.
+  assert.match(demo.received('shop.example').find((r) => r.path === '/deal.html')?.query ?? '', /gclid=Cj0KCQiA-demo-click-id/);
+  const popup = await browser.context.newPage();
+  await popup.goto(browser.popupUrl(tabId));
+  await popup.waitForSelector('body[data-ready="true"]');
+  assert.match(await popup.locator('#params').textContent(), /gclid \(Google\)/);
+  await popup.close();
+  await page.close();
+});
+
 test('the extension itself sends nothing anywhere', () => {
   // Every request the servers received came from the demo pages (their hosts) or from Chromium.
   const unexpected = demo.requests.filter((r) => !demo.hosts.includes(r.host) && !BROWSER_OWN.has(r.host));

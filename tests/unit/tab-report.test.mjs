@@ -130,3 +130,12 @@ test('storage keys are grouped with cookies by purpose, bounded, without values'
   assert.equal(cookiesByPurpose(report)[0].purpose, 'analytics');
   assert.ok(report.storage.every((e) => !('value' in e)));
 });
+
+test('tracking parameters keep names, owners and reasons, never values', async () => {
+  const { trackingParamEntries } = await import('../../extension/shared/tab-report.js');
+  const entries = trackingParamEntries({ url: 'https://shop.example/', removed: [
+    { name: 'gclid', company: 'Google', kind: 'click_id', reason: 'Google Ads click ID', value: 'Cj0secret' },
+  ] });
+  assert.deepEqual(entries, [{ name: 'gclid', company: 'Google', kind: 'click_id', reason: 'Google Ads click ID' }]);
+  assert.deepEqual(trackingParamEntries(null), []);
+});
