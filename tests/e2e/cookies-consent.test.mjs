@@ -1,10 +1,11 @@
 // End to end: the cookies the demo page and its third parties hold once the visitor accepts the
 // consent banner, as the service worker classifies them from the browser's cookie store, the
 // decoded IAB consent string, and how the popup shows both.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startDemoServer, DEMO_URL } from '../demo/server.mjs';
-import { launchWithExtension, visit, waitForReport } from '../support/browser.mjs';
+import { DEMO_URL } from '../demo/server.mjs';
+import { visit, waitForReport } from '../support/browser.mjs';
+import { BROWSER_OWN, demoSession } from '../support/demo-session.mjs';
 
 // What the core says about each demo cookie (checked with `tracklens cookie NAME --page ...`).
 const EXPECTED = [
@@ -18,24 +19,13 @@ const EXPECTED = [
 const named = (cookies, name) => cookies.find((c) => (typeof name === 'string' ? c.name === name : name.test(c.name)));
 const complete = (report) => report.consent && EXPECTED.every(({ name }) => named(report.cookies ?? [], name));
 
-let demo;
-let browser;
-
-before(async () => {
-  demo = await startDemoServer();
-  browser = await launchWithExtension({ demo });
-});
-
-after(async () => {
-  await browser?.close();
-  await demo?.close();
-});
+const session = demoSession();
 
 test('after "Accept all", the report classifies the page\'s cookies and decodes its consent string', async () => {
-  const { page, tabId } = await visit(browser, DEMO_URL, { settleMs: 300 });
+  const { page, tabId } = await visit(session.browser, DEMO_URL, { settleMs: 300 });
   await page.click('#onetrust-accept-btn-handler');
   await page.reload({ waitUntil: 'load' });
-  const { report } = await waitForReport(browser, { tabId }, complete, { timeoutMs: 10000 });
+  const { report } = await waitForReport(session.browser, { tabId }, complete, { timeoutMs: 10000 });
 
   for (const expected of EXPECTED) {
     const cookie = named(report.cookies, expected.name);
@@ -56,7 +46,7 @@ test('after "Accept all", the report classifies the page\'s cookies and decodes 
 
   // Names and verdicts only: no cookie value is ever stored.
   const stored = JSON.stringify(report);
-  const values = (await browser.context.cookies()).map((c) => c.value).filter((v) => v.length >= 8);
+  const values = (await session.browser.context.cookies()).map((c) => c.value).filter((v) => v.length >= 8);
   assert.ok(values.length >= 5, 'the browser holds the demo cookies');
   for (const value of values) assert.ok(!stored.includes(value), `a cookie value is in the report: ${value.slice(0, 12)}...`);
   assert.ok(report.cookies.every((c) => !('value' in c)));
@@ -64,10 +54,10 @@ test('after "Accept all", the report classifies the page\'s cookies and decodes 
 });
 
 test('the content script reports the page\'s storage keys, classified, without their values', async () => {
-  const { page, tabId } = await visit(browser, DEMO_URL, { settleMs: 300 });
+  const { page, tabId } = await visit(session.browser, DEMO_URL, { settleMs: 300 });
   const hasKeys = (report) => ['_hjid', 'theme'].every((key) => report.storage?.some((s) => s.name === key))
     && report.storage.some((s) => s.name.startsWith('optimizely_data$$'));
-  const { report } = await waitForReport(browser, { tabId }, hasKeys, { timeoutMs: 10000 });
+  const { report } = await waitForReport(session.browser, { tabId }, hasKeys, { timeoutMs: 10000 });
   const key = (name) => report.storage.find((s) => s.name === name || s.name.startsWith(name));
   assert.deepEqual([key('_hjid').purpose, key('_hjid').vendor, key('_hjid').domain], ['analytics', 'Hotjar', 'localStorage']);
   assert.deepEqual([key('optimizely_data$$').purpose, key('optimizely_data$$').vendor], ['personalization', 'Optimizely']);
@@ -79,11 +69,11 @@ test('the content script reports the page\'s storage keys, classified, without t
 });
 
 test('the popup lists the cookies by purpose and the consent summary', async () => {
-  const { page, tabId } = await visit(browser, DEMO_URL, { settleMs: 300 });
-  await waitForReport(browser, { tabId }, complete, { timeoutMs: 10000 });
-  const popup = await browser.context.newPage();
+  const { page, tabId } = await visit(session.browser, DEMO_URL, { settleMs: 300 });
+  await waitForReport(session.browser, { tabId }, complete, { timeoutMs: 10000 });
+  const popup = await session.browser.context.newPage();
   await popup.setViewportSize({ width: 380, height: 900 });
-  await popup.goto(browser.popupUrl(tabId));
+  await popup.goto(session.browser.popupUrl(tabId));
   await popup.waitForSelector('body[data-ready="true"]');
 
   assert.equal(await popup.locator('#cookies-section').isHidden(), false);
@@ -114,6 +104,6 @@ test('the popup lists the cookies by purpose and the consent summary', async () 
 });
 
 test('reading cookies makes no request of the extension\'s own', () => {
-  const own = demo.requests.filter((r) => !demo.hosts.includes(r.host) && !['accounts.google.com', 'update.googleapis.com'].includes(r.host));
+  const own = session.demo.requests.filter((r) => !session.demo.hosts.includes(r.host) && !BROWSER_OWN.has(r.host));
   assert.deepEqual(own.map((r) => `${r.host}${r.path}`), []);
 });

@@ -1,28 +1,16 @@
 // End to end: the built extension in headless Chromium, on the demo news site. Checks what the
 // service worker recorded, what the popup shows, and what the demo servers really received.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { startDemoServer, DEMO_URL, BASELINE_URL } from '../demo/server.mjs';
-import { launchWithExtension, readSession, visit, waitForReport } from '../support/browser.mjs';
+import { DEMO_URL, BASELINE_URL } from '../demo/server.mjs';
+import { readSession, visit, waitForReport } from '../support/browser.mjs';
+import { BROWSER_OWN, demoSession } from '../support/demo-session.mjs';
 
 const ARTIFACTS = fileURLToPath(new URL('../artifacts/', import.meta.url));
-// Requests Chromium makes on its own, which no extension can see.
-const BROWSER_OWN = new Set(['accounts.google.com', 'update.googleapis.com']);
 
-let demo;
-let browser;
-
-before(async () => {
-  demo = await startDemoServer();
-  browser = await launchWithExtension({ demo });
-});
-
-after(async () => {
-  await browser?.close();
-  await demo?.close();
-});
+const session = demoSession();
 
 // What the demo page embeds, and what TrackLens must say about each company.
 const EXPECTED = {
@@ -38,7 +26,7 @@ const EXPECTED = {
 };
 
 test('the service worker classifies every vendor of the demo page by company and purpose', async () => {
-  const { report, page } = await visit(browser, DEMO_URL);
+  const { report, page } = await visit(session.browser, DEMO_URL);
   await page.close();
   assert.equal(report.site, 'news.example');
   assert.equal(report.errors, 0);
@@ -53,7 +41,7 @@ test('the service worker classifies every vendor of the demo page by company and
   // The publisher itself is first party, never a company in the list.
   assert.ok(report.requests > report.thirdPartyRequests);
   // Hotjar's collector really received the recording, and the extension attributed it.
-  assert.ok(demo.received('in.hotjar.com').length >= 1);
+  assert.ok(session.demo.received('in.hotjar.com').length >= 1);
   assert.ok(report.companies.Hotjar.hosts.includes('in.hotjar.com'));
   // The DoubleClick pixel set its third-party identifier cookie, and the extension saw it.
   assert.ok(report.companies.Google.cookiesSet.includes('IDE'));
@@ -64,7 +52,7 @@ test('the service worker classifies every vendor of the demo page by company and
 });
 
 test('the service worker loads the EasyPrivacy engine snapshot, not a fallback', async () => {
-  const { coreStatus } = await readSession(browser, 'coreStatus');
+  const { coreStatus } = await readSession(session.browser, 'coreStatus');
   assert.equal(coreStatus.ok, true);
   assert.equal(coreStatus.warning, null);
   assert.equal(coreStatus.lists.length, 1);
@@ -73,22 +61,22 @@ test('the service worker loads the EasyPrivacy engine snapshot, not a fallback',
 });
 
 test('a third-party cookie set on one visit is sent back on the next, and TrackLens shows it', async () => {
-  const first = await visit(browser, DEMO_URL);
+  const first = await visit(session.browser, DEMO_URL);
   await first.page.reload({ waitUntil: 'load' });
-  const { report } = await waitForReport(browser, first, (r) => r.companies.Google?.cookiesSent.includes('IDE'));
+  const { report } = await waitForReport(session.browser, first, (r) => r.companies.Google?.cookiesSent.includes('IDE'));
   assert.ok(report.companies.Google.cookiesSent.includes('IDE'));
   // What really left the browser: DoubleClick received its IDE cookie from a news.example page.
-  const withCookie = demo.received('googleads.g.doubleclick.net', 'IDE');
+  const withCookie = session.demo.received('googleads.g.doubleclick.net', 'IDE');
   assert.ok(withCookie.length >= 1, 'DoubleClick got its cookie back');
   assert.match(withCookie.at(-1).headers.referer ?? '', /^https:\/\/news\.example\//);
   await first.page.close();
 });
 
 test('the popup groups trackers by company with their purposes', async () => {
-  const { tabId, page } = await visit(browser, DEMO_URL);
-  const popup = await browser.context.newPage();
+  const { tabId, page } = await visit(session.browser, DEMO_URL);
+  const popup = await session.browser.context.newPage();
   await popup.setViewportSize({ width: 380, height: 900 });
-  await popup.goto(browser.popupUrl(tabId));
+  await popup.goto(session.browser.popupUrl(tabId));
   await popup.waitForSelector('body[data-ready="true"]');
 
   assert.equal(await popup.locator('#site').textContent(), 'news.example');
@@ -113,11 +101,11 @@ test('the popup groups trackers by company with their purposes', async () => {
 });
 
 test('a page without third parties shows no trackers (baseline)', async () => {
-  const { tabId, report, page } = await visit(browser, BASELINE_URL, { settleMs: 300 });
+  const { tabId, report, page } = await visit(session.browser, BASELINE_URL, { settleMs: 300 });
   assert.equal(report.thirdPartyRequests, 0);
   assert.deepEqual(report.companies, {});
-  const popup = await browser.context.newPage();
-  await popup.goto(browser.popupUrl(tabId));
+  const popup = await session.browser.context.newPage();
+  await popup.goto(session.browser.popupUrl(tabId));
   await popup.waitForSelector('body[data-ready="true"]');
   assert.match(await popup.locator('#summary').textContent(), /^0 tracking companies · 0 third-party requests of \d+$/);
   assert.equal(await popup.locator('#trackers-section').isHidden(), true);
@@ -126,10 +114,10 @@ test('a page without third parties shows no trackers (baseline)', async () => {
 });
 
 test('stopping the service worker mid-visit loses nothing already recorded', async () => {
-  const { page, tabId, report: before } = await visit(browser, DEMO_URL);
-  const cdp = await browser.context.newCDPSession(page);
+  const { page, tabId, report: before } = await visit(session.browser, DEMO_URL);
+  const cdp = await session.browser.context.newCDPSession(page);
   const { targetInfos } = await cdp.send('Target.getTargets');
-  const worker = targetInfos.find((t) => t.type === 'service_worker' && t.url.includes(browser.extensionId));
+  const worker = targetInfos.find((t) => t.type === 'service_worker' && t.url.includes(session.browser.extensionId));
   assert.ok(worker, 'the extension worker is running');
   await cdp.send('Target.closeTarget', { targetId: worker.targetId });
   await new Promise((r) => setTimeout(r, 300));
@@ -137,7 +125,7 @@ test('stopping the service worker mid-visit loses nothing already recorded', asy
   // The page goes on tracking; the new request wakes a fresh worker, which must add to the
   // stored report rather than start over.
   await page.evaluate(() => fetch('https://www.google-analytics.com/g/collect?v=2&en=scroll', { mode: 'no-cors' }));
-  const { report: after } = await waitForReport(browser, { tabId }, (r) => r.requests > before.requests);
+  const { report: after } = await waitForReport(session.browser, { tabId }, (r) => r.requests > before.requests);
   assert.equal(after.requests, before.requests + 1);
   assert.deepEqual(Object.keys(after.companies).sort(), Object.keys(before.companies).sort());
   assert.equal(after.companies.Google.requests, before.companies.Google.requests + 1);
@@ -146,15 +134,15 @@ test('stopping the service worker mid-visit loses nothing already recorded', asy
 });
 
 test('a decorated link: the landing page report names its tracking parameters, and the popup says so', async () => {
-  const { page } = await visit(browser, DEMO_URL, { settleMs: 300 });
+  const { page } = await visit(session.browser, DEMO_URL, { settleMs: 300 });
   await Promise.all([page.waitForURL(/shop\.example/), page.click('#deal')]);
-  const { tabId, report } = await waitForReport(browser, { pageUrl: page.url() }, (r) => r.trackingParams);
+  const { tabId, report } = await waitForReport(session.browser, { pageUrl: page.url() }, (r) => r.trackingParams);
   assert.deepEqual(report.trackingParams.map((p) => p.name).sort(), ['gclid', 'utm_campaign', 'utm_medium', 'utm_source']);
   assert.equal(report.trackingParams.find((p) => p.name === 'gclid').company, 'Google');
   // What really arrived at the shop: the click id, as the browser sent it.
-  assert.match(demo.received('shop.example').find((r) => r.path === '/deal.html')?.query ?? '', /gclid=Cj0KCQiA-demo-click-id/);
-  const popup = await browser.context.newPage();
-  await popup.goto(browser.popupUrl(tabId));
+  assert.match(session.demo.received('shop.example').find((r) => r.path === '/deal.html')?.query ?? '', /gclid=Cj0KCQiA-demo-click-id/);
+  const popup = await session.browser.context.newPage();
+  await popup.goto(session.browser.popupUrl(tabId));
   await popup.waitForSelector('body[data-ready="true"]');
   assert.match(await popup.locator('#params').textContent(), /gclid \(Google\)/);
   await popup.close();
@@ -163,6 +151,6 @@ test('a decorated link: the landing page report names its tracking parameters, a
 
 test('the extension itself sends nothing anywhere', () => {
   // Every request the servers received came from the demo pages (their hosts) or from Chromium.
-  const unexpected = demo.requests.filter((r) => !demo.hosts.includes(r.host) && !BROWSER_OWN.has(r.host));
+  const unexpected = session.demo.requests.filter((r) => !session.demo.hosts.includes(r.host) && !BROWSER_OWN.has(r.host));
   assert.deepEqual(unexpected.map((r) => `${r.host}${r.path}`), []);
 });

@@ -1,0 +1,21 @@
+// One demo site and one browser with the extension for a whole test file: started before its
+// first test, closed after its last. Tests read `session.demo` and `session.browser`.
+import { before, after } from 'node:test';
+import { startDemoServer } from '../demo/server.mjs';
+import { launchWithExtension } from './browser.mjs';
+
+/** Requests Chromium makes on its own, which no extension can see (and tests must not blame on one). */
+export const BROWSER_OWN = new Set(['accounts.google.com', 'update.googleapis.com']);
+
+export function demoSession() {
+  const session = { demo: null, browser: null };
+  before(async () => {
+    session.demo = await startDemoServer();
+    session.browser = await launchWithExtension({ demo: session.demo });
+  });
+  after(async () => {
+    await session.browser?.close();
+    await session.demo?.close();
+  });
+  return session;
+}
