@@ -142,7 +142,12 @@ export async function startDemoServer({ quiet = true } = {}) {
 }
 
 // `node tests/demo/server.mjs` serves the demo by hand and prints the Chromium flags to reach it.
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
+// With --ports-json it prints only {"httpPort", "httpsPort"} on one line, for programs that start
+// it (`tracklens audit`), and serves until killed.
+if (process.argv[1] === fileURLToPath(import.meta.url) && process.argv.includes('--ports-json')) {
+  const demo = await startDemoServer();
+  console.log(JSON.stringify({ httpPort: demo.httpPort, httpsPort: demo.httpsPort }));
+} else if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const demo = await startDemoServer({ quiet: false });
   console.log(`demo site on https://127.0.0.1:${demo.httpsPort}; start Chromium with:`);
   console.log(`  --host-resolver-rules="MAP *:443 127.0.0.1:${demo.httpsPort}, MAP *:80 127.0.0.1:${demo.httpPort}, EXCLUDE localhost" --ignore-certificate-errors`);

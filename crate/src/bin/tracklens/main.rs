@@ -1,6 +1,12 @@
 //! `tracklens`: the core on the command line, for people checking requests by hand and for the
 //! build, which prepares the extension's engine snapshot.
 
+mod audit;
+mod cli;
+mod har;
+mod policy;
+mod report;
+
 use std::process::ExitCode;
 use tracklens::{Engine, ListReport, Request, ResourceType};
 
@@ -25,14 +31,34 @@ const USAGE: &str = "usage:
   tracklens consent <string>
       Decodes a consent string (IAB TCF v2 as in euconsent-v2, US Privacy, or GPP) and prints it
       as JSON with a plain-language summary of what the visitor agreed to.
+  tracklens audit [URL ...] [--urls FILE] [--demo] [--consent accept|reject|none] [--scroll]
+                 [--settle MS] [--timeout SECS] [--retries N] [--jobs N] [--without-extension]
+                 [REPORT AND POLICY OPTIONS]
+      Visits each page in headless Chromium with the built extension (dist/chromium) and reports
+      what it recorded: trackers by company and purpose, cookies with purposes and lifetimes,
+      storage, the consent string, tracking before consent, GPC. Without a URL, audits the
+      bundled demo site; --demo maps every host to the demo for the URLs given too.
+  tracklens analyze FILE.har ... [REPORT AND POLICY OPTIONS]
+      The same report from HAR files, offline, one report per page of each archive.
+  Report and policy options: --json FILE (one JSON object per line) [--resume], --html FILE,
+      --junit FILE, --fail-on PURPOSE,..., --max-third-parties N, --no-tracking-before-consent,
+      --policy FILE.json, --list NAME=FILE | --snapshot FILE.  See docs/audit-report.md.
 
-exit status: 0 success, 2 usage error, malformed URL, unreadable list or malformed consent string";
+exit status: 0 success, 2 usage error, malformed URL, unreadable list or malformed consent string;
+  audit and analyze: 0 every page passed, 1 a policy was violated, 2 an error (a page that
+  could not be audited, a file that is not HAR)";
 
 /// The list the extension ships, so a classification by hand matches the extension's.
-const BUNDLED: (&str, &str) = ("EasyPrivacy", include_str!("../../data/lists/easyprivacy.txt"));
+const BUNDLED: (&str, &str) = ("EasyPrivacy", include_str!("../../../data/lists/easyprivacy.txt"));
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    // audit and analyze have their own exit statuses (1: a policy was violated).
+    match args.split_first() {
+        Some((command, rest)) if command == "audit" => return audit::audit_command(rest),
+        Some((command, rest)) if command == "analyze" => return cli::analyze_command(rest),
+        _ => {}
+    }
     match run(&args) {
         Ok(output) => {
             println!("{output}");

@@ -1,0 +1,114 @@
+//! The terminal summary: per page, who the page sent data to and why, cookies and storage by
+//! purpose, consent, what left before consent, and the policy verdict.
+
+use super::{PageReport, Status};
+use std::fmt::Write;
+
+/// Display order of cookie purposes: what tracks first, what the site needs last
+/// (COOKIE_PURPOSE_ORDER in extension/shared/tab-report.js).
+const PURPOSE_ORDER: &[&str] =
+    &["advertising", "analytics", "personalization", "social", "unknown", "preferences", "security", "necessary"];
+
+pub fn page(report: &PageReport) -> String {
+    let mut out = String::new();
+    let line = &mut out;
+    let url = report.final_url.as_deref().unwrap_or(&report.url);
+    if report.status == Status::Failed {
+        let _ = writeln!(line, "FAILED {url}: {}", report.error.as_deref().unwrap_or("unknown error"));
+        return out;
+    }
+    let trackers = report.trackers().count();
+    let _ = writeln!(line, "TrackLens audit of {url}");
+    let _ = writeln!(
+        line,
+        "  {} requests, {} to {} third-party sites; {trackers} tracking {}",
+        report.requests,
+        report.third_party_requests,
+        report.third_party_sites.len(),
+        if trackers == 1 { "company" } else { "companies" }
+    );
+    for (title, tracking) in [("Tracking", true), ("Not tracking", false)] {
+        let group: Vec<_> = report.companies.iter().filter(|c| c.tracker == tracking).collect();
+        if group.is_empty() {
+            continue;
+        }
+        let _ = writeln!(line, "\n{title}:");
+        for company in group {
+            let parent = company.parent.as_deref().map(|p| format!(" ({p})")).unwrap_or_default();
+            let _ = writeln!(line, "  {}{parent}: {}", company.name, company.categories.join(", "));
+            let plural = if company.requests == 1 { "" } else { "s" };
+            let _ = writeln!(line, "    {} request{plural} to {}", company.requests, company.hosts.join(", "));
+            if !company.cookies_sent.is_empty() {
+                let _ = writeln!(line, "    cookies sent to it: {}", company.cookies_sent.join(", "));
+            }
+            if !company.cookies_set.is_empty() {
+                let _ = writeln!(line, "    cookies it set: {}", company.cookies_set.join(", "));
+            }
+            for reason in &company.reasons {
+                let _ = writeln!(line, "    why: {reason}");
+            }
+        }
+    }
+    if !report.unknown_third_parties.is_empty() {
+        let hosts: Vec<&str> = report.unknown_third_parties.iter().map(|u| u.host.as_str()).collect();
+        let _ = writeln!(line, "\nThird parties not in the knowledge base: {}", hosts.join(", "));
+    }
+    let all: Vec<_> = report.cookies.iter().chain(&report.storage).collect();
+    if !all.is_empty() {
+        let _ = writeln!(line, "\nCookies and storage, by purpose:");
+        let rank = |p: &str| PURPOSE_ORDER.iter().position(|x| *x == p).unwrap_or(PURPOSE_ORDER.len());
+        let mut purposes: Vec<&str> = all.iter().map(|c| c.purpose.as_str()).collect();
+        purposes.sort_by_key(|p| (rank(p), *p));
+        purposes.dedup();
+        for purpose in purposes {
+            let mut items: Vec<String> = all
+                .iter()
+                .filter(|c| c.purpose == purpose)
+                .map(|c| {
+                    let mut notes = vec![c.domain.clone()];
+                    notes.extend(c.vendor.clone());
+                    if c.identifier {
+                        notes.push("identifier".into());
+                    }
+                    if let Some(days) = c.lifetime_days {
+                        notes.push(format!("{days} days"));
+                    }
+                    format!("{} ({})", c.name, notes.join(", "))
+                })
+                .collect();
+            items.sort();
+            let _ = writeln!(line, "  {purpose}: {}", items.join("; "));
+        }
+    }
+    if let Some(consent) = &report.consent {
+        let text = consent["summary"].as_str().or(consent["error"].as_str()).unwrap_or("present");
+        let _ = writeln!(line, "\nConsent: {text}");
+    }
+    let early = report.tracking_requests.iter().filter(|r| r.before_consent).count();
+    let choice = if report.consent_clicked {
+        format!("before the visitor's {}", report.consent_action)
+    } else {
+        "with no consent choice made".into()
+    };
+    let _ = writeln!(line, "\n{early} tracking requests {choice}");
+    if let Some(gpc) = report.gpc.navigator.or(report.gpc.header) {
+        let _ = writeln!(line, "Global Privacy Control: {}", if gpc { "sent" } else { "not sent" });
+    }
+    for violation in &report.violations {
+        let _ = writeln!(line, "\nPOLICY VIOLATED ({}): {}", violation.rule, violation.message);
+        for item in violation.evidence.iter().take(20) {
+            let _ = writeln!(line, "    {item}");
+        }
+        if violation.evidence.len() > 20 {
+            let _ = writeln!(line, "    ... and {} more", violation.evidence.len() - 20);
+        }
+    }
+    out
+}
+
+/// One closing line over every page.
+pub fn totals(reports: &[PageReport]) -> String {
+    let failed = reports.iter().filter(|r| r.status == Status::Failed).count();
+    let violating = reports.iter().filter(|r| !r.violations.is_empty()).count();
+    format!("{} pages audited, {failed} failed, {violating} violating the policy", reports.len())
+}
