@@ -188,8 +188,9 @@ impl<'a> Sink<'a> {
 
     /// One progress line on stderr per finished page.
     pub fn progress(&self) {
-        let done = self.reports.len();
-        let failed = self.reports.iter().filter(|r| r.status == Status::Failed).count();
+        // Pages read back with --resume are not this run's progress.
+        let this_run = &self.reports[self.resumed.len().min(self.reports.len())..];
+        let (done, failed) = (this_run.len(), this_run.iter().filter(|r| r.status == Status::Failed).count());
         let width = 20;
         let filled = (done * width).checked_div(self.total).unwrap_or(width).min(width);
         let last = self.reports.last().map_or("", |r| r.url.as_str());

@@ -1,0 +1,200 @@
+//! `tracklens audit` end to end: headless Debian Chromium with the built extension (dist/chromium,
+//! made by scripts/build.sh) on the demo site. Checks the JSON report, the consent flow, the exit
+//! status of each policy, and that an unreachable page is recorded while the crawl goes on.
+
+use serde_json::{json, Value};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::Mutex;
+
+/// One browser at a time: the machine's cores are shared, and each audit starts its own.
+static BROWSER: Mutex<()> = Mutex::new(());
+
+fn audit(args: &[&str]) -> Output {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+    assert!(
+        root.join("dist/chromium/manifest.json").is_file(),
+        "no built extension in {}: run scripts/build.sh before cargo test (scripts/test.sh does)",
+        root.join("dist/chromium").display()
+    );
+    let _one = BROWSER.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    Command::new(env!("CARGO_BIN_EXE_tracklens"))
+        .arg("audit")
+        .args(args)
+        .current_dir(root)
+        .output()
+        .expect("the tracklens binary runs")
+}
+
+fn temp(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("tracklens-audit-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir.join(name)
+}
+
+fn lines(path: &Path) -> Vec<Value> {
+    std::fs::read_to_string(path)
+        .unwrap_or_default()
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("each line is one JSON report"))
+        .collect()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+fn company<'a>(page: &'a Value, name: &str) -> &'a Value {
+    page["companies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == name)
+        .unwrap_or_else(|| panic!("{name} in {page}"))
+}
+
+#[test]
+fn the_demo_audit_reports_what_the_extension_recorded_after_accepting_consent() {
+    let json_path = temp("demo.jsonl");
+    let html = temp("demo.html");
+    let output =
+        audit(&["--consent", "accept", "--json", json_path.to_str().unwrap(), "--html", html.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let pages = lines(&json_path);
+    assert_eq!(pages.len(), 1);
+    let page = &pages[0];
+    assert_eq!(page["schema"], "tracklens-audit/1");
+    assert_eq!(page["source"], "extension");
+    assert_eq!(page["url"], "https://news.example/");
+    assert_eq!(page["status"], "ok");
+    // Every tracking vendor of the demo page, with its purpose, as the extension classified it.
+    for (name, purpose) in [
+        ("Google", "advertising"),
+        ("Meta", "advertising"),
+        ("Hotjar", "session_replay"),
+        ("Optimizely", "personalization"),
+        ("X", "social"),
+        ("Fingerprint", "fingerprinting"),
+    ] {
+        let company = company(page, name);
+        assert_eq!(company["tracker"], true, "{name}");
+        assert!(company["categories"].as_array().unwrap().contains(&json!(purpose)), "{name}: {purpose}");
+    }
+    assert_eq!(company(page, "jsDelivr")["tracker"], false);
+    // The second visit (after the choice) sends DoubleClick its IDE cookie back.
+    assert!(company(page, "Google")["cookiesSent"].as_array().unwrap().contains(&json!("IDE")), "{page}");
+    // Cookies with purposes and lifetimes from the browser's store; storage keys too.
+    let cookie = |name: &str| page["cookies"].as_array().unwrap().iter().find(|c| c["name"] == name).cloned();
+    let ide = cookie("IDE").expect("IDE cookie");
+    assert_eq!(ide["purpose"], "advertising");
+    let days = ide["lifetimeDays"].as_f64().expect("IDE has a lifetime");
+    assert!((389.0..=390.0).contains(&days), "{days}");
+    assert_eq!(cookie("SESSIONID").expect("SESSIONID")["lifetimeDays"], Value::Null, "a session cookie");
+    assert!(page["storage"].as_array().unwrap().iter().any(|s| s["name"] == "theme"));
+    // The banner was answered: the accept string is decoded, and the requests before the
+    // click are told apart from those after.
+    assert_eq!(page["consentAction"], "accept");
+    assert_eq!(page["consentClicked"], true);
+    assert_eq!(page["consent"]["format"], "tcf");
+    assert!(page["consent"]["vendors"].as_u64().unwrap() > 0, "{}", page["consent"]);
+    let requests = page["trackingRequests"].as_array().unwrap();
+    assert!(
+        requests.iter().any(|r| r["beforeConsent"] == true) && requests.iter().any(|r| r["beforeConsent"] == false)
+    );
+    assert!(page["timing"]["loadMs"].as_f64().unwrap() > 0.0);
+
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.contains("TrackLens audit of https://news.example/"));
+    assert!(stdout.contains("Fingerprint: fingerprinting"));
+    assert!(stderr(&output).contains("1/1 pages"), "a progress line");
+    let html = std::fs::read_to_string(html).unwrap();
+    assert!(html.contains("<svg") && html.contains("Hotjar") && !html.contains("<script"));
+}
+
+#[test]
+fn each_policy_fails_the_demo_page_with_status_1_and_passes_the_baseline_page() {
+    let json_path = temp("policy.jsonl");
+    let junit = temp("policy.xml");
+    let policies = ["--fail-on", "fingerprinting", "--max-third-parties", "3", "--no-tracking-before-consent"];
+    let mut args = vec![
+        "--demo",
+        "--consent",
+        "reject",
+        "--json",
+        json_path.to_str().unwrap(),
+        "--junit",
+        junit.to_str().unwrap(),
+    ];
+    args.extend(policies);
+    args.extend(["https://news.example/", "https://news.example/plain.html"]);
+    let output = audit(&args);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let pages = lines(&json_path);
+    let page = |url: &str| pages.iter().find(|p| p["url"] == url).unwrap_or_else(|| panic!("{url}"));
+    let news = page("https://news.example/");
+    let rules: Vec<&str> = news["violations"].as_array().unwrap().iter().map(|v| v["rule"].as_str().unwrap()).collect();
+    assert_eq!(rules, ["fail-on", "max-third-parties", "no-tracking-before-consent"]);
+    let evidence = |rule: &str| -> Vec<String> {
+        let violation = news["violations"].as_array().unwrap().iter().find(|v| v["rule"] == rule).unwrap();
+        violation["evidence"].as_array().unwrap().iter().map(|e| e.as_str().unwrap().to_owned()).collect()
+    };
+    assert!(evidence("fail-on").iter().any(|url| url.starts_with("https://api.fpjs.io/")), "{:?}", evidence("fail-on"));
+    assert!(evidence("no-tracking-before-consent").iter().any(|url| url.contains("google-analytics.com")));
+    assert!(evidence("max-third-parties").contains(&"hotjar.com".to_owned()));
+    // Rejected: the decoded string says so, and the baseline page without third parties passes.
+    assert!(news["consent"]["summary"].as_str().unwrap().contains("did not consent"), "{}", news["consent"]);
+    let plain = page("https://news.example/plain.html");
+    assert_eq!(plain["status"], "ok");
+    assert_eq!(plain["violations"], json!([]));
+    assert_eq!(plain["thirdPartySites"], json!([]));
+    let junit = std::fs::read_to_string(junit).unwrap();
+    assert!(junit.contains("tests=\"2\" failures=\"1\" errors=\"0\""), "{junit}");
+}
+
+#[test]
+fn an_unreachable_page_is_recorded_and_the_crawl_goes_on_and_resumes() {
+    // A loopback port nobody listens on (localhost is excluded from the demo's host mapping).
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let dead = format!("https://localhost:{port}/");
+    let json_path = temp("crawl.jsonl");
+    let json_arg = json_path.to_str().unwrap();
+    let crawl =
+        ["--demo", "--retries", "1", "--settle", "500", "--json", json_arg, &dead, "https://news.example/plain.html"];
+    let output = audit(&crawl);
+    assert_eq!(output.status.code(), Some(2), "a page that could not be audited is an error");
+    let pages = lines(&json_path);
+    assert_eq!(pages.len(), 2);
+    let failed = pages.iter().find(|p| p["url"] == dead.as_str()).unwrap();
+    assert_eq!(failed["status"], "failed");
+    assert_eq!(failed["attempts"], 2, "tried again once");
+    assert!(failed["error"].as_str().unwrap().contains("ERR_CONNECTION_REFUSED"), "{}", failed["error"]);
+    let plain = pages.iter().find(|p| p["url"] == "https://news.example/plain.html").unwrap();
+    assert_eq!(plain["status"], "ok");
+    assert!(String::from_utf8_lossy(&output.stdout).contains(&format!("FAILED {dead}")));
+
+    // Resumed: the finished page is kept and skipped, the failed one is tried again.
+    let mut resume = crawl.to_vec();
+    resume.push("--resume");
+    let output = audit(&resume);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("1/1 pages"), "{}", stderr(&output));
+    let pages = lines(&json_path);
+    assert_eq!(pages.len(), 2, "one line per page");
+    assert_eq!(pages[0]["url"], "https://news.example/plain.html");
+    assert_eq!(pages[0]["auditedAt"], plain["auditedAt"], "the finished page was not audited again");
+}
+
+#[test]
+fn usage_errors_exit_2_with_a_reason() {
+    for (args, expected) in [
+        (vec!["--extension", "/nonexistent"], "no built extension in /nonexistent"),
+        (vec!["ftp://example.com/"], "not an http(s) URL"),
+        (vec!["--consent", "maybe"], "--consent takes accept, reject or none"),
+        (vec!["--fail-on", "spying"], "unknown purpose \"spying\""),
+        (vec!["--resume"], "--resume needs --json FILE"),
+    ] {
+        let output = audit(&args);
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        assert!(stderr(&output).contains(expected), "{args:?}: {}", stderr(&output));
+    }
+}
