@@ -153,7 +153,7 @@ impl<'a> Sink<'a> {
                 }
             }
             // Keep the finished lines only, so the file ends with one line per page.
-            let kept: String = reports.iter().map(|r| json_line(r)).collect();
+            let kept: String = reports.iter().map(json_line).collect();
             std::fs::write(path, kept).map_err(|e| format!("{path}: {e}"))?;
         }
         let json = match &options.json {
