@@ -198,3 +198,29 @@ fn html_and_junit_reports_escape_page_text() {
     assert!(junit.contains("<failure type=\"fail-on\""));
     assert!(!junit.contains("<script"));
 }
+
+/// docs/audit-report.schema.json names every field a report has, and every purpose the core knows.
+#[test]
+fn the_json_schema_documents_every_field_of_a_report() {
+    let schema: Value = serde_json::from_str(include_str!("../../docs/audit-report.schema.json")).unwrap();
+    let har = write("schema.har", &news_har("https://news.example/"));
+    let (output, lines) = analyze(&har, "schema.jsonl", &[]);
+    assert_eq!(output.status.code(), Some(0));
+    let page = lines[0].as_object().unwrap();
+    let mut fields: Vec<&String> = page.keys().collect();
+    fields.sort();
+    let mut documented: Vec<&String> = schema["properties"].as_object().unwrap().keys().collect();
+    documented.sort();
+    assert_eq!(fields, documented);
+    let required: Vec<&str> = schema["required"].as_array().unwrap().iter().map(|f| f.as_str().unwrap()).collect();
+    assert!(required.iter().all(|field| page.contains_key(*field)));
+    assert_eq!(schema["properties"]["schema"]["const"], page["schema"]);
+    let company = page["companies"][0].as_object().unwrap();
+    for field in company.keys() {
+        assert!(schema["$defs"]["company"]["properties"].get(field).is_some(), "company.{field}");
+    }
+    let purposes = schema["$defs"]["purpose"]["enum"].as_array().unwrap();
+    for category in tracklens::Category::ALL {
+        assert!(purposes.contains(&json!(category.as_str())), "{}", category.as_str());
+    }
+}
