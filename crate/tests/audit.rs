@@ -5,25 +5,29 @@
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-use std::sync::Mutex;
+use std::sync::{Mutex, MutexGuard};
+use std::time::{Duration, Instant};
 
 /// One browser at a time: the machine's cores are shared, and each audit starts its own.
 static BROWSER: Mutex<()> = Mutex::new(());
 
-fn audit(args: &[&str]) -> Output {
+/// `tracklens audit ARGS`, run from the repository, and the right to start a browser.
+fn audit_command(args: &[&str]) -> (Command, MutexGuard<'static, ()>) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
     assert!(
         root.join("dist/chromium/manifest.json").is_file(),
         "no built extension in {}: run scripts/build.sh before cargo test (scripts/test.sh does)",
         root.join("dist/chromium").display()
     );
-    let _one = BROWSER.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-    Command::new(env!("CARGO_BIN_EXE_tracklens"))
-        .arg("audit")
-        .args(args)
-        .current_dir(root)
-        .output()
-        .expect("the tracklens binary runs")
+    let one = BROWSER.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let mut command = Command::new(env!("CARGO_BIN_EXE_tracklens"));
+    command.arg("audit").args(args).current_dir(root);
+    (command, one)
+}
+
+fn audit(args: &[&str]) -> Output {
+    let (mut command, _one) = audit_command(args);
+    command.output().expect("the tracklens binary runs")
 }
 
 fn temp(name: &str) -> PathBuf {
@@ -197,4 +201,45 @@ fn usage_errors_exit_2_with_a_reason() {
         assert_eq!(output.status.code(), Some(2), "{args:?}");
         assert!(stderr(&output).contains(expected), "{args:?}: {}", stderr(&output));
     }
+}
+
+/// The id of `parent`'s child process whose command line contains `needle`, once it exists.
+fn child_process(parent: u32, needle: &str, timeout: Duration) -> Option<u32> {
+    let deadline = Instant::now() + timeout;
+    while Instant::now() < deadline {
+        for entry in std::fs::read_dir("/proc").ok()?.flatten() {
+            let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else { continue };
+            let stat = std::fs::read_to_string(entry.path().join("stat")).unwrap_or_default();
+            // pid (comm) state ppid ...: the command name may hold spaces, so read after its ')'.
+            let ppid = stat.rsplit_once(')').and_then(|(_, rest)| rest.split_whitespace().nth(1)?.parse::<u32>().ok());
+            let cmdline = std::fs::read(entry.path().join("cmdline")).unwrap_or_default();
+            if ppid == Some(parent) && String::from_utf8_lossy(&cmdline).contains(needle) {
+                return Some(pid);
+            }
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    None
+}
+
+#[test]
+fn a_browser_that_dies_mid_crawl_is_replaced_and_its_page_tried_again() {
+    let json_path = temp("crash.jsonl");
+    let urls = ["https://news.example/", "https://news.example/plain.html", "https://news.example/"];
+    let mut args = vec!["--demo", "--settle", "1000", "--json", json_path.to_str().unwrap()];
+    args.extend(urls);
+    let (mut command, _one) = audit_command(&args);
+    let mut crawl = command.stdout(std::process::Stdio::null()).stderr(std::process::Stdio::null()).spawn().unwrap();
+    // Kill the crawl's Chromium (and nothing else: the child of this crawl) as a crash would.
+    let chromium =
+        child_process(crawl.id(), "--remote-debugging-port", Duration::from_secs(20)).expect("Chromium started");
+    std::thread::sleep(Duration::from_millis(1500));
+    assert!(Command::new("kill").args(["-9", &chromium.to_string()]).status().unwrap().success());
+    let status = crawl.wait().unwrap();
+    assert_eq!(status.code(), Some(0));
+    let pages = lines(&json_path);
+    assert_eq!(pages.len(), 3);
+    assert!(pages.iter().all(|p| p["status"] == "ok"), "{pages:?}");
+    let attempts: u64 = pages.iter().map(|p| p["attempts"].as_u64().unwrap()).sum();
+    assert_eq!(attempts, 4, "the page the browser died on was tried once more, in a new browser");
 }
