@@ -55,6 +55,14 @@ fn median(mut values: Vec<f64>) -> f64 {
     values[values.len() / 2]
 }
 
+/// "median ms [p25-p75]": a shared machine is noisy, so the spread is shown with the median.
+fn spread(values: &[f64]) -> String {
+    let mut sorted = values.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let at = |q: f64| sorted[((sorted.len() - 1) as f64 * q).round() as usize];
+    format!("{:.0} ms [{:.0}-{:.0}]", at(0.5), at(0.25), at(0.75))
+}
+
 fn audit_demo(root: &Path, work: &Path) {
     let out = work.join("audit.jsonl");
     const PAGES: usize = 4;
@@ -82,9 +90,9 @@ fn audit_demo(root: &Path, work: &Path) {
             into.extend(reports.iter().skip(1).map(|r| r["timing"]["loadMs"].as_f64().unwrap()));
         }
     }
-    let (with, without) = (median(with), median(without));
-    println!("page load (navigation to load event), demo news page, median of {} loads each:", 3 * (LOADS - 1));
-    println!("  with TrackLens {with:.1} ms, without {without:.1} ms: ratio {:.2}", with / without);
+    println!("page load (navigation to load event), demo news page, {} loads each, median [p25-p75]:", with.len());
+    println!("  with TrackLens {}, without {}", spread(&with), spread(&without));
+    println!("  ratio of medians {:.2}", median(with) / median(without));
 }
 
 fn analyze_har(work: &Path) {

@@ -162,8 +162,10 @@ fn an_unreachable_page_is_recorded_and_the_crawl_goes_on_and_resumes() {
     let dead = format!("https://localhost:{port}/");
     let json_path = temp("crawl.jsonl");
     let json_arg = json_path.to_str().unwrap();
+    let urls = temp("urls.txt");
+    std::fs::write(&urls, "# the baseline page\n\nhttps://news.example/plain.html\n").unwrap();
     let crawl =
-        ["--demo", "--retries", "1", "--settle", "500", "--json", json_arg, &dead, "https://news.example/plain.html"];
+        ["--demo", "--retries", "1", "--settle", "500", "--json", json_arg, &dead, "--urls", urls.to_str().unwrap()];
     let output = audit(&crawl);
     assert_eq!(output.status.code(), Some(2), "a page that could not be audited is an error");
     let pages = lines(&json_path);
@@ -196,6 +198,7 @@ fn usage_errors_exit_2_with_a_reason() {
         (vec!["--consent", "maybe"], "--consent takes accept, reject or none"),
         (vec!["--fail-on", "spying"], "unknown purpose \"spying\""),
         (vec!["--resume"], "--resume needs --json FILE"),
+        (vec!["--urls", "/nonexistent/urls.txt"], "--urls /nonexistent/urls.txt"),
     ] {
         let output = audit(&args);
         assert_eq!(output.status.code(), Some(2), "{args:?}");

@@ -81,36 +81,6 @@ impl Browser {
         Ok(browser)
     }
 
-    /// Whether the browser still answers: after a failed page, decides between going on and
-    /// starting a new browser.
-    pub fn alive(&mut self) -> bool {
-        matches!(self.process.child.try_wait(), Ok(None))
-            && self.cdp.call(None, "Browser.getVersion", Value::Null, Instant::now() + Duration::from_secs(3)).is_ok()
-    }
-}
-
-impl Process {
-    /// Chromium writes its DevTools port and path to `DevToolsActivePort` in the profile once it
-    /// listens (the same line it prints on stderr, without the log noise around it).
-    fn devtools_url(&mut self) -> Result<String, String> {
-        let file = self.profile.join("DevToolsActivePort");
-        let deadline = Instant::now() + START_TIMEOUT;
-        while Instant::now() < deadline {
-            if let Ok(Some(status)) = self.child.try_wait() {
-                return Err(format!("Chromium exited at start ({status})"));
-            }
-            if let Ok(text) = std::fs::read_to_string(&file) {
-                if let [port, path, ..] = text.lines().collect::<Vec<_>>()[..] {
-                    return Ok(format!("ws://127.0.0.1:{port}{path}"));
-                }
-            }
-            std::thread::sleep(Duration::from_millis(25));
-        }
-        Err("Chromium did not open its DevTools port in 20 s".to_owned())
-    }
-}
-
-impl Browser {
     /// Attaches to the extension's service worker and waits for its explicit "core ready" signal
     /// (`coreStatus` in chrome.storage.session) rather than guessing with a delay.
     fn attach_extension_worker(&mut self) -> Result<String, String> {
@@ -153,6 +123,34 @@ impl Browser {
         // A worker attached as it starts waits for the debugger before running its script.
         self.cdp.call(Some(&session), "Runtime.runIfWaitingForDebugger", json!({}), deadline)?;
         Ok(session)
+    }
+
+    /// Whether the browser still answers: after a failed page, decides between going on and
+    /// starting a new browser.
+    pub fn alive(&mut self) -> bool {
+        matches!(self.process.child.try_wait(), Ok(None))
+            && self.cdp.call(None, "Browser.getVersion", Value::Null, Instant::now() + Duration::from_secs(3)).is_ok()
+    }
+}
+
+impl Process {
+    /// Chromium writes its DevTools port and path to `DevToolsActivePort` in the profile once it
+    /// listens (the same line it prints on stderr, without the log noise around it).
+    fn devtools_url(&mut self) -> Result<String, String> {
+        let file = self.profile.join("DevToolsActivePort");
+        let deadline = Instant::now() + START_TIMEOUT;
+        while Instant::now() < deadline {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                return Err(format!("Chromium exited at start ({status})"));
+            }
+            if let Ok(text) = std::fs::read_to_string(&file) {
+                if let [port, path, ..] = text.lines().collect::<Vec<_>>()[..] {
+                    return Ok(format!("ws://127.0.0.1:{port}{path}"));
+                }
+            }
+            std::thread::sleep(Duration::from_millis(25));
+        }
+        Err("Chromium did not open its DevTools port in 20 s".to_owned())
     }
 }
 
