@@ -328,12 +328,12 @@ pub fn category_conditions(category: Category) -> Result<Vec<RuleCondition>, &'s
     }
     let chosen =
         |record: &DomainRecord| record.categories.contains(&category) && !record.categories.contains(&Category::Cdn);
+    // One pass to find the companies with such domains, rather than one per company.
+    let owners: BTreeSet<&str> = knowledge::domains().iter().filter(|r| chosen(r)).map(|r| r.entity().name).collect();
     let mut conditions = Vec::new();
-    for entity in knowledge::entities() {
+    for entity in knowledge::entities().iter().filter(|e| owners.contains(e.name)) {
         let of_entity = |record: &DomainRecord| record.entity().name == entity.name && chosen(record);
-        if knowledge::domains().iter().any(of_entity) {
-            conditions.extend(domain_conditions(entity, of_entity));
-        }
+        conditions.extend(domain_conditions(entity, of_entity));
     }
     if conditions.is_empty() {
         return Err(CATEGORY_EMPTY);

@@ -240,6 +240,9 @@ test('the EasyPrivacy ruleset blocks what the list blocks, only while subscribed
   const rulesets = await session.browser.statePage.evaluate(() => chrome.declarativeNetRequest.getEnabledRulesets());
   assert.deepEqual(rulesets, ['easyprivacy']);
   assert.equal(await hits(), 0, 'Google Analytics blocked by EasyPrivacy');
+  // A trusted site outranks the list too: nothing the user did not ask for is blocked there.
+  await saveSettings(session.browser, { ...NOTHING_BLOCKED, easyPrivacy: true, sites: { 'news.example': { mode: 'trusted' } } });
+  assert.ok(await hits() >= 1, 'Google Analytics loads on a trusted site');
   await saveSettings(session.browser, NOTHING_BLOCKED);
   assert.ok(await hits() >= 1, 'Google Analytics loads again');
   await saveSettings(session.browser, DEFAULTS);
