@@ -32,6 +32,8 @@ rm -rf "$dist"
 mkdir -p "$dist"
 cp manifest.json "$dist/"
 cp -r extension "$dist/"
+# The bundler's entry points import npm packages by name: only their bundles in pkg/ run.
+rm "$dist/extension/content/autoconsent.js" "$dist/extension/background/autoconsent-snippets.js"
 rm -f dist/tracklens-chromium.zip
 python3 -m zipfile -c dist/tracklens-chromium.zip "$dist"/manifest.json "$dist"/extension >/dev/null
 
