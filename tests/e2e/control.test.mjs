@@ -6,7 +6,10 @@
 import { test, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { DEMO_URL } from '../demo/server.mjs';
-import { readSession, saveSettings, visit, waitForReport } from '../support/browser.mjs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { launchWithExtension, readSession, saveSettings, visit, waitForReport } from '../support/browser.mjs';
 import { BROWSER_OWN, demoSession } from '../support/demo-session.mjs';
 
 const session = demoSession();
@@ -31,9 +34,9 @@ async function openPopup(tabId) {
   return popup;
 }
 
-async function storedSettings() {
-  await readSession(session.browser, []);
-  return session.browser.statePage.evaluate(async () => (await chrome.storage.local.get('settings')).settings);
+async function storedSettings(browser = session.browser) {
+  await readSession(browser, []);
+  return browser.statePage.evaluate(async () => (await chrome.storage.local.get('settings')).settings);
 }
 
 beforeEach(async () => {
@@ -304,6 +307,41 @@ test('settings and their rules survive the service worker being stopped', async 
   await again.page.close();
   await page.close();
   await saveSettings(session.browser, DEFAULTS);
+});
+
+test('settings survive a browser restart, and a damaged stored entry costs only itself', async () => {
+  const profile = mkdtempSync(join(tmpdir(), 'tracklens-restart-'));
+  try {
+    let browser = await launchWithExtension({ demo: session.demo, profile, settings: { version: 1, companies: { X: 'block' } } });
+    // Damage two entries in storage, as a bug or a future version might; the rest is sound.
+    await browser.statePage.evaluate(async () => {
+      const { settings } = await chrome.storage.local.get('settings');
+      settings.companies['No Such Company'] = 'block';
+      settings.categories.advertising = 'obliterate';
+      await chrome.storage.local.set({ settings });
+    });
+    await browser.close();
+
+    browser = await launchWithExtension({ demo: session.demo, profile });
+    const { settingsProblems } = await readSession(browser, 'settingsProblems');
+    assert.equal(settingsProblems.length, 2, settingsProblems.join('\n'));
+    const mark = Date.now();
+    const { page } = await visit(browser, DEMO_URL);
+    const hosts = hostsOf(since(mark));
+    assert.ok(!hosts.has('platform.twitter.com'), 'X, chosen before the restart, is still blocked');
+    assert.ok(!hosts.has('static.hotjar.com'), 'session replay is still blocked');
+    assert.ok(hosts.has('googleads.g.doubleclick.net'), 'only the damaged advertising entry lost its effect');
+    assert.equal((await storedSettings(browser)).categories.advertising, 'obliterate', 'kept as stored until the user saves');
+    const options = await browser.context.newPage();
+    await options.goto(`chrome-extension://${browser.extensionId}/extension/options/options.html`);
+    await options.waitForSelector('body[data-ready="true"]');
+    assert.match(await options.locator('#status').textContent(), /could not be read and were left out/);
+    assert.match(await options.locator('#problems').textContent(), /"No Such Company": not a company TrackLens knows/);
+    await page.close();
+    await browser.close();
+  } finally {
+    rmSync(profile, { recursive: true, force: true });
+  }
 });
 
 test('the controls send nothing anywhere', () => {

@@ -19,18 +19,21 @@ export const OBSERVE_ONLY = { version: 1, sites: { 'news.example': { mode: 'paus
  * Launches Chromium with the extension. With `demo` (a running demo server), every host name
  * resolves to the demo's loopback ports, so the real tracker URLs of the demo page work offline.
  * With `settings`, they are saved (as the options page would) and in effect before it resolves.
- * Resolves to { context, worker, extensionId, close() }.
+ * With `profile` (a directory), that browser profile is used and kept on close, so a second launch
+ * is a browser restart. Resolves to { context, worker, extensionId, close() }.
  */
-export async function launchWithExtension({ demo, settings } = {}) {
+export async function launchWithExtension({ demo, settings, profile: keptProfile } = {}) {
   if (!existsSync(join(EXTENSION_DIR, 'manifest.json'))) {
     throw new Error(`no built extension in ${EXTENSION_DIR}: run scripts/build.sh first`);
   }
   if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: run scripts/setup.sh first`);
-  const profile = mkdtempSync(join(tmpdir(), 'tracklens-profile-'));
+  const profile = keptProfile ?? mkdtempSync(join(tmpdir(), 'tracklens-profile-'));
   // Chromium blocks third-party cookies by default; TrackLens must see what a default
   // everyday browser (and most browsers in the world) would send, so allow them.
   mkdirSync(join(profile, 'Default'), { recursive: true });
-  writeFileSync(join(profile, 'Default', 'Preferences'), JSON.stringify({ profile: { cookie_controls_mode: 0 } }));
+  if (!existsSync(join(profile, 'Default', 'Preferences'))) {
+    writeFileSync(join(profile, 'Default', 'Preferences'), JSON.stringify({ profile: { cookie_controls_mode: 0 } }));
+  }
 
   const args = [
     `--disable-extensions-except=${EXTENSION_DIR}`,
@@ -68,7 +71,7 @@ export async function launchWithExtension({ demo, settings } = {}) {
     popupUrl: (tabId) => `chrome-extension://${extensionId}/extension/popup/popup.html?tab=${tabId}`,
     async close() {
       await context.close();
-      rmSync(profile, { recursive: true, force: true });
+      if (!keptProfile) rmSync(profile, { recursive: true, force: true });
     },
   };
   await waitForProtection(browser);
