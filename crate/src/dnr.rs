@@ -33,6 +33,7 @@ use crate::taxonomy::Category;
 use crate::url::NetworkUrl;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::OnceLock;
 
 /// `MAX_NUMBER_OF_DYNAMIC_RULES` of the Chrome this targets (156), for safe rules (block, allow,
 /// allowAllRequests, upgradeScheme), which are all this module makes.
@@ -743,8 +744,8 @@ fn entity_sites(entity: &EntityRecord) -> Vec<String> {
 /// (Chrome's exclusions always win) goes to a further pair. Pair `k` holds the chosen entries
 /// with `k` chosen-to-unchosen steps above them.
 fn domain_layers(chosen: impl Fn(&DomainRecord) -> bool) -> Vec<(Vec<String>, Vec<String>)> {
-    // The closest entry above a domain, if any.
-    let parent = |domain: &str| domain.split_once('.').and_then(|(_, rest)| knowledge::lookup(rest));
+    let domains = knowledge::domains();
+    let parents = parents();
     let mut layers: Vec<(Vec<String>, Vec<String>)> = Vec::new();
     let mut place = |layer: usize, domain: &str, include: bool| {
         if layers.len() <= layer {
@@ -753,28 +754,48 @@ fn domain_layers(chosen: impl Fn(&DomainRecord) -> bool) -> Vec<(Vec<String>, Ve
         let (request, excluded) = &mut layers[layer];
         if include { request } else { excluded }.push(domain.to_owned());
     };
-    for record in knowledge::domains() {
+    for (index, record) in domains.iter().enumerate() {
+        let picked = chosen(record);
+        let parent_chosen = parents[index].is_some_and(|above| chosen(&domains[above]));
+        // Covered by its chosen parent, or outside every chosen domain: nothing to place.
+        if picked == parent_chosen {
+            continue;
+        }
         // The chain of entries from the top down to this one.
-        let mut chain = vec![record];
-        while let Some(above) = parent(chain[chain.len() - 1].domain) {
+        let mut chain = vec![index];
+        while let Some(above) = parents[chain[chain.len() - 1]] {
             chain.push(above);
         }
         chain.reverse();
-        let picks: Vec<bool> = chain.iter().map(|&r| chosen(r)).collect();
+        let picks: Vec<bool> = chain.iter().map(|&at| chosen(&domains[at])).collect();
         let steps_before = |end: usize| picks[..end].windows(2).filter(|w| w[0] && !w[1]).count();
         let last = picks.len() - 1;
-        let parent_chosen = last > 0 && picks[last - 1];
-        match (picks[last], parent_chosen) {
+        if picked {
             // The top of a chosen run.
-            (true, false) => place(steps_before(last + 1), record.domain, true),
+            place(steps_before(last + 1), record.domain, true);
+        } else {
             // An unchosen entry right under a chosen one: excluded in the parent's pair.
-            (false, true) => place(steps_before(last), record.domain, false),
-            // Covered by its chosen parent, or outside every chosen domain.
-            _ => {}
+            place(steps_before(last), record.domain, false);
         }
     }
     layers.retain(|(request, _)| !request.is_empty());
     layers
+}
+
+/// For each knowledge-base domain (by index), the index of the closest entry above it, found
+/// once: every company and category rule walks these chains.
+fn parents() -> &'static [Option<usize>] {
+    static PARENTS: OnceLock<Vec<Option<usize>>> = OnceLock::new();
+    PARENTS.get_or_init(|| {
+        let domains = knowledge::domains();
+        domains
+            .iter()
+            .map(|record| {
+                let above = record.domain.split_once('.').and_then(|(_, rest)| knowledge::lookup(rest))?;
+                domains.binary_search_by(|r| r.domain.cmp(above.domain)).ok()
+            })
+            .collect()
+    })
 }
 
 /// Whether Chrome can take `source` as a `regexFilter`: RE2 syntax, and a compiled program
