@@ -58,7 +58,9 @@ export function createConsentDecliner({ loadSettings, tabs, scripting, snippets,
     const reply = (answer) => tabs.sendMessage(tabId, answer, { frameId }).catch(() => {});
     switch (message.type) {
       case 'init':
-        return reply({ type: 'initResp', config: await config(sender.url ?? ''), rules: null });
+        // The tab's page decides, not the frame: a consent platform's iframe on a paused site is
+        // left alone too.
+        return reply({ type: 'initResp', config: await config(sender.tab.url || sender.url || ''), rules: null });
       case 'eval':
         return reply({ type: 'evalResp', id: message.id, result: await evaluate(tabId, frameId, message.snippetId) });
       case 'popupFound': {
