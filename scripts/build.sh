@@ -17,12 +17,23 @@ node_modules/.bin/wasm-opt -O3 "$pkg/tracklens_bg.wasm" -o "$pkg/tracklens_bg.wa
 cargo build --quiet --release -p tracklens --bin tracklens
 # The engine snapshot the service worker loads at start, so it never parses lists itself.
 target/release/tracklens snapshot --list EasyPrivacy=crate/data/lists/easyprivacy.txt --out "$pkg/engine.snapshot" >&2
+# The EasyPrivacy static ruleset (off until the user subscribes in the options page).
+target/release/tracklens dnr --list EasyPrivacy=crate/data/lists/easyprivacy.txt --out "$pkg/easyprivacy-rules.json" >&2
+# DuckDuckGo's autoconsent (npm, MPL-2.0) bundled into the consent content script and the
+# worker's snippet module: packaged code only, nothing fetched at run time.
+for entry in content/autoconsent.js:autoconsent-content.js:iife background/autoconsent-snippets.js:autoconsent-snippets.js:esm; do
+  IFS=: read -r src out format <<<"$entry"
+  node_modules/.bin/esbuild "extension/$src" --bundle --format="$format" --target=chrome120 --minify \
+    --legal-comments=eof --log-level=warning --outfile="$pkg/$out"
+done
 
 # The package holds only what the browser runs: the manifest and extension/ (with pkg/).
 rm -rf "$dist"
 mkdir -p "$dist"
 cp manifest.json "$dist/"
 cp -r extension "$dist/"
+# The bundler's entry points import npm packages by name: only their bundles in pkg/ run.
+rm "$dist/extension/content/autoconsent.js" "$dist/extension/background/autoconsent-snippets.js"
 rm -f dist/tracklens-chromium.zip
 python3 -m zipfile -c dist/tracklens-chromium.zip "$dist"/manifest.json "$dist"/extension >/dev/null
 

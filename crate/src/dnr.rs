@@ -33,6 +33,7 @@ use crate::taxonomy::Category;
 use crate::url::NetworkUrl;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::OnceLock;
 
 /// `MAX_NUMBER_OF_DYNAMIC_RULES` of the Chrome this targets (156), for safe rules (block, allow,
 /// allowAllRequests, upgradeScheme), which are all this module makes.
@@ -124,13 +125,66 @@ pub struct Rule {
     pub condition: RuleCondition,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct RuleAction {
     #[serde(rename = "type")]
     pub kind: ActionType,
+    /// For `redirect`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub redirect: Option<Redirect>,
+    /// For `modifyHeaders`: headers of the request, then of the response.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub request_headers: Vec<HeaderInfo>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub response_headers: Vec<HeaderInfo>,
 }
 
-/// Chrome's `RuleActionType`, as far as blocking needs it (this module makes the first three).
+impl RuleAction {
+    /// An action that needs nothing but its type (block, allow, allowAllRequests, upgradeScheme).
+    pub fn of(kind: ActionType) -> RuleAction {
+        RuleAction { kind, redirect: None, request_headers: Vec::new(), response_headers: Vec::new() }
+    }
+}
+
+/// Chrome's `Redirect`, as far as removing query parameters needs it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Redirect {
+    pub transform: UrlTransform,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UrlTransform {
+    pub query_transform: QueryTransform,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct QueryTransform {
+    pub remove_params: Vec<String>,
+}
+
+/// Chrome's `ModifyHeaderInfo`: `value` only for `set` and `append`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct HeaderInfo {
+    pub header: String,
+    pub operation: HeaderOperation,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum HeaderOperation {
+    Set,
+    Append,
+    Remove,
+}
+
+/// Chrome's `RuleActionType`. The list compiler makes the first three; the settings compiler
+/// (`protection.rs`) the others too.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum ActionType {
@@ -138,6 +192,8 @@ pub enum ActionType {
     Allow,
     AllowAllRequests,
     UpgradeScheme,
+    Redirect,
+    ModifyHeaders,
 }
 
 /// Chrome's `DomainType`: the request's site against the site of the frame that made it.
@@ -256,6 +312,62 @@ pub fn compile(choices: &BlockingChoices, options: &DnrOptions) -> DnrOutput {
     builder.finish()
 }
 
+/// The conditions matching a company's domains wherever they are third party, except on the
+/// company's own sites: one (more only if the knowledge base nests another company's domain
+/// inside this one's). `None` for a company the knowledge base does not know.
+pub fn entity_conditions(name: &str) -> Option<Vec<RuleCondition>> {
+    let entity = knowledge::entities().iter().find(|e| e.name.eq_ignore_ascii_case(name.trim()))?;
+    Some(domain_conditions(entity, |record| record.entity().name == entity.name))
+}
+
+/// Per company with domains of the category, conditions like `entity_conditions`', so that a
+/// company's own sites keep working. Content delivery is never included, even under a chosen
+/// domain; `Err` says why a category has no conditions.
+pub fn category_conditions(category: Category) -> Result<Vec<RuleCondition>, &'static str> {
+    if category == Category::Cdn {
+        return Err(CATEGORY_CDN);
+    }
+    let chosen =
+        |record: &DomainRecord| record.categories.contains(&category) && !record.categories.contains(&Category::Cdn);
+    // One pass to find the companies with such domains, rather than one per company.
+    let owners: BTreeSet<&str> = knowledge::domains().iter().filter(|r| chosen(r)).map(|r| r.entity().name).collect();
+    let mut conditions = Vec::new();
+    for entity in knowledge::entities().iter().filter(|e| owners.contains(e.name)) {
+        let of_entity = |record: &DomainRecord| record.entity().name == entity.name && chosen(record);
+        conditions.extend(domain_conditions(entity, of_entity));
+    }
+    if conditions.is_empty() {
+        return Err(CATEGORY_EMPTY);
+    }
+    Ok(conditions)
+}
+
+fn domain_conditions(entity: &EntityRecord, chosen: impl Fn(&DomainRecord) -> bool) -> Vec<RuleCondition> {
+    let own_sites = entity_sites(entity);
+    domain_layers(chosen)
+        .into_iter()
+        .map(|(request, excluded)| RuleCondition {
+            request_domains: request,
+            excluded_request_domains: excluded,
+            excluded_initiator_domains: own_sites.clone(),
+            domain_type: Some(DomainType::ThirdParty),
+            ..RuleCondition::default()
+        })
+        .collect()
+}
+
+/// The registrable domain of a site given as a host or a URL, as Chrome's domain conditions
+/// want it; `Err` says why it is not one.
+pub fn site_domain(site: &str) -> Result<String, &'static str> {
+    let site = site.trim();
+    let url = if site.contains("://") { site.to_owned() } else { format!("https://{site}/") };
+    let url = NetworkUrl::parse(&url).map_err(|_| SITE_INVALID)?;
+    if url.host.starts_with('[') {
+        return Err(SITE_IPV6);
+    }
+    Ok(site_of(&url).to_owned())
+}
+
 /// A rule before ids and limits.
 struct Pending {
     priority: u32,
@@ -337,50 +449,22 @@ impl<'o> Builder<'o> {
         self.push(PRIORITY_ALLOW_LIST, ActionType::AllowAllRequests, condition, 0);
     }
 
-    /// One rule (more only if the knowledge base nests another company's domain inside this
-    /// one's) blocking the company's domains wherever they are third party, except on the
-    /// company's own sites.
     fn entity(&mut self, name: &str) {
-        let Some(entity) = knowledge::entities().iter().find(|e| e.name.eq_ignore_ascii_case(name.trim())) else {
-            self.skip(UNKNOWN_ENTITY, name, None);
-            return;
-        };
-        self.block_domains(entity, |record| record.entity().name == entity.name);
+        match entity_conditions(name) {
+            Some(conditions) => self.block_all(conditions),
+            None => self.skip(UNKNOWN_ENTITY, name, None),
+        }
     }
 
-    /// Per company with domains of the category, one rule like `entity`'s, so that a company's
-    /// own sites keep working. Content delivery is never included, even under a chosen domain.
     fn category(&mut self, category: Category) {
-        if category == Category::Cdn {
-            self.skip(CATEGORY_CDN, category.as_str(), None);
-            return;
-        }
-        let chosen = |record: &DomainRecord| {
-            record.categories.contains(&category) && !record.categories.contains(&Category::Cdn)
-        };
-        let mut any = false;
-        for entity in knowledge::entities() {
-            let of_entity = |record: &DomainRecord| record.entity().name == entity.name && chosen(record);
-            if knowledge::domains().iter().any(of_entity) {
-                any = true;
-                self.block_domains(entity, of_entity);
-            }
-        }
-        if !any {
-            self.skip(CATEGORY_EMPTY, category.as_str(), None);
+        match category_conditions(category) {
+            Ok(conditions) => self.block_all(conditions),
+            Err(reason) => self.skip(reason, category.as_str(), None),
         }
     }
 
-    fn block_domains(&mut self, entity: &EntityRecord, chosen: impl Fn(&DomainRecord) -> bool) {
-        let own_sites = entity_sites(entity);
-        for (request, excluded) in domain_layers(chosen) {
-            let condition = RuleCondition {
-                request_domains: request,
-                excluded_request_domains: excluded,
-                excluded_initiator_domains: own_sites.clone(),
-                domain_type: Some(DomainType::ThirdParty),
-                ..RuleCondition::default()
-            };
+    fn block_all(&mut self, conditions: Vec<RuleCondition>) {
+        for condition in conditions {
             self.push(PRIORITY_CHOSEN, ActionType::Block, condition, 0);
         }
     }
@@ -441,7 +525,7 @@ impl<'o> Builder<'o> {
             rules.push(Rule {
                 id: rules.len() as u32 + 1,
                 priority: pending.priority,
-                action: RuleAction { kind: pending.action },
+                action: RuleAction::of(pending.action),
                 condition,
             });
         }
@@ -603,6 +687,11 @@ const CHROME_TYPES: [(ResourceType, u16); 15] = [
     (ResourceType::Other, TypeMask::OTHER),
 ];
 
+/// Every resource type Chrome knows, navigations included, in its documented order.
+pub fn all_resource_types() -> Vec<ResourceType> {
+    CHROME_TYPES.into_iter().map(|(t, _)| t).collect()
+}
+
 /// A type mask as `resourceTypes` or `excludedResourceTypes`, whichever is shorter; neither
 /// when it is Chrome's default (every type but main_frame). Chrome accepts only one of them.
 fn resource_types(types: TypeMask) -> (Vec<ResourceType>, Vec<ResourceType>) {
@@ -618,20 +707,9 @@ fn resource_types(types: TypeMask) -> (Vec<ResourceType>, Vec<ResourceType>) {
     }
 }
 
-/// The registrable domain of an allow-listed site given as a host or a URL.
-fn site_domain(site: &str) -> Result<String, &'static str> {
-    let site = site.trim();
-    let url = if site.contains("://") { site.to_owned() } else { format!("https://{site}/") };
-    let url = NetworkUrl::parse(&url).map_err(|_| SITE_INVALID)?;
-    if url.host.starts_with('[') {
-        return Err(SITE_IPV6);
-    }
-    Ok(site_of(&url).to_owned())
-}
-
 /// Drops every domain that another in the set already covers (`a.example.com` under
 /// `example.com`): Chrome's domain lists match subdomains too.
-fn without_subdomains(domains: BTreeSet<String>) -> Vec<String> {
+pub(crate) fn without_subdomains(domains: BTreeSet<String>) -> Vec<String> {
     let covered = |domain: &str| {
         let mut rest = domain;
         while let Some((_, parent)) = rest.split_once('.') {
@@ -666,8 +744,8 @@ fn entity_sites(entity: &EntityRecord) -> Vec<String> {
 /// (Chrome's exclusions always win) goes to a further pair. Pair `k` holds the chosen entries
 /// with `k` chosen-to-unchosen steps above them.
 fn domain_layers(chosen: impl Fn(&DomainRecord) -> bool) -> Vec<(Vec<String>, Vec<String>)> {
-    // The closest entry above a domain, if any.
-    let parent = |domain: &str| domain.split_once('.').and_then(|(_, rest)| knowledge::lookup(rest));
+    let domains = knowledge::domains();
+    let parents = parents();
     let mut layers: Vec<(Vec<String>, Vec<String>)> = Vec::new();
     let mut place = |layer: usize, domain: &str, include: bool| {
         if layers.len() <= layer {
@@ -676,28 +754,48 @@ fn domain_layers(chosen: impl Fn(&DomainRecord) -> bool) -> Vec<(Vec<String>, Ve
         let (request, excluded) = &mut layers[layer];
         if include { request } else { excluded }.push(domain.to_owned());
     };
-    for record in knowledge::domains() {
+    for (index, record) in domains.iter().enumerate() {
+        let picked = chosen(record);
+        let parent_chosen = parents[index].is_some_and(|above| chosen(&domains[above]));
+        // Covered by its chosen parent, or outside every chosen domain: nothing to place.
+        if picked == parent_chosen {
+            continue;
+        }
         // The chain of entries from the top down to this one.
-        let mut chain = vec![record];
-        while let Some(above) = parent(chain[chain.len() - 1].domain) {
+        let mut chain = vec![index];
+        while let Some(above) = parents[chain[chain.len() - 1]] {
             chain.push(above);
         }
         chain.reverse();
-        let picks: Vec<bool> = chain.iter().map(|&r| chosen(r)).collect();
+        let picks: Vec<bool> = chain.iter().map(|&at| chosen(&domains[at])).collect();
         let steps_before = |end: usize| picks[..end].windows(2).filter(|w| w[0] && !w[1]).count();
         let last = picks.len() - 1;
-        let parent_chosen = last > 0 && picks[last - 1];
-        match (picks[last], parent_chosen) {
+        if picked {
             // The top of a chosen run.
-            (true, false) => place(steps_before(last + 1), record.domain, true),
+            place(steps_before(last + 1), record.domain, true);
+        } else {
             // An unchosen entry right under a chosen one: excluded in the parent's pair.
-            (false, true) => place(steps_before(last), record.domain, false),
-            // Covered by its chosen parent, or outside every chosen domain.
-            _ => {}
+            place(steps_before(last), record.domain, false);
         }
     }
     layers.retain(|(request, _)| !request.is_empty());
     layers
+}
+
+/// For each knowledge-base domain (by index), the index of the closest entry above it, found
+/// once: every company and category rule walks these chains.
+fn parents() -> &'static [Option<usize>] {
+    static PARENTS: OnceLock<Vec<Option<usize>>> = OnceLock::new();
+    PARENTS.get_or_init(|| {
+        let domains = knowledge::domains();
+        domains
+            .iter()
+            .map(|record| {
+                let above = record.domain.split_once('.').and_then(|(_, rest)| knowledge::lookup(rest))?;
+                domains.binary_search_by(|r| r.domain.cmp(above.domain)).ok()
+            })
+            .collect()
+    })
 }
 
 /// Whether Chrome can take `source` as a `regexFilter`: RE2 syntax, and a compiled program

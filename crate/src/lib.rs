@@ -26,6 +26,7 @@ pub mod filters;
 pub mod knowledge;
 pub mod params;
 pub mod party;
+pub mod protection;
 pub mod request;
 pub mod snapshot;
 pub mod taxonomy;

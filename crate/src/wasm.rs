@@ -2,7 +2,7 @@
 
 use crate::consent::{decode_consent, ConsentSignal};
 use crate::cookie_purpose::{classify_cookie, classify_storage, Cookie, SameSite, StorageArea};
-use crate::{cookies, params, Engine, Request, Verdict};
+use crate::{cookies, params, protection, Engine, Request, Verdict};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
@@ -158,4 +158,20 @@ pub fn decode_consent_js(text: &str) -> Result<JsValue, JsError> {
 #[wasm_bindgen(js_name = stripTrackingParams)]
 pub fn strip_tracking_params_js(url: &str) -> Result<JsValue, JsError> {
     to_js(&params::strip_tracking_params(url))
+}
+
+/// `readSettings(value)` → `{settings, problems}`: stored or imported protection settings, read
+/// leniently (what is not understood is dropped and named in `problems`). Never throws on content.
+#[wasm_bindgen(js_name = readSettings)]
+pub fn read_settings_js(value: JsValue) -> Result<JsValue, JsError> {
+    let value: serde_json::Value = serde_wasm_bindgen::from_value(value).unwrap_or(serde_json::Value::Null);
+    to_js(&protection::read_settings(&value))
+}
+
+/// `compileProtection(settings)` → `{rules, skipped}`: the declarativeNetRequest dynamic rules for
+/// the settings (read as `readSettings` reads them).
+#[wasm_bindgen(js_name = compileProtection)]
+pub fn compile_protection_js(value: JsValue) -> Result<JsValue, JsError> {
+    let value: serde_json::Value = serde_wasm_bindgen::from_value(value).unwrap_or(serde_json::Value::Null);
+    to_js(&protection::compile_settings(&protection::read_settings(&value).settings))
 }

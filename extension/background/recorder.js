@@ -11,6 +11,7 @@
 import { tabKey } from '../shared/state-keys.js';
 import {
   addCookies, addVerdict, consentEntry, cookieEntry, cookieSitesToRead, newReport, setCookies, setStorage, storageEntry, trackingParamEntries,
+  ignoredRefusal,
 } from '../shared/tab-report.js';
 
 const MAX_QUEUE = 500;
@@ -124,6 +125,7 @@ export function createRecorder({
     }
     setCookies(report, entries);
     report.consent = consent;
+    report.ignoredRefusal = ignoredRefusal(report);
     await storage.set({ [key]: report });
   }
 
@@ -178,6 +180,22 @@ export function createRecorder({
       chain = chain.then(() => readStorage(tabId, pageUrl, found)).catch((error) => onError('TrackLens: could not record storage', error));
     },
     flush,
+    /**
+     * Changes the tab's stored report with `mutate(report)` after every event queued before it
+     * (so a navigation's new report comes first), chained like the batches. Resolves when stored.
+     */
+    update(tabId, mutate) {
+      flush();
+      chain = chain.then(async () => {
+        const key = tabKey(tabId);
+        const report = (await storage.get(key))[key];
+        if (!report) return;
+        mutate(report);
+        report.ignoredRefusal = ignoredRefusal(report);
+        await storage.set({ [key]: report });
+      }).catch((error) => onError('TrackLens: could not update a report', error));
+      return chain;
+    },
   };
 }
 

@@ -3,6 +3,7 @@
 // worker woken by an event; the work itself waits on the core's `ready` promise.
 import { ready } from './core.js';
 import { createRecorder } from './recorder.js';
+import { startControls } from './controls.js';
 
 const storage = chrome.storage.session;
 const recorder = createRecorder({ storage, core: ready, cookieStore: chrome.cookies });
@@ -53,3 +54,6 @@ chrome.runtime.onMessage.addListener((message, sender) => {
     .slice(0, 400);
   recorder.storage(sender.tab.id, sender.url, entries);
 });
+
+// Blocking, cookie stripping and deletion, GPC and consent banners, as the user's settings say.
+startControls({ core: ready, recorder, session: storage });

@@ -2,6 +2,7 @@
 // It only reads what the service worker stored; page-derived text goes in with textContent only.
 import { tabKey } from '../shared/state-keys.js';
 import { companiesByConcern, cookiesByPurpose } from '../shared/tab-report.js';
+import { renderControls } from './controls.js';
 
 const LABELS = {
   advertising: 'Advertising', analytics: 'Analytics', social: 'Social', fingerprinting: 'Fingerprinting',
@@ -136,6 +137,7 @@ async function main() {
   const refresh = async () => {
     const stored = await chrome.storage.session.get([key, 'coreStatus']);
     render(stored[key], stored.coreStatus);
+    await renderControls($('controls'), tabId, stored[key]);
   };
   chrome.storage.session.onChanged.addListener((changes) => {
     if (key in changes || 'coreStatus' in changes) refresh();

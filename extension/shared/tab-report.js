@@ -23,6 +23,12 @@ export function newReport(pageUrl, verdict) {
     // The cookies the page and its third parties hold, classified: names and verdicts, never values.
     cookies: [],
     consent: null,
+    // Whether `Sec-GPC: 1` went out with the page's own request (the visitor's opt-out signal).
+    gpc: false,
+    // The consent banner TrackLens found and declined: { cmp, status, auto, at } or null.
+    declined: null,
+    // Trackers that still loaded and kept identifier cookies after the visitor's refusal.
+    ignoredRefusal: [],
   };
 }
 
@@ -107,6 +113,7 @@ export function cookieEntry(cookie, verdict) {
     identifier: Boolean(verdict.identifier),
     reason: verdict.reason,
     thirdParty: Boolean(verdict.third_party),
+    company: verdict.entity?.name ?? null,
   };
 }
 
@@ -182,4 +189,35 @@ export function trackingParamEntries(stripped) {
   return (stripped?.removed ?? []).slice(0, 50).map(({ name, company, kind, reason }) => ({
     name, company: company ?? null, kind, reason,
   }));
+}
+
+/** How the visitor refused tracking on this page: GPC, a declined banner, a TCF string without consent. */
+export function refusals(report) {
+  const said = [];
+  if (report?.gpc) said.push('Global Privacy Control');
+  if (report?.declined?.status === 'declined') said.push('declined the consent banner');
+  const consent = report?.consent;
+  if (consent?.format === 'tcf' && !consent.error && consent.purposes.length === 0) said.push('consent string without consent');
+  return said;
+}
+
+/**
+ * The compliance check: after a refusal, the tracking companies that still loaded and still hold
+ * identifier cookies on this page. [{company, cookies, requests, refusals}], worst first.
+ */
+export function ignoredRefusal(report) {
+  const said = refusals(report);
+  if (!said.length) return [];
+  const flagged = [];
+  for (const company of Object.values(report.companies ?? {})) {
+    if (!company.tracker || company.party !== 'third_party' || company.requests === 0) continue;
+    const names = new Set([...(company.cookiesSent ?? []), ...(company.cookiesSet ?? [])]);
+    const cookies = (report.cookies ?? [])
+      .filter((c) => c.identifier && (c.company === company.name || names.has(c.name)))
+      .map((c) => c.name);
+    if (cookies.length) {
+      flagged.push({ company: company.name, cookies: [...new Set(cookies)].slice(0, 20), requests: company.requests, refusals: said });
+    }
+  }
+  return flagged.sort((a, b) => b.cookies.length - a.cookies.length || a.company.localeCompare(b.company));
 }

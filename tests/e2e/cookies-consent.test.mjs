@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DEMO_URL } from '../demo/server.mjs';
-import { visit, waitForReport } from '../support/browser.mjs';
+import { OBSERVE_ONLY, visit, waitForReport } from '../support/browser.mjs';
 import { BROWSER_OWN, demoSession } from '../support/demo-session.mjs';
 
 // What the core says about each demo cookie (checked with `tracklens cookie NAME --page ...`).
@@ -19,7 +19,8 @@ const EXPECTED = [
 const named = (cookies, name) => cookies.find((c) => (typeof name === 'string' ? c.name === name : name.test(c.name)));
 const complete = (report) => report.consent && EXPECTED.every(({ name }) => named(report.cookies ?? [], name));
 
-const session = demoSession();
+// Observation only: protection is paused on the demo's sites (tests/e2e/control.test.mjs covers it).
+const session = demoSession({ settings: OBSERVE_ONLY });
 
 test('after "Accept all", the report classifies the page\'s cookies and decodes its consent string', async () => {
   const { page, tabId } = await visit(session.browser, DEMO_URL, { settleMs: 300 });

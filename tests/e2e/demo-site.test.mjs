@@ -5,12 +5,13 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { DEMO_URL, BASELINE_URL } from '../demo/server.mjs';
-import { readSession, visit, waitForReport } from '../support/browser.mjs';
+import { OBSERVE_ONLY, readSession, visit, waitForReport } from '../support/browser.mjs';
 import { BROWSER_OWN, demoSession } from '../support/demo-session.mjs';
 
 const ARTIFACTS = fileURLToPath(new URL('../artifacts/', import.meta.url));
 
-const session = demoSession();
+// Observation only: protection is paused on the demo's sites (tests/e2e/control.test.mjs covers it).
+const session = demoSession({ settings: OBSERVE_ONLY });
 
 // What the demo page embeds, and what TrackLens must say about each company.
 const EXPECTED = {

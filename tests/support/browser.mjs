@@ -10,20 +10,30 @@ export const EXTENSION_DIR = fileURLToPath(new URL('../../dist/chromium/', impor
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 
 /**
+ * Settings for tests that only observe: protection paused on the demo's sites, so every tracker
+ * loads and every banner waits for the visitor, as without TrackLens' controls.
+ */
+export const OBSERVE_ONLY = { version: 1, sites: { 'news.example': { mode: 'paused' }, 'shop.example': { mode: 'paused' } } };
+
+/**
  * Launches Chromium with the extension. With `demo` (a running demo server), every host name
  * resolves to the demo's loopback ports, so the real tracker URLs of the demo page work offline.
- * Resolves to { context, worker, extensionId, close() }.
+ * With `settings`, they are saved (as the options page would) and in effect before it resolves.
+ * With `profile` (a directory), that browser profile is used and kept on close, so a second launch
+ * is a browser restart. Resolves to { context, worker, extensionId, close() }.
  */
-export async function launchWithExtension({ demo } = {}) {
+export async function launchWithExtension({ demo, settings, profile: keptProfile } = {}) {
   if (!existsSync(join(EXTENSION_DIR, 'manifest.json'))) {
     throw new Error(`no built extension in ${EXTENSION_DIR}: run scripts/build.sh first`);
   }
   if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: run scripts/setup.sh first`);
-  const profile = mkdtempSync(join(tmpdir(), 'tracklens-profile-'));
+  const profile = keptProfile ?? mkdtempSync(join(tmpdir(), 'tracklens-profile-'));
   // Chromium blocks third-party cookies by default; TrackLens must see what a default
   // everyday browser (and most browsers in the world) would send, so allow them.
   mkdirSync(join(profile, 'Default'), { recursive: true });
-  writeFileSync(join(profile, 'Default', 'Preferences'), JSON.stringify({ profile: { cookie_controls_mode: 0 } }));
+  if (!existsSync(join(profile, 'Default', 'Preferences'))) {
+    writeFileSync(join(profile, 'Default', 'Preferences'), JSON.stringify({ profile: { cookie_controls_mode: 0 } }));
+  }
 
   const args = [
     `--disable-extensions-except=${EXTENSION_DIR}`,
@@ -54,16 +64,39 @@ export async function launchWithExtension({ demo } = {}) {
     await context.close();
     throw new Error(`TrackLens core did not start: ${status.error}`);
   }
-  return {
+  const browser = {
     context,
     worker,
     extensionId,
     popupUrl: (tabId) => `chrome-extension://${extensionId}/extension/popup/popup.html?tab=${tabId}`,
     async close() {
       await context.close();
-      rmSync(profile, { recursive: true, force: true });
+      if (!keptProfile) rmSync(profile, { recursive: true, force: true });
     },
   };
+  await waitForProtection(browser);
+  if (settings) await saveSettings(browser, settings);
+  return browser;
+}
+
+/** Waits until the worker has put the stored settings into effect (rules installed). */
+export async function waitForProtection(browser, { timeoutMs = 10000 } = {}) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const { protectionStatus } = await readSession(browser, 'protectionStatus');
+    if (protectionStatus?.ok) return protectionStatus;
+    if (protectionStatus && !protectionStatus.ok) throw new Error(`TrackLens could not apply its settings: ${protectionStatus.error}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error('TrackLens did not apply its settings in time');
+}
+
+/** Saves settings through the worker, as the options page does. Resolves to its answer; throws if refused. */
+export async function saveSettings(browser, settings, { mustSucceed = true } = {}) {
+  await readSession(browser, []);
+  const answer = await browser.statePage.evaluate((s) => chrome.runtime.sendMessage({ type: 'tracklens/settings/save', settings: s }), settings);
+  if (mustSucceed && !answer?.ok) throw new Error(`settings refused: ${JSON.stringify(answer)}`);
+  return answer;
 }
 
 /**

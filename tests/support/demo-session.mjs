@@ -7,11 +7,12 @@ import { launchWithExtension } from './browser.mjs';
 /** Requests Chromium makes on its own, which no extension can see (and tests must not blame on one). */
 export const BROWSER_OWN = new Set(['accounts.google.com', 'update.googleapis.com']);
 
-export function demoSession() {
+/** `options` go to launchWithExtension (e.g. `{ settings: OBSERVE_ONLY }`). */
+export function demoSession(options = {}) {
   const session = { demo: null, browser: null };
   before(async () => {
     session.demo = await startDemoServer();
-    session.browser = await launchWithExtension({ demo: session.demo });
+    session.browser = await launchWithExtension({ demo: session.demo, ...options });
   });
   after(async () => {
     await session.browser?.close();

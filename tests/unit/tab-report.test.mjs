@@ -73,10 +73,10 @@ const cookieVerdict = (purpose, extra = {}) => ({
 
 test('cookie entries keep the verdict and never the value', () => {
   const entry = cookieEntry(chromeCookie('IDE', '.doubleclick.net'),
-    cookieVerdict('advertising', { vendor: 'Google', identifier: true, third_party: true }));
+    cookieVerdict('advertising', { vendor: 'Google', identifier: true, third_party: true, entity: { name: 'Google', privacy_policy: 'https://policies.google.com/privacy' } }));
   assert.deepEqual(entry, {
     name: 'IDE', domain: '.doubleclick.net', path: '/', purpose: 'advertising', vendor: 'Google', identifier: true,
-    reason: 'because advertising', thirdParty: true,
+    reason: 'because advertising', thirdParty: true, company: 'Google',
   });
   assert.ok(!JSON.stringify(entry).includes('secret'));
 });

@@ -31,6 +31,9 @@ const USAGE: &str = "usage:
   tracklens consent <string>
       Decodes a consent string (IAB TCF v2 as in euconsent-v2, US Privacy, or GPP) and prints it
       as JSON with a plain-language summary of what the visitor agreed to.
+  tracklens dnr --list NAME=FILE [--list NAME=FILE ...] --out FILE
+      Compiles filter lists into a declarativeNetRequest static ruleset (JSON, within Chrome's
+      guaranteed 30,000 static rules) and reports the rules made and what was skipped and why.
   tracklens audit [URL ...] [--urls FILE] [--demo] [--consent accept|reject|none] [--scroll]
                  [--settle MS] [--timeout SECS] [--retries N] [--jobs N] [--without-extension]
                  [REPORT AND POLICY OPTIONS]
@@ -78,6 +81,7 @@ fn run(args: &[String]) -> Result<String, String> {
         Some((command, rest)) if command == "check" => check_command(&Args::parse(rest)?),
         Some((command, rest)) if command == "cookie" => cookie_command(&Args::parse(rest)?),
         Some((command, rest)) if command == "consent" => consent_command(&Args::parse(rest)?),
+        Some((command, rest)) if command == "dnr" => dnr_command(&Args::parse(rest)?),
         Some((flag, _)) if flag == "--help" || flag == "-h" => Ok(USAGE.to_owned()),
         Some((other, _)) => Err(format!("unknown command {other:?}\n{USAGE}")),
         None => Err(USAGE.to_owned()),
@@ -267,4 +271,33 @@ fn consent_command(args: &Args) -> Result<String, String> {
         object.insert("summary".to_owned(), signal.summary().into());
     }
     serde_json::to_string_pretty(&json).map_err(|e| e.to_string())
+}
+
+fn dnr_command(args: &Args) -> Result<String, String> {
+    let out = args.out.as_ref().ok_or(format!("dnr needs --out FILE\n{USAGE}"))?;
+    if args.lists.is_empty() || !args.positional.is_empty() {
+        return Err(format!("dnr takes --list NAME=FILE options only\n{USAGE}"));
+    }
+    let lists = args.read_lists()?;
+    let filters: Vec<tracklens::NetworkFilter> = lists
+        .iter()
+        .enumerate()
+        .flat_map(|(index, (name, text))| tracklens::filters::parse_list(name, text, index as u16).0)
+        .collect();
+    let choices = tracklens::BlockingChoices { filters: &filters, ..Default::default() };
+    let output = tracklens::dnr::compile(&choices, &tracklens::DnrOptions::STATIC);
+    let json = serde_json::to_string(&output.rules).map_err(|e| e.to_string())?;
+    std::fs::write(out, json).map_err(|e| format!("{out}: {e}"))?;
+    let report = &output.report;
+    let mut summary = vec![format!(
+        "dnr: {} filters -> {} rules in {out} ({} filters expressed, {} dropped for the limit)",
+        report.filters_in,
+        output.rules.len(),
+        report.converted,
+        report.filters_dropped_for_limit
+    )];
+    for (reason, count) in &report.skipped_by_reason {
+        summary.push(format!("  skipped {count}: {reason}"));
+    }
+    Ok(summary.join("\n"))
 }

@@ -10,28 +10,44 @@
     reject: 'CQIpoVAQIpoVAAKABBENCWFgAAAAAAAAAAYgAAAAAAAA',
   };
   var year = 31536000;
+  // The banner's markup follows OneTrust's own (#onetrust-consent-sdk > #onetrust-banner-sdk with
+  // #onetrust-accept-btn-handler and #onetrust-reject-all-handler), which consent tools such as
+  // DuckDuckGo's autoconsent recognise on real sites.
   function choose(choice) {
     document.cookie = 'euconsent-v2=' + STRINGS[choice] + '; max-age=' + year + '; path=/; SameSite=Lax; Secure';
     var groups = choice === 'accept' ? 'C0001:1,C0002:1,C0003:1,C0004:1' : 'C0001:1,C0002:0,C0003:0,C0004:0';
     document.cookie = 'OptanonConsent=isGpcEnabled=0&datestamp=' + encodeURIComponent(new Date().toString()) +
       '&version=202411.1.0&groups=' + encodeURIComponent(groups) + '; max-age=' + year + '; path=/; SameSite=Lax; Secure';
-    document.getElementById('consent-banner').hidden = true;
+    document.cookie = 'OptanonAlertBoxClosed=' + new Date().toISOString() + '; max-age=' + year + '; path=/; SameSite=Lax; Secure';
+    window.OnetrustActiveGroups = choice === 'accept' ? ',C0001,C0002,C0003,C0004,' : ',C0001,';
+    document.getElementById('onetrust-banner-sdk').style.display = 'none';
+  }
+  function element(tag, id, text) {
+    var node = document.createElement(tag);
+    if (id) node.id = id;
+    if (text) node.textContent = text;
+    return node;
   }
   function show() {
-    var banner = document.getElementById('consent-banner');
-    if (!banner || /(?:^|; )euconsent-v2=/.test(document.cookie)) return;
-    var text = document.createElement('p');
-    text.textContent = 'We and our 3 partners use cookies to personalise ads and measure our audience.';
-    var accept = document.createElement('button');
-    accept.id = 'onetrust-accept-btn-handler';
-    accept.textContent = 'Accept all';
+    if (!document.body || /(?:^|; )euconsent-v2=/.test(document.cookie)) return;
+    var sdk = element('div', 'onetrust-consent-sdk');
+    var banner = element('div', 'onetrust-banner-sdk');
+    banner.className = 'otFlat';
+    banner.setAttribute('role', 'region');
+    banner.setAttribute('aria-label', 'Cookie banner');
+    var policy = element('div', 'onetrust-policy');
+    policy.append(element('p', 'onetrust-policy-text', 'We and our 3 partners use cookies to personalise ads and measure our audience.'));
+    var group = element('div', 'onetrust-button-group');
+    var accept = element('button', 'onetrust-accept-btn-handler', 'Accept all');
     accept.onclick = function () { choose('accept'); };
-    var reject = document.createElement('button');
-    reject.id = 'onetrust-reject-all-handler';
-    reject.textContent = 'Reject all';
+    var reject = element('button', 'onetrust-reject-all-handler', 'Reject all');
     reject.onclick = function () { choose('reject'); };
-    banner.replaceChildren(text, accept, reject);
-    banner.hidden = false;
+    group.append(reject, accept);
+    var parent = element('div', 'onetrust-button-group-parent');
+    parent.append(group);
+    banner.append(policy, parent);
+    sdk.append(banner);
+    document.body.append(sdk);
   }
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', show);
   else show();
