@@ -90,6 +90,13 @@ pub fn sent_params(url: &str) -> Vec<SentParam> {
         }
         let param = match documented_meaning(name) {
             Some((kind, meaning)) => SentParam { name: name.to_owned(), kind, meaning, documented: true },
+            // An address is long and random-looking too, but says where, not who.
+            None if is_address(value) => SentParam {
+                name: name.to_owned(),
+                kind: DataKind::Page,
+                meaning: "a web address (often the page you are on)",
+                documented: false,
+            },
             None if looks_like_identifier(value) => SentParam {
                 name: name.to_owned(),
                 kind: DataKind::Identifier,
@@ -101,6 +108,14 @@ pub fn sent_params(url: &str) -> Vec<SentParam> {
         found.push(param);
     }
     found
+}
+
+fn is_address(value: &str) -> bool {
+    let lower = value.get(..10).unwrap_or(value).to_ascii_lowercase();
+    lower.starts_with("http%3a")
+        || lower.starts_with("https%3a")
+        || lower.starts_with("http:")
+        || lower.starts_with("https:")
 }
 
 #[cfg(test)]
@@ -132,9 +147,9 @@ mod tests {
 
     #[test]
     fn undocumented_parameters_count_only_when_they_look_like_identifiers() {
-        let found = sent_params("https://t.example/p?x=1&vid=3f2a9c1e7b5d4a608e1f2c3b4a5d6e7f&page=2#uid=1");
-        assert_eq!(found.len(), 1);
-        assert_eq!((found[0].name.as_str(), found[0].documented), ("vid", false));
+        let found = sent_params("https://t.example/p?x=1&vid=3f2a9c1e7b5d4a608e1f2c3b4a5d6e7f&page=2&u=https%3A%2F%2Fnews.example%2Fa%3Fb%3D1#uid=1");
+        let named: Vec<_> = found.iter().map(|p| (p.name.as_str(), p.kind, p.documented)).collect();
+        assert_eq!(named, [("vid", DataKind::Identifier, false), ("u", DataKind::Page, false)]);
     }
 
     #[test]

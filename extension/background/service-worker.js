@@ -3,9 +3,21 @@
 // worker woken by an event; the work itself waits on the core's `ready` promise.
 import { ready } from './core.js';
 import { createRecorder } from './recorder.js';
+import { createHistory } from './history.js';
+import { showTrackerCount } from './badge.js';
 
 const storage = chrome.storage.session;
-const recorder = createRecorder({ storage, core: ready, cookieStore: chrome.cookies });
+const history = createHistory({ storage: chrome.storage.local });
+const recorder = createRecorder({
+  storage,
+  core: ready,
+  cookieStore: chrome.cookies,
+  // Each saved tab report also feeds the site's durable history and the toolbar badge.
+  onSaved: (reports) => {
+    showTrackerCount(reports);
+    return history.record(Object.values(reports));
+  },
+});
 const ALL_URLS = { urls: ['<all_urls>'] };
 
 // The popup shows this instead of an empty panel when the core could not start.
@@ -21,9 +33,10 @@ function headerValues(headers = [], name) {
   return headers.filter((h) => h.name.toLowerCase() === name && h.value).map((h) => h.value);
 }
 
+// 'requestBody' lets the recorder look for typed text in what a request sends (key logging).
 chrome.webRequest.onBeforeRequest.addListener((details) => {
   if (inTab(details)) recorder.request(details);
-}, ALL_URLS);
+}, ALL_URLS, ['requestBody']);
 
 // 'extraHeaders' is what makes Chrome show Cookie and Set-Cookie to extensions.
 chrome.webRequest.onSendHeaders.addListener((details) => {
@@ -52,4 +65,26 @@ chrome.runtime.onMessage.addListener((message, sender) => {
     .filter((e) => AREAS.has(e?.area) && typeof e.key === 'string' && typeof e.value === 'string')
     .slice(0, 400);
   recorder.storage(sender.tab.id, sender.url, entries);
+});
+
+// Fingerprinting counts and typed text from our own content scripts, in any frame of a tab. The
+// values are page-derived: the types are allow-listed and every field checked before use.
+chrome.runtime.onMessage.addListener((message, sender) => {
+  if (sender.id !== chrome.runtime.id || !sender.tab) return;
+  const tabId = sender.tab.id;
+  if (message?.type === 'tracklens/fingerprint' && Array.isArray(message.scripts)) {
+    recorder.fingerprinting(tabId, sender.tab.url ?? sender.url, message.scripts.slice(0, 50));
+  } else if (message?.type === 'tracklens/typed' && typeof message.field === 'string' && typeof message.value === 'string') {
+    recorder.typed(tabId, message.field.slice(0, 80), message.value.slice(0, 256));
+  } else if (message?.type === 'tracklens/submitted' && Array.isArray(message.fields)) {
+    recorder.submitted(tabId, message.fields.filter((f) => typeof f === 'string').slice(0, 100));
+  }
+});
+
+// The dashboard asks the worker to clear history, so the clearing is chained with the writes.
+chrome.runtime.onMessage.addListener((message, sender, respond) => {
+  const fromDashboard = sender.url?.startsWith(chrome.runtime.getURL('extension/dashboard/'));
+  if (sender.id !== chrome.runtime.id || !fromDashboard || message?.type !== 'tracklens/clear-history') return;
+  history.clear(typeof message.site === 'string' ? message.site : null).then(() => respond({ ok: true }));
+  return true;
 });

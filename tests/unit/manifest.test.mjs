@@ -20,8 +20,12 @@ test('extension pages may run only packaged code, plus compiling the packaged wa
   assert.equal(manifest.background.type, 'module');
 });
 
-test('the only content script is the storage probe, in top frames of web pages, isolated', () => {
-  assert.deepEqual(manifest.content_scripts, [{
-    matches: ['http://*/*', 'https://*/*'], js: ['extension/content/storage-probe.js'], run_at: 'document_idle', all_frames: false,
-  }]);
+test('content scripts: the storage probe, the fingerprinting probe (page world) and its isolated relay, top frames only', () => {
+  const web = ['http://*/*', 'https://*/*'];
+  assert.deepEqual(manifest.content_scripts, [
+    { matches: web, js: ['extension/content/storage-probe.js'], run_at: 'document_idle', all_frames: false },
+    // The probe must run in the page's world, before page scripts, to see the APIs they call.
+    { matches: web, js: ['extension/content/fingerprint-probe.js'], run_at: 'document_start', world: 'MAIN', all_frames: false },
+    { matches: web, js: ['extension/content/fingerprint-relay.js', 'extension/content/keylog-watch.js'], run_at: 'document_start', all_frames: false },
+  ]);
 });

@@ -1,0 +1,66 @@
+// The durable per-site history in chrome.storage.local, fed with the tab reports the recorder
+// writes. Every update reads the site records back first (the service worker may have restarted
+// since the last one) and writes are chained, so two never interleave. The user's settings decide
+// whether anything is kept at all and for how long.
+import {
+  DAY_MS, SETTINGS_KEY, keysToPrune, mergeReport, normaliseSettings, reportSite, siteKey, siteRecords,
+} from '../shared/history-model.js';
+
+// Pruning reads every record: at most once an hour is plenty for a retention counted in days.
+const PRUNE_EVERY_MS = 3600 * 1000;
+const PRUNED_AT_KEY = 'historyPrunedAt';
+
+export function createHistory({ storage, now = Date.now, onError = console.error }) {
+  let chain = Promise.resolve();
+
+  function serialise(task) {
+    chain = chain.then(task).catch((error) => onError('TrackLens: could not update the history', error));
+    return chain;
+  }
+
+  async function settings() {
+    return normaliseSettings((await storage.get(SETTINGS_KEY))[SETTINGS_KEY]);
+  }
+
+  async function record(reports) {
+    const current = await settings();
+    if (!current.historyEnabled) return;
+    const bySite = new Map();
+    for (const report of reports) {
+      const site = reportSite(report);
+      if (site) bySite.set(site, [...(bySite.get(site) ?? []), report]);
+    }
+    if (bySite.size === 0) return;
+    const keys = [...bySite.keys()].map(siteKey);
+    const stored = await storage.get([...keys, PRUNED_AT_KEY]);
+    const at = now();
+    const updates = {};
+    for (const [site, siteReports] of bySite) {
+      let merged = stored[siteKey(site)] ?? null;
+      for (const report of siteReports) merged = mergeReport(merged, report, at);
+      updates[siteKey(site)] = merged;
+    }
+    await storage.set(updates);
+    if (!(at - (stored[PRUNED_AT_KEY] ?? 0) < PRUNE_EVERY_MS)) await prune(current, at);
+  }
+
+  async function prune(current, at) {
+    const all = await storage.get(null);
+    const doomed = keysToPrune(siteRecords(all), current, at);
+    if (doomed.length) await storage.remove(doomed);
+    await storage.set({ [PRUNED_AT_KEY]: at });
+  }
+
+  return {
+    /** Merges tab reports into their sites' records, when history is on. */
+    record: (reports) => serialise(() => record(reports)),
+    /** Deletes records older than the retention setting now. */
+    prune: () => serialise(async () => prune(await settings(), now())),
+    /** Deletes every site record (all) or one site's; settings are kept. */
+    clear: (site = null) => serialise(async () => {
+      const keys = site ? [siteKey(site)] : Object.keys(await storage.get(null)).filter((k) => k.startsWith('site:'));
+      if (keys.length) await storage.remove(keys);
+    }),
+    retentionMs: async () => (await settings()).retentionDays * DAY_MS,
+  };
+}

@@ -1,0 +1,35 @@
+// Isolated-world half of the fingerprinting probe: receives the page-world probe's counts and
+// forwards them to the service worker. The page can dispatch the same event with anything in it,
+// so the message is parsed defensively, checked field by field, and capped; it can make a page
+// look worse than it is, never inject markup or grow the report without bound.
+(() => {
+  const EVENT = 'tracklens:fingerprint';
+  const MAX_SCRIPTS = 50;
+  const MAX_NAMES = 32;
+  const MAX_COUNT = 1_000_000;
+
+  const count = (n) => (Number.isInteger(n) && n >= 0 ? Math.min(n, MAX_COUNT) : 0);
+  const names = (list) => (Array.isArray(list) ? list.filter((n) => typeof n === 'string' && n.length <= 40).slice(0, MAX_NAMES) : []);
+
+  function validScripts(detail) {
+    let parsed;
+    try {
+      parsed = JSON.parse(typeof detail === 'string' ? detail.slice(0, 200_000) : '');
+    } catch {
+      return [];
+    }
+    if (!Array.isArray(parsed?.scripts)) return [];
+    return parsed.scripts
+      .filter((s) => typeof s?.script === 'string' && /^https?:\/\//.test(s.script) && s.script.length <= 2048)
+      .slice(0, MAX_SCRIPTS)
+      .map((s) => ({
+        script: s.script, canvas_readback: count(s.canvas_readback), webgl_unmasked: count(s.webgl_unmasked), audio: count(s.audio),
+        fonts: count(s.fonts), navigator: names(s.navigator), screen: names(s.screen),
+      }));
+  }
+
+  document.addEventListener(EVENT, (event) => {
+    const scripts = validScripts(event.detail);
+    if (scripts.length) chrome.runtime.sendMessage({ type: 'tracklens/fingerprint', scripts }).catch(() => {});
+  });
+})();
