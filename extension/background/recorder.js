@@ -161,14 +161,21 @@ export function createRecorder({
   }
 
   /**
-   * Classifies the storage keys the tab's content script found on `pageUrl` into its stored
-   * report. A message from a page the tab has since left is ignored.
+   * Applies `update(report, api)` to the tab's stored report and saves it, if the tab is still on
+   * `pageUrl`'s origin: a content script's message from a page the tab has since left is ignored.
    */
-  async function readStorage(tabId, pageUrl, found) {
+  async function updatePage(tabId, pageUrl, update) {
     const api = await core;
     const key = tabKey(tabId);
     const report = (await storage.get(key))[key];
     if (!report?.pageUrl || originOf(report.pageUrl) !== originOf(pageUrl)) return;
+    update(report, api);
+    await storage.set({ [key]: report });
+    await onSaved({ [key]: report });
+  }
+
+  /** Classifies the storage keys the tab's content script found on its page. */
+  function readStorage(report, api, found) {
     const entries = [];
     for (const { area, key: name, value } of found) {
       try {
@@ -178,19 +185,10 @@ export function createRecorder({
       }
     }
     setStorage(report, entries);
-    await storage.set({ [key]: report });
-    await onSaved({ [key]: report });
   }
 
-  /**
-   * Scores the fingerprinting the tab's probe saw on `pageUrl` (`scripts`: [{script, ...usage}])
-   * into its stored report. A message from a page the tab has since left is ignored.
-   */
-  async function readFingerprinting(tabId, pageUrl, scripts) {
-    const api = await core;
-    const key = tabKey(tabId);
-    const report = (await storage.get(key))[key];
-    if (!report?.pageUrl || originOf(report.pageUrl) !== originOf(pageUrl)) return;
+  /** Scores the fingerprinting the tab's probe saw (`scripts`: [{script, ...usage}]). */
+  function readFingerprinting(report, api, scripts) {
     for (const { script, ...usage } of scripts) {
       try {
         setFingerprinting(report, script, hostOf(script), usage, api.scoreFingerprinting(usage));
@@ -198,8 +196,13 @@ export function createRecorder({
         onError('TrackLens: could not score fingerprinting', error);
       }
     }
-    await storage.set({ [key]: report });
-    await onSaved({ [key]: report });
+  }
+
+  /** Queues a content script's findings after the pending requests, like every other update. */
+  function afterRequests(tabId, pageUrl, read, found, what) {
+    flush();
+    chain = chain.then(() => updatePage(tabId, pageUrl, (report, api) => read(report, api, found)))
+      .catch((error) => onError(`TrackLens: could not record ${what}`, error));
   }
 
   function pageLoaded(tabId) {
@@ -230,9 +233,7 @@ export function createRecorder({
     },
     /** The tab's probe saw scripts use fingerprinting APIs on `pageUrl`. */
     fingerprinting(tabId, pageUrl, scripts) {
-      flush();
-      chain = chain.then(() => readFingerprinting(tabId, pageUrl, scripts))
-        .catch((error) => onError('TrackLens: could not record fingerprinting', error));
+      afterRequests(tabId, pageUrl, readFingerprinting, scripts, 'fingerprinting');
     },
     cookies(tabId, url, headerValues, direction) {
       if (headerValues.length) enqueue({ kind: 'cookies', tabId, url, headerValues, direction });
@@ -247,8 +248,7 @@ export function createRecorder({
     pageLoaded,
     /** The tab's content script listed the page's storage keys (`[{area, key, value}]`). */
     storage(tabId, pageUrl, found) {
-      flush();
-      chain = chain.then(() => readStorage(tabId, pageUrl, found)).catch((error) => onError('TrackLens: could not record storage', error));
+      afterRequests(tabId, pageUrl, readStorage, found, 'storage');
     },
     flush,
   };
