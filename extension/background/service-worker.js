@@ -81,10 +81,16 @@ chrome.runtime.onMessage.addListener((message, sender) => {
   }
 });
 
-// The dashboard asks the worker to clear history, so the clearing is chained with the writes.
+// The dashboard asks the worker to clear or prune the history, so that is chained with its writes.
 chrome.runtime.onMessage.addListener((message, sender, respond) => {
   const fromDashboard = sender.url?.startsWith(chrome.runtime.getURL('extension/dashboard/'));
-  if (sender.id !== chrome.runtime.id || !fromDashboard || message?.type !== 'tracklens/clear-history') return;
-  history.clear(typeof message.site === 'string' ? message.site : null).then(() => respond({ ok: true }));
-  return true;
+  if (sender.id !== chrome.runtime.id || !fromDashboard) return;
+  if (message?.type === 'tracklens/clear-history') {
+    history.clear(typeof message.site === 'string' ? message.site : null).then(() => respond({ ok: true }));
+    return true;
+  }
+  if (message?.type === 'tracklens/prune-history') {
+    history.prune().then(() => respond({ ok: true }));
+    return true;
+  }
 });

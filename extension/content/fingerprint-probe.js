@@ -10,6 +10,9 @@
   const MAX_SCRIPTS = 50;
   const MAX_FONTS = 500;
   const FLUSH_MS = 500;
+  // Each recorded call costs a stack trace; past this many the probe stops recording, so a page
+  // reading navigator.userAgent in a loop is not slowed down (the picture is complete by then).
+  const MAX_CALLS = 5000;
   const UNMASKED = new Set([0x9245, 0x9246]); // UNMASKED_VENDOR_WEBGL, UNMASKED_RENDERER_WEBGL
   const NAVIGATOR = ['userAgent', 'platform', 'language', 'languages', 'hardwareConcurrency', 'deviceMemory', 'plugins',
     'mimeTypes', 'doNotTrack', 'maxTouchPoints', 'vendor', 'webdriver', 'cookieEnabled', 'connection'];
@@ -21,6 +24,7 @@
   const pageUrl = location.href;
   const usage = new NativeMap();
   let timer = null;
+  let calls = 0;
 
   function callerScript() {
     const stack = String(new NativeError().stack ?? '');
@@ -51,6 +55,7 @@
   }
 
   function note(update) {
+    if (++calls > MAX_CALLS) return;
     const use = entry(callerScript());
     if (!use) return;
     update(use);

@@ -213,7 +213,12 @@ function wire() {
     await load();
   });
   $('history-enabled').addEventListener('change', (e) => saveSettings({ historyEnabled: e.target.checked }));
-  $('retention').addEventListener('change', (e) => saveSettings({ retentionDays: Number(e.target.value) }).then(render));
+  // A shorter retention applies at once: the worker prunes what is now too old.
+  $('retention').addEventListener('change', async (e) => {
+    await saveSettings({ retentionDays: Number(e.target.value) });
+    await chrome.runtime.sendMessage({ type: 'tracklens/prune-history' });
+    await load();
+  });
   chrome.storage.local.onChanged.addListener((changes) => {
     if (Object.keys(changes).some((k) => k.startsWith('site:'))) load();
   });

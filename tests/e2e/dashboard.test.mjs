@@ -154,6 +154,23 @@ test('stopping the service worker mid-visit loses nothing of the history', async
   await page.close();
 });
 
+test('a shorter retention prunes older sites at once and keeps recent ones', async () => {
+  await visitBoth();
+  const page = await openExtensionPage(session.browser, DASHBOARD, { width: 1100 });
+  const tenDaysAgo = Date.now() - 10 * 24 * 3600 * 1000;
+  await page.evaluate((at) => chrome.storage.local.set({ 'site:old.example': {
+    version: 1, site: 'old.example', firstSeen: at, lastSeen: at, visits: [at], visitCount: 1, companies: {}, cookies: {},
+  } }), tenDaysAgo);
+  await page.waitForSelector('#timeline g[data-site="old.example"]');
+  await page.fill('#retention', '5');
+  await page.locator('#retention').dispatchEvent('change');
+  await page.waitForFunction(() => !document.querySelector('#timeline g[data-site="old.example"]'));
+  const left = Object.keys(await readLocal(session.browser)).filter((k) => k.startsWith('site:')).sort();
+  assert.deepEqual(left, ['site:news.example', 'site:shop.example']);
+  assert.equal((await readLocal(session.browser, 'settings')).settings.retentionDays, 5);
+  await page.close();
+});
+
 test('with history turned off nothing new is kept; clearing deletes the history and keeps the setting', async () => {
   await visitBoth();
   const page = await openExtensionPage(session.browser, DASHBOARD, { width: 1100 });
