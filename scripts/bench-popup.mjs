@@ -57,10 +57,11 @@ async function timeOpen(browser, tabId) {
   await page.goto(browser.popupUrl(tabId));
   await page.waitForSelector('body[data-ready="true"]');
   const ms = Number(await page.getAttribute('body', 'data-ready-ms'));
+  const visible = Number(await page.getAttribute('body', 'data-visible-ms'));
   const work = Number(await page.getAttribute('body', 'data-work-ms'));
   const rows = await page.locator('li.company, li.cookie').count();
   await page.close();
-  return { ms, work, rows };
+  return { ms, visible, work, rows };
 }
 
 const stats = (xs) => {
@@ -81,15 +82,19 @@ try {
   const empty = [];
   const heavyWork = [];
   const emptyWork = [];
+  const heavyVisible = [];
+  const emptyVisible = [];
   let rows = 0;
   for (let i = 0; i < RUNS; i++) {
     const h = await timeOpen(browser, -500); // interleaved, so both see the same machine load
     heavy.push(h.ms);
     heavyWork.push(h.work);
+    heavyVisible.push(h.visible);
     rows = h.rows;
     const e = await timeOpen(browser, -404);
     empty.push(e.ms);
     emptyWork.push(e.work);
+    emptyVisible.push(e.visible);
   }
   const line = (label, xs) => {
     const s = stats(xs);
@@ -97,14 +102,17 @@ try {
     return s;
   };
   console.log(`popup, ${RUNS} runs each, ms on the page's clock; load average ${(await import('node:os')).loadavg()[0].toFixed(1)}`);
-  console.log('navigation start -> first full render:');
+  console.log('navigation start -> list rendered (what the user sees; "why" views still empty):');
+  const hv = line(`${REQUESTS} requests`, heavyVisible);
+  line('empty tab (peer)', emptyVisible);
+  console.log('navigation start -> first full render, "why" views filled:');
   const h = line(`${REQUESTS} requests (${rows} rows)`, heavy);
   const e = line('empty tab (peer)', empty);
   console.log('popup script start -> first full render (storage read + render):');
   const hw = line(`${REQUESTS} requests`, heavyWork);
   const ew = line('empty tab (peer)', emptyWork);
   console.log(`ratio heavy/empty (median): total ${(h.median / e.median).toFixed(2)}x, script ${(hw.median / ew.median).toFixed(2)}x`);
-  console.log(`budget ${BUDGET_MS} ms to rendered (median): ${h.median < BUDGET_MS ? 'met' : 'MISSED'}`);
+  console.log(`budget ${BUDGET_MS} ms (median): list ${hv.median < BUDGET_MS ? 'met' : 'MISSED'}, complete ${h.median < BUDGET_MS ? 'met' : 'MISSED'}`);
 } finally {
   await browser.close();
 }

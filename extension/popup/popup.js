@@ -31,6 +31,8 @@ function listItems(texts) {
   });
 }
 
+let whyFillers = [];
+
 function renderCompany(company, report) {
   const item = clone('company-template');
   item.dataset.company = company.name;
@@ -65,15 +67,19 @@ function renderCompany(company, report) {
     collectedEl.replaceChildren(label, facts.map((f) => f.text).join('; '));
   }
 
-  const reasons = [...company.reasons, ...(fingerprinting ? fingerprinting.verdict.reasons.map((r) => `${fingerprinting.script} ${r}`) : [])];
-  item.querySelector('.reasons').replaceChildren(...listItems(reasons));
-  item.querySelector('.hosts').textContent = `Hosts: ${company.hosts.join(', ')}`;
-  item.querySelector('.sent').replaceChildren(...listItems((company.sent ?? []).map((p) => `${p.name}: ${p.meaning}`)));
-  // The policy address comes from TrackLens' knowledge base, not the page; still, only https.
-  if (/^https:\/\//.test(company.privacyPolicy ?? '')) {
-    item.querySelector('.policy').hidden = false;
-    item.querySelector('.policy-link').href = company.privacyPolicy;
-  }
+  // The evidence inside the collapsed "why" is filled just after the first paint: on a heavy page
+  // it is most of the DOM, and nobody has opened it yet.
+  whyFillers.push(() => {
+    const reasons = [...company.reasons, ...(fingerprinting ? fingerprinting.verdict.reasons.map((r) => `${fingerprinting.script} ${r}`) : [])];
+    item.querySelector('.reasons').replaceChildren(...listItems(reasons));
+    item.querySelector('.hosts').textContent = `Hosts: ${company.hosts.join(', ')}`;
+    item.querySelector('.sent').replaceChildren(...listItems((company.sent ?? []).map((p) => `${p.name}: ${p.meaning}`)));
+    // The policy address comes from TrackLens' knowledge base, not the page; still, only https.
+    if (/^https:\/\//.test(company.privacyPolicy ?? '')) {
+      item.querySelector('.policy').hidden = false;
+      item.querySelector('.policy-link').href = company.privacyPolicy;
+    }
+  });
   return item;
 }
 
@@ -137,7 +143,20 @@ function renderLeaks(leaks = []) {
   }));
 }
 
+/** Fills the collapsed "why" views rendered last, in the next task (after the list is painted). */
+function fillWhy() {
+  const fillers = whyFillers;
+  whyFillers = [];
+  return new Promise((resolve) => {
+    setTimeout(() => {
+      for (const fill of fillers) fill();
+      resolve();
+    }, 0);
+  });
+}
+
 function render(report, status) {
+  whyFillers = [];
   const summary = $('summary');
   summary.classList.toggle('error', status?.ok === false);
   if (status?.ok === false) {
@@ -184,6 +203,8 @@ async function main() {
   const refresh = async () => {
     const stored = await chrome.storage.session.get([key, 'coreStatus']);
     render(stored[key], stored.coreStatus);
+    document.body.dataset.visibleMs ??= performance.now().toFixed(1);
+    await fillWhy();
   };
   chrome.storage.session.onChanged.addListener((changes) => {
     if (key in changes || 'coreStatus' in changes) refresh();

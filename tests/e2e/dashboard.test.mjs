@@ -41,7 +41,8 @@ const visitBoth = () => (visited ??= (async () => {
     const { page } = await visit(session.browser, url, { settleMs: 300 });
     await page.close();
   }
-  await historyOf('news.example', (r) => r.companies.Google && Object.keys(r.cookies).length >= 5);
+  const cookies = ['_ga\u0000news.example', '_fbp\u0000news.example', 'IDE\u0000.doubleclick.net'];
+  await historyOf('news.example', (r) => r.companies.Google && r.companies.Fingerprint?.fingerprinting && cookies.every((k) => r.cookies[k]));
   await historyOf('shop.example', (r) => r.companies.Google && r.companies.Meta && r.cookies['_ga\u0000shop.example']);
 })());
 

@@ -14,7 +14,8 @@ const session = demoSession();
 const popupPath = (tabId) => `extension/popup/popup.html?tab=${tabId}`;
 
 // The report is complete once cookies, storage and the fingerprinting verdict are in.
-const complete = (r) => r.cookies?.some((c) => c.name === '_ga') && r.storage?.length && Object.keys(r.fingerprinting ?? {}).length;
+const complete = (r) => ['_ga', '_fbp', 'IDE', 'SESSIONID'].every((name) => r.cookies?.some((c) => c.name === name))
+  && r.storage?.some((s) => s.name === '_hjid') && Object.keys(r.fingerprinting ?? {}).length;
 
 // The demo page, visited once before the first test that needs it (after demoSession's hook).
 let visited = null;
