@@ -40,7 +40,14 @@ export function createHistory({ storage, now = Date.now, onError = console.error
       for (const report of siteReports) merged = mergeReport(merged, report, at);
       updates[siteKey(site)] = merged;
     }
-    await storage.set(updates);
+    try {
+      await storage.set(updates);
+    } catch (error) {
+      // Over the storage quota despite the size cap (other data grew): make room, then retry once.
+      onError('TrackLens: history write failed, pruning', error);
+      await prune(current, at);
+      await storage.set(updates);
+    }
     if (!(at - (stored[PRUNED_AT_KEY] ?? 0) < PRUNE_EVERY_MS)) await prune(current, at);
   }
 

@@ -46,8 +46,12 @@ function renderReach(companies) {
   }));
 }
 
+// Beyond this many companies the graph is a hairball; the table above lists them all.
+const GRAPH_COMPANIES = 60;
+
 /** Sites on the left, companies on the right, a line for each company on each site. */
-function renderGraph(companies) {
+function renderGraph(allCompanies) {
+  const companies = allCompanies.slice(0, GRAPH_COMPANIES);
   const sites = [...new Set(companies.flatMap((c) => c.sites))].sort();
   const rowHeight = 26;
   const height = Math.max(sites.length, companies.length) * rowHeight + 20;

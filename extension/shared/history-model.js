@@ -13,7 +13,11 @@ export const SETTINGS_KEY = 'settings';
 export const DAY_MS = 24 * 3600 * 1000;
 
 export const DEFAULT_SETTINGS = Object.freeze({ historyEnabled: true, retentionDays: 30 });
-export const HISTORY_LIMITS = Object.freeze({ sites: 1000, companiesPerSite: 100, cookiesPerSite: 200, visitsPerSite: 100, reasons: 8 });
+// chrome.storage.local holds 10 MB without the unlimitedStorage permission, which TrackLens does
+// not ask for: the history keeps to 8 MB (measured as JSON text), dropping the oldest sites first.
+export const HISTORY_LIMITS = Object.freeze({
+  sites: 1000, companiesPerSite: 100, cookiesPerSite: 200, visitsPerSite: 100, reasons: 8, bytes: 8_000_000,
+});
 const RETENTION_DAYS = { min: 1, max: 365 };
 
 export function siteKey(site) {
@@ -116,14 +120,22 @@ function strongestFingerprinting(report, companyName) {
   return best;
 }
 
-/** The site keys to delete: records last seen before the retention window, then the oldest beyond the cap. */
-export function keysToPrune(records, settings, now) {
+/**
+ * The site keys to delete: records last seen before the retention window, then the oldest beyond
+ * the count and size caps (`limits` is for tests).
+ */
+export function keysToPrune(records, settings, now, limits = HISTORY_LIMITS) {
   const cutoff = now - normaliseSettings(settings).retentionDays * DAY_MS;
   const stale = [];
   const kept = [];
   for (const record of records) (record.lastSeen < cutoff ? stale : kept).push(record);
   kept.sort((a, b) => b.lastSeen - a.lastSeen);
-  return [...stale, ...kept.slice(HISTORY_LIMITS.sites)].map((r) => siteKey(r.site));
+  let bytes = 0;
+  const within = kept.findIndex((record, at) => {
+    bytes += JSON.stringify(record).length;
+    return at >= limits.sites || bytes > limits.bytes;
+  });
+  return [...stale, ...(within < 0 ? [] : kept.slice(within))].map((r) => siteKey(r.site));
 }
 
 /** All site records in a storage snapshot (`chrome.storage.local.get(null)`), newest first. */

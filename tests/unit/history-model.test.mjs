@@ -80,6 +80,9 @@ test('records older than the retention window are pruned, and the count is cappe
   assert.deepEqual(keysToPrune(records, { retentionDays: 60 }, now), []);
   const many = Array.from({ length: HISTORY_LIMITS.sites + 3 }, (_, i) => ({ site: `s${i}.example`, lastSeen: now - i }));
   assert.deepEqual(keysToPrune(many, DEFAULT_SETTINGS, now), ['site:s1000.example', 'site:s1001.example', 'site:s1002.example']);
+  // The size cap: three records of 46 bytes each in a budget of 100 keep the newest two.
+  const small = many.slice(0, 3);
+  assert.deepEqual(keysToPrune(small, DEFAULT_SETTINGS, now, { sites: 10, bytes: 100 }), ['site:s2.example']);
 });
 
 test('settings: bad values fall back to defaults, other features\' keys survive', () => {
