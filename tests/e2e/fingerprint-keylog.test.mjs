@@ -46,6 +46,28 @@ test('a page without scripts records no fingerprinting (baseline)', async () => 
   await page.close();
 });
 
+test('audio rendering, font checks and pixel reads are each counted, attributed to the page when no script file calls them', async () => {
+  const { page, tabId } = await visit(session.browser, BASELINE_URL, { settleMs: 300 });
+  await page.evaluate(async () => {
+    const audio = new OfflineAudioContext(1, 44100, 44100);
+    const oscillator = audio.createOscillator();
+    oscillator.connect(audio.destination);
+    oscillator.start(0);
+    await audio.startRendering();
+    for (let i = 0; i < 30; i++) document.fonts.check(`12px "Probe Font ${i}"`);
+    const canvas = document.createElement('canvas');
+    canvas.getContext('2d').getImageData(0, 0, 1, 1);
+  });
+  const { report } = await waitForReport(session.browser, { tabId }, (r) => r.fingerprinting?.[BASELINE_URL]?.usage.audio > 0);
+  const { usage, verdict, company } = report.fingerprinting[BASELINE_URL];
+  assert.equal(usage.fonts, 30);
+  assert.equal(usage.canvas_readback, 1);
+  assert.equal(company, null);
+  assert.deepEqual(verdict.techniques, ['canvas', 'audio', 'fonts']);
+  assert.equal(verdict.level, 'high');
+  await page.close();
+});
+
 test('forged probe events are validated and capped, and cannot inject markup', async () => {
   const { page, tabId } = await visit(session.browser, BASELINE_URL, { settleMs: 300 });
   await page.evaluate(() => {
