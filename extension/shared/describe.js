@@ -90,7 +90,7 @@ export function gpcStatus(report) {
   const gpc = report?.gpc;
   if (gpc === undefined || gpc === null) return null;
   const sent = typeof gpc === 'object' ? Boolean(gpc.sent ?? gpc.enabled) : Boolean(gpc);
-  return sent ? 'Global Privacy Control was sent: this site was told not to sell or share your data.' : 'Global Privacy Control was not sent.';
+  return sent ? 'sent, telling this site not to sell or share your data.' : 'not sent.';
 }
 
 /** The line under the summary: what was collected on the page, in counts. */

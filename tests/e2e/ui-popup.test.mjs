@@ -125,3 +125,32 @@ test('hostile names from a page are shown as text, never as markup', async () =>
   assert.notEqual(await popup.title(), 'pwned');
   await popup.close();
 });
+
+test('blocking state and Global Privacy Control are shown when the report carries them', async () => {
+  const popup = await openExtensionPage(session.browser, popupPath(-8));
+  const company = (name, extra) => ({
+    name, parent: null, tracker: true, categories: ['advertising'], hosts: [`${name.toLowerCase()}.example`], requests: 2, reasons: ['known'],
+    cookiesSent: [], cookiesSet: [], ...extra,
+  });
+  await popup.evaluate((companies) => chrome.storage.session.set({ 'tab:-8': {
+    pageUrl: 'https://blocked.example/', site: 'blocked.example', startedAt: Date.now(), requests: 4, thirdPartyRequests: 4, errors: 0,
+    companies, unknownThirdParties: {}, hostOwners: {}, thirdPartySites: [], cookies: [], consent: null, gpc: { sent: true },
+  } }), { Adco: company('Adco', { blocked: 2 }), Trackco: company('Trackco', { state: 'cookie-stripped' }), Openco: company('Openco') });
+  await popup.waitForSelector('#trackers > li[data-company="Adco"]');
+  const states = await popup.locator('#trackers > li').evaluateAll((items) => Object.fromEntries(items.map((li) => [li.dataset.company, li.querySelector('.state').textContent])));
+  assert.deepEqual(states, { Adco: 'Blocked', Trackco: 'Cookies stripped', Openco: 'Allowed' });
+  assert.match(await popup.locator('#summary-detail').textContent(), /1 company blocked/);
+  assert.match(await popup.locator('#gpc').textContent(), /^Global Privacy Control: sent, telling this site not to sell/);
+  await popup.close();
+});
+
+test('"All sites" opens the dashboard in a new tab', async () => {
+  const demo = await visitDemo();
+  const popup = await openExtensionPage(session.browser, popupPath(demo.tabId));
+  const [dashboard] = await Promise.all([session.browser.context.waitForEvent('page'), popup.click('#open-dashboard')]);
+  await dashboard.waitForSelector('body[data-ready="true"]');
+  assert.match(dashboard.url(), /\/extension\/dashboard\/dashboard\.html$/);
+  assert.match(await dashboard.locator('#totals').textContent(), /^1 site · 6 tracking companies/);
+  await dashboard.close();
+  await popup.close();
+});

@@ -27,7 +27,7 @@ test('state comes from the blocking fields when present, else allowed', () => {
   assert.equal(companyState({ blocked: 3 }).label, 'Blocked');
   assert.equal(companyState({ state: 'cookie-stripped' }).label, 'Cookies stripped');
   assert.equal(gpcStatus({}), null);
-  assert.match(gpcStatus({ gpc: true }), /was sent/);
+  assert.match(gpcStatus({ gpc: true }), /^sent/);
   assert.match(gpcStatus({ gpc: { sent: false } }), /not sent/);
 });
 
