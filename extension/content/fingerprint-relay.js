@@ -28,8 +28,27 @@
       }));
   }
 
+  // A page can fire the event in a loop: forward at most one message per interval. Counts are
+  // cumulative per script, so the latest entry of each script is all that needs to travel.
+  const INTERVAL_MS = 400;
+  const pending = new Map();
+  let cooling = false;
+
+  function forward() {
+    if (pending.size === 0) {
+      cooling = false;
+      return;
+    }
+    chrome.runtime.sendMessage({ type: 'tracklens/fingerprint', scripts: [...pending.values()] }).catch(() => {});
+    pending.clear();
+    cooling = true;
+    setTimeout(forward, INTERVAL_MS);
+  }
+
   document.addEventListener(EVENT, (event) => {
-    const scripts = validScripts(event.detail);
-    if (scripts.length) chrome.runtime.sendMessage({ type: 'tracklens/fingerprint', scripts }).catch(() => {});
+    for (const entry of validScripts(event.detail)) {
+      if (pending.has(entry.script) || pending.size < MAX_SCRIPTS) pending.set(entry.script, entry);
+    }
+    if (!cooling) forward();
   });
 })();
