@@ -35,6 +35,12 @@ function renderReach(companies) {
     const row = el('tr', { 'data-company': company.name, 'data-reach': String(company.reach) });
     const name = el('th', { scope: 'row' }, company.name);
     if (company.tracker) name.prepend(el('span', { 'aria-label': 'tracker ', title: 'tracker' }, '● '));
+    // Why TrackLens names this company: the knowledge-base entries and list rules, as recorded.
+    const why = el('details', { class: 'why' });
+    const reasons = el('ul');
+    reasons.append(...company.reasons.map((reason) => el('li', {}, reason)));
+    why.append(el('summary', {}, 'Why'), reasons);
+    name.append(why);
     const sites = el('td');
     sites.append(el('span', { class: 'reach-count' }, plural(company.reach, 'site')), el('br'), el('span', { class: 'sites' }, company.sites.join(', ')));
     const purposes = el('td');

@@ -148,14 +148,14 @@ export function siteRecords(all) {
 
 /**
  * Companies across sites, ranked by reach (the number of sites they appeared on), then requests:
- * [{name, sites: [site], reach, requests, tracker, categories, fingerprinting, firstSeen, lastSeen}].
+ * [{name, sites: [site], reach, requests, tracker, categories, reasons, fingerprinting, firstSeen, lastSeen}].
  */
 export function companiesByReach(records) {
   const companies = new Map();
   for (const record of records) {
     for (const company of Object.values(record.companies)) {
       const entry = companies.get(company.name) ?? {
-        name: company.name, parent: company.parent, sites: [], reach: 0, requests: 0, tracker: false, categories: [],
+        name: company.name, parent: company.parent, sites: [], reach: 0, requests: 0, tracker: false, categories: [], reasons: [],
         fingerprinting: null, firstSeen: company.firstSeen, lastSeen: company.lastSeen,
       };
       entry.sites.push(record.site);
@@ -163,6 +163,7 @@ export function companiesByReach(records) {
       entry.requests += company.requests;
       entry.tracker ||= company.tracker;
       addBounded(entry.categories, company.categories, 16);
+      addBounded(entry.reasons, company.reasons, HISTORY_LIMITS.reasons);
       if (company.fingerprinting && (!entry.fingerprinting || company.fingerprinting.score > entry.fingerprinting.score)) {
         entry.fingerprinting = company.fingerprinting;
       }

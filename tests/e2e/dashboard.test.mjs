@@ -56,6 +56,9 @@ test('companies on both demo sites have a reach of 2, the others 1', async () =>
   // Ranked by reach: the two shared trackers come first.
   const order = await page.locator('#reach tbody tr').evaluateAll((rows) => rows.map((r) => r.dataset.company));
   assert.deepEqual(order.slice(0, 2).sort(), ['Google', 'Meta']);
+  const why = page.locator('#reach tbody tr[data-company="Google"] details.why');
+  await why.locator('summary').click();
+  assert.match(await why.locator('li').first().textContent(), /is Google's domain/);
   assert.match(await page.locator('#totals').textContent(), /^2 sites · \d+ tracking companies · (Google|Meta) followed you on 2 sites$/);
 
   // The graph: both sites linked to Google, only news.example to Hotjar.
