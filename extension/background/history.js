@@ -6,12 +6,26 @@ import {
   DAY_MS, SETTINGS_KEY, keysToPrune, mergeReport, normaliseSettings, reportSite, siteKey, siteRecords,
 } from '../shared/history-model.js';
 
+// Reports of a loading page are saved every few tens of milliseconds; the history takes the
+// latest of each tab at most this often (chrome.storage.local writes go to disk).
+const DEBOUNCE_MS = 300;
 // Pruning reads every record: at most once an hour is plenty for a retention counted in days.
 const PRUNE_EVERY_MS = 3600 * 1000;
 const PRUNED_AT_KEY = 'historyPrunedAt';
 
-export function createHistory({ storage, now = Date.now, onError = console.error }) {
+export function createHistory({ storage, now = Date.now, onError = console.error, debounceMs = DEBOUNCE_MS }) {
   let chain = Promise.resolve();
+  // The latest report of each page (address and start time), waiting for the next write.
+  let pending = new Map();
+  let timer = null;
+
+  function flush() {
+    clearTimeout(timer);
+    timer = null;
+    const reports = [...pending.values()];
+    pending = new Map();
+    return serialise(() => record(reports));
+  }
 
   function serialise(task) {
     chain = chain.then(task).catch((error) => onError('TrackLens: could not update the history', error));
@@ -59,12 +73,19 @@ export function createHistory({ storage, now = Date.now, onError = console.error
   }
 
   return {
-    /** Merges tab reports into their sites' records, when history is on. */
-    record: (reports) => serialise(() => record(reports)),
+    /** Merges tab reports into their sites' records, when history is on (debounced). */
+    record(reports) {
+      for (const report of reports) pending.set(`${report.pageUrl}\u0000${report.startedAt}`, report);
+      timer ??= setTimeout(flush, debounceMs);
+    },
+    /** Writes what is waiting now. */
+    flush,
     /** Deletes records older than the retention setting now. */
     prune: () => serialise(async () => prune(await settings(), now())),
     /** Deletes every site record (all) or one site's; settings are kept. */
     clear: (site = null) => serialise(async () => {
+      // Reports waiting to be written belong to the history being deleted.
+      pending = new Map();
       const keys = site ? [siteKey(site)] : Object.keys(await storage.get(null)).filter((k) => k.startsWith('site:'));
       if (keys.length) await storage.remove(keys);
     }),
