@@ -67,7 +67,7 @@ chrome.runtime.onMessage.addListener((message, sender) => {
   recorder.storage(sender.tab.id, sender.url, entries);
 });
 
-// Fingerprinting counts and typed text from our own content scripts, in any frame of a tab. The
+// Fingerprinting counts and typed text from our own content scripts in a tab (top frames). The
 // values are page-derived: the types are allow-listed and every field checked before use.
 chrome.runtime.onMessage.addListener((message, sender) => {
   if (sender.id !== chrome.runtime.id || !sender.tab) return;
