@@ -500,6 +500,12 @@ fn value_shape(value: &str) -> Option<Heuristic> {
     (value.len() >= 16 && shannon_entropy(value) >= 3.5).then_some(Heuristic::HighEntropy)
 }
 
+/// Whether a value (of a cookie, a storage key or a URL parameter) is shaped like an identifier:
+/// a UUID, a long number, hex or base64 string, or a long high-entropy token.
+pub fn looks_like_identifier(value: &str) -> bool {
+    value_shape(value).is_some()
+}
+
 fn shape_words(shape: Heuristic) -> &'static str {
     match shape {
         Heuristic::UuidValue => "its value is a UUID",

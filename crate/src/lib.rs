@@ -17,13 +17,16 @@
 //! ```
 
 pub mod classify;
+pub mod collected;
 pub mod consent;
 pub mod cookie_purpose;
 pub mod cookies;
 pub mod dnr;
 pub mod engine;
 pub mod filters;
+pub mod fingerprint;
 pub mod knowledge;
+pub mod leaks;
 pub mod params;
 pub mod party;
 pub mod protection;

@@ -175,3 +175,25 @@ pub fn compile_protection_js(value: JsValue) -> Result<JsValue, JsError> {
     let value: serde_json::Value = serde_wasm_bindgen::from_value(value).unwrap_or(serde_json::Value::Null);
     to_js(&protection::compile_settings(&protection::read_settings(&value).settings))
 }
+
+/// `scoreFingerprinting({canvas_readback, webgl_unmasked, audio, fonts, navigator: [], screen: []})`
+/// → `{score, level, techniques, reasons}`; throws on a value of the wrong shape.
+#[wasm_bindgen(js_name = scoreFingerprinting)]
+pub fn score_fingerprinting_js(usage: JsValue) -> Result<JsValue, JsError> {
+    let usage: crate::fingerprint::ApiUse = serde_wasm_bindgen::from_value(usage)?;
+    to_js(&crate::fingerprint::score(&usage))
+}
+
+/// `findLeaks([{field, value}], url, body)` → `[{field, encoding, location}]`: typed values found
+/// in a request. `body` is the request's bytes (empty when it has none).
+#[wasm_bindgen(js_name = findLeaks)]
+pub fn find_leaks_js(typed: JsValue, url: &str, body: &[u8]) -> Result<JsValue, JsError> {
+    let typed: Vec<crate::leaks::TypedValue> = serde_wasm_bindgen::from_value(typed)?;
+    to_js(&crate::leaks::find_leaks(&typed, url, body))
+}
+
+/// `sentParams(url)` → `[{name, kind, meaning, documented}]`: what a request's query parameters carry.
+#[wasm_bindgen(js_name = sentParams)]
+pub fn sent_params_js(url: &str) -> Result<JsValue, JsError> {
+    to_js(&crate::collected::sent_params(url))
+}

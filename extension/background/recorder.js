@@ -10,19 +10,24 @@
 // with the IAB consent string (euconsent-v2) decoded. That step is chained like the batches.
 import { tabKey } from '../shared/state-keys.js';
 import {
-  addCookies, addVerdict, consentEntry, cookieEntry, cookieSitesToRead, newReport, setCookies, setStorage, storageEntry, trackingParamEntries,
-  ignoredRefusal,
+  addCookies, addLeak, addSentParams, addVerdict, consentEntry, cookieEntry, cookieSitesToRead, ignoredRefusal, newReport, setCookies,
+  setFingerprinting, setStorage, storageEntry, trackingParamEntries,
 } from '../shared/tab-report.js';
 
 const MAX_QUEUE = 500;
 // After a page's load: once soon, once more for cookies its scripts set a little later.
 const COOKIE_READ_DELAYS_MS = [300, 3000];
 const CONSENT_COOKIE = 'euconsent-v2';
+const MAX_TYPED_FIELDS = 20;
+const MAX_BODY_BYTES = 256 * 1024;
 
 export function createRecorder({
   storage, core, cookieStore = null, flushDelayMs = 50, cookieDelaysMs = COOKIE_READ_DELAYS_MS, onError = console.error,
+  onSaved = () => {},
 }) {
   let queue = [];
+  // What the user typed, per tab: field -> value. In memory only, never stored; see typed().
+  const typedValues = new Map();
   let timer = null;
   let chain = Promise.resolve();
   const cookieTimers = new Map();
@@ -64,6 +69,7 @@ export function createRecorder({
     let next = 0;
     const removed = [];
     for (const event of events) {
+      if (event.type === 'main_frame') typedValues.delete(event.tabId);
       if (event.kind === 'forget') {
         reports.set(event.tabId, null);
         removed.push(tabKey(event.tabId));
@@ -84,13 +90,38 @@ export function createRecorder({
         reports.set(event.tabId, report);
       }
       if (verdict.error) report.errors += 1;
-      else addVerdict(report, verdict);
+      else {
+        addVerdict(report, verdict);
+        if (verdict.party === 'third_party') observeThirdParty(api, report, event, verdict);
+      }
     }
 
     const updates = {};
     for (const [id, report] of reports) if (report) updates[tabKey(id)] = report;
     if (removed.length) await storage.remove(removed);
     await storage.set(updates);
+    await onSaved(updates);
+  }
+
+  /** What a third-party request carried: named parameters, and any text the user typed. */
+  function observeThirdParty(api, report, event, verdict) {
+    if (verdict.entity) {
+      try {
+        addSentParams(report, verdict.entity.name, api.sentParams(event.url));
+      } catch (error) {
+        onError('TrackLens: could not read request parameters', error);
+      }
+    }
+    const typed = typedValues.get(event.tabId);
+    if (!typed?.size) return;
+    const values = [...typed].map(([field, value]) => ({ field, value }));
+    try {
+      for (const leak of api.findLeaks(values, event.url, event.body ?? new Uint8Array())) {
+        addLeak(report, { field: leak.field, host: verdict.host, encoding: leak.encoding, location: leak.location });
+      }
+    } catch (error) {
+      onError('TrackLens: could not check a request for typed text', error);
+    }
   }
 
   /** Classifies the cookies of a tab's current page into its stored report. */
@@ -127,17 +158,25 @@ export function createRecorder({
     report.consent = consent;
     report.ignoredRefusal = ignoredRefusal(report);
     await storage.set({ [key]: report });
+    await onSaved({ [key]: report });
   }
 
   /**
-   * Classifies the storage keys the tab's content script found on `pageUrl` into its stored
-   * report. A message from a page the tab has since left is ignored.
+   * Applies `update(report, api)` to the tab's stored report and saves it, if the tab is still on
+   * `pageUrl`'s origin: a content script's message from a page the tab has since left is ignored.
    */
-  async function readStorage(tabId, pageUrl, found) {
+  async function updatePage(tabId, pageUrl, update) {
     const api = await core;
     const key = tabKey(tabId);
     const report = (await storage.get(key))[key];
     if (!report?.pageUrl || originOf(report.pageUrl) !== originOf(pageUrl)) return;
+    update(report, api);
+    await storage.set({ [key]: report });
+    await onSaved({ [key]: report });
+  }
+
+  /** Classifies the storage keys the tab's content script found on its page. */
+  function readStorage(report, api, found) {
     const entries = [];
     for (const { area, key: name, value } of found) {
       try {
@@ -147,7 +186,24 @@ export function createRecorder({
       }
     }
     setStorage(report, entries);
-    await storage.set({ [key]: report });
+  }
+
+  /** Scores the fingerprinting the tab's probe saw (`scripts`: [{script, ...usage}]). */
+  function readFingerprinting(report, api, scripts) {
+    for (const { script, ...usage } of scripts) {
+      try {
+        setFingerprinting(report, script, hostOf(script), usage, api.scoreFingerprinting(usage));
+      } catch (error) {
+        onError('TrackLens: could not score fingerprinting', error);
+      }
+    }
+  }
+
+  /** Queues a content script's findings after the pending requests, like every other update. */
+  function afterRequests(tabId, pageUrl, read, found, what) {
+    flush();
+    chain = chain.then(() => updatePage(tabId, pageUrl, (report, api) => read(report, api, found)))
+      .catch((error) => onError(`TrackLens: could not record ${what}`, error));
   }
 
   function pageLoaded(tabId) {
@@ -162,12 +218,29 @@ export function createRecorder({
 
   return {
     request(details) {
-      enqueue({ kind: 'request', tabId: details.tabId, url: details.url, type: details.type, initiator: details.initiator });
+      // The body matters only while the tab has typed text to look for; it stays in memory.
+      const body = typedValues.get(details.tabId)?.size ? requestBodyBytes(details.requestBody) : undefined;
+      enqueue({ kind: 'request', tabId: details.tabId, url: details.url, type: details.type, initiator: details.initiator, body });
+    },
+    /** The user typed `value` into `field` on the tab's page. Held in memory for this tab only. */
+    typed(tabId, field, value) {
+      const fields = typedValues.get(tabId) ?? new Map();
+      if (fields.size < MAX_TYPED_FIELDS || fields.has(field)) fields.set(field, value);
+      typedValues.set(tabId, fields);
+    },
+    /** A form was submitted: its fields' values may now legitimately leave; forget them. */
+    submitted(tabId, fields) {
+      for (const field of fields) typedValues.get(tabId)?.delete(field);
+    },
+    /** The tab's probe saw scripts use fingerprinting APIs on `pageUrl`. */
+    fingerprinting(tabId, pageUrl, scripts) {
+      afterRequests(tabId, pageUrl, readFingerprinting, scripts, 'fingerprinting');
     },
     cookies(tabId, url, headerValues, direction) {
       if (headerValues.length) enqueue({ kind: 'cookies', tabId, url, headerValues, direction });
     },
     forget(tabId) {
+      typedValues.delete(tabId);
       for (const pending of cookieTimers.get(tabId) ?? []) clearTimeout(pending);
       cookieTimers.delete(tabId);
       enqueue({ kind: 'forget', tabId });
@@ -176,8 +249,7 @@ export function createRecorder({
     pageLoaded,
     /** The tab's content script listed the page's storage keys (`[{area, key, value}]`). */
     storage(tabId, pageUrl, found) {
-      flush();
-      chain = chain.then(() => readStorage(tabId, pageUrl, found)).catch((error) => onError('TrackLens: could not record storage', error));
+      afterRequests(tabId, pageUrl, readStorage, found, 'storage');
     },
     flush,
     /**
@@ -193,6 +265,7 @@ export function createRecorder({
         mutate(report);
         report.ignoredRefusal = ignoredRefusal(report);
         await storage.set({ [key]: report });
+        await onSaved({ [key]: report });
       }).catch((error) => onError('TrackLens: could not update a report', error));
       return chain;
     },
@@ -227,4 +300,27 @@ function hostOf(url) {
 function cookieNames(api, event) {
   if (event.direction === 'sent') return event.headerValues.flatMap((value) => api.cookieNames(value));
   return event.headerValues.map((line) => api.setCookieName(line)).filter(Boolean);
+}
+
+/**
+ * A request's body as bytes, from webRequest's `requestBody`: raw parts joined, or form fields
+ * encoded as a query string would carry them. Bounded; undefined when there is none.
+ */
+export function requestBodyBytes(requestBody) {
+  if (!requestBody) return undefined;
+  if (requestBody.formData) {
+    const form = new URLSearchParams();
+    for (const [name, values] of Object.entries(requestBody.formData)) for (const value of values) form.append(name, value);
+    return new TextEncoder().encode(form.toString().slice(0, MAX_BODY_BYTES));
+  }
+  const parts = (requestBody.raw ?? []).filter((part) => part.bytes).map((part) => new Uint8Array(part.bytes));
+  const size = Math.min(MAX_BODY_BYTES, parts.reduce((n, part) => n + part.length, 0));
+  const bytes = new Uint8Array(size);
+  let at = 0;
+  for (const part of parts) {
+    if (at >= size) break;
+    bytes.set(part.subarray(0, size - at), at);
+    at += Math.min(part.length, size - at);
+  }
+  return bytes;
 }

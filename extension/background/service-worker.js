@@ -4,9 +4,21 @@
 import { ready } from './core.js';
 import { createRecorder } from './recorder.js';
 import { startControls } from './controls.js';
+import { createHistory } from './history.js';
+import { showTrackerCount } from './badge.js';
 
 const storage = chrome.storage.session;
-const recorder = createRecorder({ storage, core: ready, cookieStore: chrome.cookies });
+const history = createHistory({ storage: chrome.storage.local });
+const recorder = createRecorder({
+  storage,
+  core: ready,
+  cookieStore: chrome.cookies,
+  // Each saved tab report also feeds the site's durable history and the toolbar badge.
+  onSaved: (reports) => {
+    showTrackerCount(reports);
+    return history.record(Object.values(reports));
+  },
+});
 const ALL_URLS = { urls: ['<all_urls>'] };
 
 // The popup shows this instead of an empty panel when the core could not start.
@@ -22,9 +34,10 @@ function headerValues(headers = [], name) {
   return headers.filter((h) => h.name.toLowerCase() === name && h.value).map((h) => h.value);
 }
 
+// 'requestBody' lets the recorder look for typed text in what a request sends (key logging).
 chrome.webRequest.onBeforeRequest.addListener((details) => {
   if (inTab(details)) recorder.request(details);
-}, ALL_URLS);
+}, ALL_URLS, ['requestBody']);
 
 // 'extraHeaders' is what makes Chrome show Cookie and Set-Cookie to extensions.
 chrome.webRequest.onSendHeaders.addListener((details) => {
@@ -57,3 +70,30 @@ chrome.runtime.onMessage.addListener((message, sender) => {
 
 // Blocking, cookie stripping and deletion, GPC and consent banners, as the user's settings say.
 startControls({ core: ready, recorder, session: storage });
+// Fingerprinting counts and typed text from our own content scripts in a tab (top frames). The
+// values are page-derived: the types are allow-listed and every field checked before use.
+chrome.runtime.onMessage.addListener((message, sender) => {
+  if (sender.id !== chrome.runtime.id || !sender.tab) return;
+  const tabId = sender.tab.id;
+  if (message?.type === 'tracklens/fingerprint' && Array.isArray(message.scripts)) {
+    recorder.fingerprinting(tabId, sender.tab.url ?? sender.url, message.scripts.slice(0, 50));
+  } else if (message?.type === 'tracklens/typed' && typeof message.field === 'string' && typeof message.value === 'string') {
+    recorder.typed(tabId, message.field.slice(0, 80), message.value.slice(0, 256));
+  } else if (message?.type === 'tracklens/submitted' && Array.isArray(message.fields)) {
+    recorder.submitted(tabId, message.fields.filter((f) => typeof f === 'string').slice(0, 100));
+  }
+});
+
+// The dashboard asks the worker to clear or prune the history, so that is chained with its writes.
+chrome.runtime.onMessage.addListener((message, sender, respond) => {
+  const fromDashboard = sender.url?.startsWith(chrome.runtime.getURL('extension/dashboard/'));
+  if (sender.id !== chrome.runtime.id || !fromDashboard) return;
+  if (message?.type === 'tracklens/clear-history') {
+    history.clear(typeof message.site === 'string' ? message.site : null).then(() => respond({ ok: true }));
+    return true;
+  }
+  if (message?.type === 'tracklens/prune-history') {
+    history.prune().then(() => respond({ ok: true }));
+    return true;
+  }
+});

@@ -1,73 +1,98 @@
-// The popup: what the current tab's page sent to whom, grouped by company, with the reasons.
-// It only reads what the service worker stored; page-derived text goes in with textContent only.
+// The popup: who tracks the user on the current tab's page, what each company collected, its
+// state, and why TrackLens says so. It only reads what the service worker stored; page-derived
+// text goes in with textContent only, never as markup.
 import { tabKey } from '../shared/state-keys.js';
-import { companiesByConcern, cookiesByPurpose } from '../shared/tab-report.js';
+import { companiesByConcern, companyFingerprinting, cookiesByPurpose } from '../shared/tab-report.js';
+import {
+  COOKIE_PURPOSE_LABELS, ENCODING_LABELS, categoryLabel, collected, companyState, gpcStatus, lifetime, plural, summaryDetail,
+} from '../shared/describe.js';
 import { renderControls } from './controls.js';
 
-const LABELS = {
-  advertising: 'Advertising', analytics: 'Analytics', social: 'Social', fingerprinting: 'Fingerprinting',
-  session_replay: 'Session replay', personalization: 'Personalization / A-B testing', tag_manager: 'Tag manager',
-  consent: 'Consent management', customer_interaction: 'Customer interaction', audio_video: 'Audio / video',
-  cdn: 'Content delivery (not tracking)',
-};
-
-const COOKIE_LABELS = {
-  advertising: 'Advertising', analytics: 'Analytics', personalization: 'Personalization / A-B testing',
-  social: 'Social', unknown: 'Unknown purpose', preferences: 'Preferences', security: 'Security',
-  necessary: 'Necessary for the site',
-};
-
+// When this module started running: the popup's own work is measured from here (bench-popup.mjs).
+const startedMs = performance.now();
 const $ = (id) => document.getElementById(id);
+const tabFromUrl = new URLSearchParams(location.search).get('tab');
 
 async function currentTabId() {
-  // Tests open the popup as a page and name the tab; a real popup asks for the active tab.
-  const fromUrl = new URLSearchParams(location.search).get('tab');
-  if (fromUrl) return Number(fromUrl);
+  // Tests and the benchmark open the popup as a page and name the tab; a real popup asks for the active tab.
+  if (tabFromUrl) return Number(tabFromUrl);
   const [tab] = await chrome.tabs.query({ active: true, currentWindow: true });
   return tab?.id;
 }
 
-function plural(n, one, many = `${one}s`) {
-  return `${n} ${n === 1 ? one : many}`;
+function clone(templateId) {
+  return $(templateId).content.firstElementChild.cloneNode(true);
 }
 
-function renderCompany(company) {
-  const item = $('company-template').content.firstElementChild.cloneNode(true);
+function listItems(texts) {
+  return texts.map((text) => {
+    const li = document.createElement('li');
+    li.textContent = text;
+    return li;
+  });
+}
+
+let whyFillers = [];
+
+function renderCompany(company, report) {
+  const item = clone('company-template');
   item.dataset.company = company.name;
   item.querySelector('.name').textContent = company.name;
   item.querySelector('.parent').textContent = company.parent ? `(${company.parent})` : '';
   item.querySelector('.requests').textContent = plural(company.requests, 'request');
+  const state = companyState(company);
+  const stateEl = item.querySelector('.state');
+  stateEl.textContent = state.label;
+  stateEl.classList.add(state.key);
+  item.dataset.state = state.key;
+
   const categories = item.querySelector('.categories');
   for (const category of company.categories) {
     const chip = document.createElement('li');
-    chip.textContent = LABELS[category] ?? category;
+    chip.textContent = categoryLabel(category);
     chip.dataset.category = category;
     chip.classList.toggle('tracking', company.tracker && category !== 'cdn');
     categories.append(chip);
   }
-  item.querySelector('.hosts').textContent = `Hosts: ${company.hosts.join(', ')}`;
-  const cookies = [
-    company.cookiesSent.length ? `sent ${company.cookiesSent.join(', ')}` : '',
-    company.cookiesSet.length ? `set ${company.cookiesSet.join(', ')}` : '',
-  ].filter(Boolean);
-  item.querySelector('.cookies').textContent = cookies.length ? `Cookies: ${cookies.join('; ')}` : '';
-  const reasons = item.querySelector('.reasons');
-  for (const reason of company.reasons) {
-    const line = document.createElement('li');
-    line.textContent = reason;
-    reasons.append(line);
+
+  const fingerprinting = companyFingerprinting(report, company.name);
+  const leaks = (report.leaks ?? []).filter((l) => l.company === company.name);
+  const facts = collected(company, { fingerprinting, leaks, cookies: [...(report.cookies ?? []), ...(report.storage ?? [])] });
+  const collectedEl = item.querySelector('.collected');
+  collectedEl.hidden = facts.length === 0;
+  collectedEl.dataset.kinds = facts.map((f) => f.kind).join(' ');
+  if (facts.length) {
+    const label = document.createElement('span');
+    label.className = 'label';
+    label.textContent = 'Collected: ';
+    collectedEl.replaceChildren(label, facts.map((f) => f.text).join('; '));
   }
+
+  // The evidence inside the collapsed "why" is filled just after the first paint: on a heavy page
+  // it is most of the DOM, and nobody has opened it yet.
+  whyFillers.push(() => {
+    const reasons = [...company.reasons, ...(fingerprinting ? fingerprinting.verdict.reasons.map((r) => `${fingerprinting.script} ${r}`) : [])];
+    item.querySelector('.reasons').replaceChildren(...listItems(reasons));
+    item.querySelector('.hosts').textContent = `Hosts: ${company.hosts.join(', ')}`;
+    item.querySelector('.sent').replaceChildren(...listItems((company.sent ?? []).map((p) => `${p.name}: ${p.meaning}`)));
+    // The policy address comes from TrackLens' knowledge base, not the page; still, only https.
+    if (/^https:\/\//.test(company.privacyPolicy ?? '')) {
+      item.querySelector('.policy').hidden = false;
+      item.querySelector('.policy-link').href = company.privacyPolicy;
+    }
+  });
   return item;
 }
 
 function renderCookie(cookie) {
-  const item = $('cookie-template').content.firstElementChild.cloneNode(true);
+  const item = clone('cookie-template');
   item.dataset.cookie = cookie.name;
   item.dataset.domain = cookie.domain;
   item.dataset.purpose = cookie.purpose;
   item.querySelector('.name').textContent = cookie.name;
   item.querySelector('.domain').textContent = cookie.domain;
   item.querySelector('.party').textContent = cookie.thirdParty ? 'third party' : '';
+  item.querySelector('.lifetime').textContent = `Lasts ${lifetime(cookie)}`;
   item.querySelector('.vendor').textContent = cookie.vendor ? `Vendor: ${cookie.vendor}.` : 'Vendor unknown.';
   item.querySelector('.identifier').textContent = cookie.identifier ? 'Identifier: yes.' : 'Identifier: no.';
   item.querySelector('.reason').textContent = cookie.reason;
@@ -75,32 +100,66 @@ function renderCookie(cookie) {
 }
 
 function renderCookieGroup({ purpose, cookies }) {
-  const group = $('cookie-group-template').content.firstElementChild.cloneNode(true);
+  const group = clone('cookie-group-template');
   group.dataset.purpose = purpose;
-  group.querySelector('.purpose').textContent = `${COOKIE_LABELS[purpose] ?? purpose} (${cookies.length})`;
+  const third = cookies.filter((c) => c.thirdParty).length;
+  group.querySelector('.purpose').textContent = `${COOKIE_PURPOSE_LABELS[purpose] ?? purpose} (${cookies.length}${third ? `, ${third} third-party` : ''})`;
   group.querySelector('.cookie-list').replaceChildren(...cookies.map(renderCookie));
   return group;
 }
 
-function renderTrackingParams(params = []) {
-  const line = $('params');
-  line.hidden = params.length === 0;
-  line.title = params.map((p) => p.reason).join('\n');
-  line.querySelector('.text').textContent = `this address carries ${params
-    .map((p) => (p.company ? `${p.name} (${p.company})` : p.name)).join(', ')}, which tell the site how you got here.`;
+function showLine(id, text) {
+  const line = $(id);
+  line.hidden = !text;
+  if (text) line.querySelector('.text').textContent = text;
+  return Boolean(text);
 }
 
-function renderConsent(consent) {
-  const line = $('consent');
-  line.hidden = !consent;
-  if (!consent) return;
+function consentText(consent) {
+  if (!consent) return '';
   const cmp = consent.cmpId != null ? ` (consent platform ${consent.cmpId})` : '';
-  line.querySelector('.text').textContent = consent.error
-    ? `the site's consent string could not be read: ${consent.error}`
-    : `${consent.summary}${cmp}`;
+  return consent.error ? `the site's consent string could not be read: ${consent.error}` : `${consent.summary}${cmp}`;
+}
+
+function paramsText(params = []) {
+  if (!params.length) return '';
+  return `this address carries ${params.map((p) => (p.company ? `${p.name} (${p.company})` : p.name)).join(', ')}, which tell the site how you got here.`;
+}
+
+/** Fingerprinting by scripts no known company owns (often the site's own bundles). */
+function otherFingerprintingText(report) {
+  const scripts = Object.values(report.fingerprinting ?? {}).filter((s) => !s.company && s.verdict?.level !== 'none' && s.verdict?.level !== 'low');
+  return scripts.map((s) => `${s.host} (${s.verdict.level}: ${s.verdict.techniques.join(', ')})`).join('; ');
+}
+
+function renderLeaks(leaks = []) {
+  $('leaks-section').hidden = leaks.length === 0;
+  $('leaks').replaceChildren(...leaks.map((leak) => {
+    const li = document.createElement('li');
+    li.dataset.field = leak.field;
+    li.dataset.host = leak.host;
+    li.dataset.encoding = leak.encoding;
+    li.textContent = `"${leak.field}" went to ${leak.company ?? leak.host} (${leak.host}), ${ENCODING_LABELS[leak.encoding] ?? leak.encoding}, in the request ${leak.location === 'url' ? 'address' : 'body'}.`;
+    return li;
+  }));
+}
+
+/** Fills the collapsed "why" views rendered last, in the next task (after the list is painted). */
+function fillWhy() {
+  const fillers = whyFillers;
+  whyFillers = [];
+  return new Promise((resolve) => {
+    setTimeout(() => {
+      // The browser has laid out and painted the list by now (bench-popup.mjs reads this).
+      document.body.dataset.paintedMs ??= performance.now().toFixed(1);
+      for (const fill of fillers) fill();
+      resolve();
+    }, 0);
+  });
 }
 
 function render(report, status) {
+  whyFillers = [];
   const summary = $('summary');
   summary.classList.toggle('error', status?.ok === false);
   if (status?.ok === false) {
@@ -117,8 +176,10 @@ function render(report, status) {
   const others = companies.filter((c) => !c.tracker);
   $('site').textContent = report.site ?? report.pageUrl;
   summary.textContent = `${plural(trackers.length, 'tracking company', 'tracking companies')} · ${plural(report.thirdPartyRequests, 'third-party request')} of ${report.requests}`;
-  $('trackers').replaceChildren(...trackers.map(renderCompany));
-  $('others').replaceChildren(...others.map(renderCompany));
+  $('summary-detail').textContent = summaryDetail(report);
+  renderLeaks(report.leaks);
+  $('trackers').replaceChildren(...trackers.map((c) => renderCompany(c, report)));
+  $('others').replaceChildren(...others.map((c) => renderCompany(c, report)));
   $('trackers-section').hidden = trackers.length === 0;
   $('others-section').hidden = others.length === 0;
   const unknown = Object.keys(report.unknownThirdParties).length;
@@ -127,22 +188,34 @@ function render(report, status) {
   const groups = cookiesByPurpose(report);
   $('cookie-groups').replaceChildren(...groups.map(renderCookieGroup));
   $('cookies-section').hidden = groups.length === 0;
-  renderConsent(report.consent);
-  renderTrackingParams(report.trackingParams);
+  const signals = [
+    showLine('gpc', gpcStatus(report)),
+    showLine('consent', consentText(report.consent)),
+    showLine('params', paramsText(report.trackingParams)),
+    showLine('fingerprinting-other', otherFingerprintingText(report)),
+  ];
+  $('signals-section').hidden = !signals.some(Boolean);
+  $('params').title = (report.trackingParams ?? []).map((p) => p.reason).join('\n');
 }
 
 async function main() {
+  // Opened as a page (tests, benchmark, or a user's tab), the panel may be as wide as the window.
+  if (tabFromUrl) document.documentElement.classList.add('page');
   const tabId = await currentTabId();
   const key = tabKey(tabId);
   const refresh = async () => {
     const stored = await chrome.storage.session.get([key, 'coreStatus']);
     render(stored[key], stored.coreStatus);
     await renderControls($('controls'), tabId, stored[key]);
+    await fillWhy();
   };
   chrome.storage.session.onChanged.addListener((changes) => {
     if (key in changes || 'coreStatus' in changes) refresh();
   });
   await refresh();
+  // When the first full render was done, on the page's own clock (read by scripts/bench-popup.mjs).
+  document.body.dataset.readyMs = performance.now().toFixed(1);
+  document.body.dataset.workMs = (performance.now() - startedMs).toFixed(1);
   document.body.dataset.ready = 'true';
 }
 

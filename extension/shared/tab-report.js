@@ -4,7 +4,10 @@
 // unit-tested without a browser and survive a service-worker restart unchanged. Sizes are bounded:
 // storage.session holds 10 MB for every tab together, and pages can make unbounded requests.
 
-export const LIMITS = { hostsPerCompany: 50, unknownHosts: 200, cookieNames: 100, thirdPartySites: 100, pageCookies: 200, storageKeys: 200 };
+export const LIMITS = {
+  hostsPerCompany: 50, unknownHosts: 200, cookieNames: 100, thirdPartySites: 100, pageCookies: 200, storageKeys: 200,
+  sentParams: 40, fingerprintScripts: 50, leaks: 50,
+};
 
 export function newReport(pageUrl, verdict) {
   return {
@@ -114,6 +117,8 @@ export function cookieEntry(cookie, verdict) {
     reason: verdict.reason,
     thirdParty: Boolean(verdict.third_party),
     company: verdict.entity?.name ?? null,
+    // Seconds since the epoch, as chrome.cookies reports it; null for a session cookie.
+    expires: typeof cookie.expirationDate === 'number' ? Math.round(cookie.expirationDate) : null,
   };
 }
 
@@ -220,4 +225,46 @@ export function ignoredRefusal(report) {
     }
   }
   return flagged.sort((a, b) => b.cookies.length - a.cookies.length || a.company.localeCompare(b.company));
+}
+
+/**
+ * Records what a company's request carried, as sentParams named it: [{name, kind, meaning,
+ * documented}]. Names and meanings only; the values never reach the report.
+ */
+export function addSentParams(report, companyName, params) {
+  const company = report.companies[companyName];
+  if (!company) return;
+  const sent = (company.sent ??= []);
+  for (const { name, kind, meaning, documented } of params) {
+    if (sent.length >= LIMITS.sentParams) break;
+    if (!sent.some((p) => p.name === name)) sent.push({ name, kind, meaning, documented });
+  }
+}
+
+/**
+ * Records one script's fingerprinting: `usage` as the probe counted it, `verdict` the core's
+ * score. The company is the one that owns the script's host, when the report knows it.
+ */
+export function setFingerprinting(report, script, host, usage, verdict) {
+  const scripts = (report.fingerprinting ??= {});
+  if (!(script in scripts) && Object.keys(scripts).length >= LIMITS.fingerprintScripts) return;
+  scripts[script] = { script, host, company: report.hostOwners?.[host] ?? null, usage, verdict };
+}
+
+/** Records that a typed field left the page: {field, host, company, encoding, location}, once each. */
+export function addLeak(report, leak) {
+  const leaks = (report.leaks ??= []);
+  const same = (l) => l.field === leak.field && l.host === leak.host && l.encoding === leak.encoding;
+  if (leaks.length < LIMITS.leaks && !leaks.some(same)) leaks.push({ ...leak, company: report.hostOwners?.[leak.host] ?? null });
+}
+
+/** A company's scripts' strongest fingerprinting verdict in the report, or null. */
+export function companyFingerprinting(report, companyName) {
+  const scripts = Object.values(report?.fingerprinting ?? {}).filter((s) => s.company === companyName && s.verdict?.score > 0);
+  return scripts.sort((a, b) => b.verdict.score - a.verdict.score)[0] ?? null;
+}
+
+/** Number of tracking companies on the page: what the toolbar badge shows. */
+export function trackerCount(report) {
+  return Object.values(report?.companies ?? {}).filter((c) => c.tracker).length;
 }

@@ -29,7 +29,7 @@ const DAY = 24 * 3600;
 // Endpoints that only receive data: they answer any path with a pixel (GET) or 204 (POST).
 const COLLECTORS = new Set([
   'www.google-analytics.com', 'www.facebook.com', 'in.hotjar.com', 'logx.optimizely.com',
-  'api.fpjs.io', 'syndication.twitter.com', 'googleads.g.doubleclick.net',
+  'api.fpjs.io', 'syndication.twitter.com', 'googleads.g.doubleclick.net', 'rs.fullstory.com',
 ]);
 
 // Responses that set cookies, as the real vendors do.
@@ -80,10 +80,11 @@ export async function startDemoServer({ quiet = true } = {}) {
   async function handle(req, res) {
     const host = (req.headers.host ?? '').replace(/:\d+$/, '').toLowerCase();
     const url = new URL(req.url, `https://${host}`);
-    requests.push({
+    const logged = {
       time: Date.now(), host, method: req.method, path: url.pathname, query: url.search,
       headers: req.headers, cookies: cookieHeaderMap(req.headers.cookie),
-    });
+    };
+    requests.push(logged);
     if (!quiet) console.error(`demo: ${req.method} ${host}${url.pathname}`);
 
     const headers = { 'cache-control': 'no-store' };
@@ -106,7 +107,10 @@ export async function startDemoServer({ quiet = true } = {}) {
         res.writeHead(200, { ...headers, 'content-type': 'image/gif' });
         return res.end(PIXEL);
       }
-      req.resume();
+      // What a collector received is the witness of what left the browser: keep the body as text.
+      const chunks = [];
+      for await (const chunk of req) chunks.push(chunk);
+      logged.body = Buffer.concat(chunks).toString('utf8');
       res.writeHead(204, headers);
       return res.end();
     }

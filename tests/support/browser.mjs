@@ -141,3 +141,32 @@ export async function visit(browser, url, { settleMs = 1500 } = {}) {
   await page.waitForTimeout(settleMs);
   return { page, ...(await waitForReport(browser, { pageUrl: page.url() })) };
 }
+
+/** Reads chrome.storage.local (the durable history and settings) through an extension page. */
+export async function readLocal(browser, keys = null) {
+  await readSession(browser, []); // opens the extension page readSession keeps
+  return browser.statePage.evaluate((k) => chrome.storage.local.get(k), keys);
+}
+
+/**
+ * Opens an extension page (`extension/dashboard/dashboard.html`, or the popup for a tab) and
+ * waits for its explicit ready signal. Options: viewport width/height and colour scheme.
+ */
+export async function openExtensionPage(browser, path, { width = 400, height = 900, colorScheme = 'light' } = {}) {
+  const page = await browser.context.newPage();
+  await page.emulateMedia({ colorScheme });
+  await page.setViewportSize({ width, height });
+  await page.goto(`chrome-extension://${browser.extensionId}/${path}`);
+  await page.waitForSelector('body[data-ready="true"]');
+  return page;
+}
+
+/** Stops the extension's service worker through the DevTools protocol, as Chrome does when idle. */
+export async function stopWorker(browser, page) {
+  const cdp = await browser.context.newCDPSession(page);
+  const { targetInfos } = await cdp.send('Target.getTargets');
+  const worker = targetInfos.find((t) => t.type === 'service_worker' && t.url.includes(browser.extensionId));
+  if (!worker) throw new Error('the extension worker is not running');
+  await cdp.send('Target.closeTarget', { targetId: worker.targetId });
+  await cdp.detach();
+}

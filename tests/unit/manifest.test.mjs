@@ -24,16 +24,19 @@ test('extension pages may run only packaged code, plus compiling the packaged wa
   assert.equal(manifest.background.type, 'module');
 });
 
-test('the declared content scripts are the storage probe and the consent-banner decliner, isolated', () => {
-  assert.deepEqual(manifest.content_scripts, [{
-    matches: ['http://*/*', 'https://*/*'], js: ['extension/content/storage-probe.js'], run_at: 'document_idle', all_frames: false,
-  }, {
+test('content scripts: storage probe, consent-banner decliner (every frame), fingerprinting probe (page world) and its isolated relay', () => {
+  const web = ['http://*/*', 'https://*/*'];
+  assert.deepEqual(manifest.content_scripts, [
+    { matches: web, js: ['extension/content/storage-probe.js'], run_at: 'document_idle', all_frames: false },
     // Consent platforms often render in iframes (Sourcepoint, TrustArc), hence every frame.
-    matches: ['http://*/*', 'https://*/*'], js: ['extension/pkg/autoconsent-content.js'], run_at: 'document_start', all_frames: true,
-  }]);
-  // No content script runs in the page's own world from the manifest: the GPC script is
-  // registered at run time, so the user can switch it off.
-  assert.ok(manifest.content_scripts.every((script) => script.world === undefined));
+    { matches: web, js: ['extension/pkg/autoconsent-content.js'], run_at: 'document_start', all_frames: true },
+    // The probe must run in the page's world, before page scripts, to see the APIs they call.
+    { matches: web, js: ['extension/content/fingerprint-probe.js'], run_at: 'document_start', world: 'MAIN', all_frames: false },
+    { matches: web, js: ['extension/content/fingerprint-relay.js', 'extension/content/keylog-watch.js'], run_at: 'document_start', all_frames: false },
+  ]);
+  // The only page-world script from the manifest is the read-only fingerprinting probe: the GPC
+  // script is registered at run time, so the user can switch it off.
+  assert.deepEqual(manifest.content_scripts.filter((script) => script.world === 'MAIN').map((s) => s.js), [['extension/content/fingerprint-probe.js']]);
 });
 
 test('the EasyPrivacy static ruleset is packaged, off until the user subscribes', () => {

@@ -72,11 +72,11 @@ const cookieVerdict = (purpose, extra = {}) => ({
 });
 
 test('cookie entries keep the verdict and never the value', () => {
-  const entry = cookieEntry(chromeCookie('IDE', '.doubleclick.net'),
+  const entry = cookieEntry({ ...chromeCookie('IDE', '.doubleclick.net'), expirationDate: 1900000000.4 },
     cookieVerdict('advertising', { vendor: 'Google', identifier: true, third_party: true, entity: { name: 'Google', privacy_policy: 'https://policies.google.com/privacy' } }));
   assert.deepEqual(entry, {
     name: 'IDE', domain: '.doubleclick.net', path: '/', purpose: 'advertising', vendor: 'Google', identifier: true,
-    reason: 'because advertising', thirdParty: true, company: 'Google',
+    reason: 'because advertising', thirdParty: true, company: 'Google', expires: 1900000000,
   });
   assert.ok(!JSON.stringify(entry).includes('secret'));
 });

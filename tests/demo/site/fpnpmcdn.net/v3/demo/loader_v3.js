@@ -22,8 +22,13 @@
     webgl = [gl.getParameter(gl.VENDOR), gl.getParameter(gl.RENDERER),
       info ? gl.getParameter(info.UNMASKED_VENDOR_WEBGL) : '', info ? gl.getParameter(info.UNMASKED_RENDERER_WEBGL) : ''].join('|');
   }
+  // Font enumeration: the width of a test string in each candidate font, against a fallback.
+  var fonts = ['Arial', 'Calibri', 'Cambria', 'Comic Sans MS', 'Consolas', 'Courier New', 'Georgia', 'Helvetica', 'Impact',
+    'Lucida Console', 'Palatino', 'Segoe UI', 'Tahoma', 'Times New Roman', 'Trebuchet MS', 'Verdana', 'DejaVu Sans',
+    'Liberation Sans', 'Noto Sans', 'Ubuntu', 'Roboto', 'Open Sans', 'Fira Sans', 'Menlo', 'Monaco'];
+  var widths = fonts.map(function (font) { ctx.font = '72px "' + font + '", monospace'; return ctx.measureText('mmmmmmmmmmlli').width; });
   var traits = [navigator.userAgent, navigator.language, screen.width + 'x' + screen.height, screen.colorDepth,
-    new Date().getTimezoneOffset(), navigator.hardwareConcurrency, webgl];
+    new Date().getTimezoneOffset(), navigator.hardwareConcurrency, webgl, widths.join(',')];
   var visitorId = hash(canvasData + traits.join('~'));
   fetch('https://api.fpjs.io/?ci=js/3.11', { method: 'POST', mode: 'no-cors', body: JSON.stringify({ v: visitorId, c: hash(canvasData), w: hash(webgl) }) });
 })();

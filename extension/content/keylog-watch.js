@@ -1,0 +1,29 @@
+// Isolated-world watcher for key logging: tells the service worker what the user types into
+// text fields, so it can recognise that text (or its hash) in a third-party request sent before
+// the form is submitted. The worker holds the values in memory for this tab only and stores just
+// "field → receiving host, encoding". On submit the form's values are withdrawn: sending them is
+// then what the user asked for.
+(() => {
+  const TEXT_TYPES = new Set(['text', 'email', 'tel', 'search', 'url', 'password', 'number', '']);
+  const MAX_VALUE = 256;
+  const MIN_VALUE = 5;
+
+  function fieldName(el) {
+    return String(el.name || el.id || el.type || el.tagName).slice(0, 80);
+  }
+
+  function isTextField(el) {
+    return el instanceof HTMLTextAreaElement || (el instanceof HTMLInputElement && TEXT_TYPES.has(el.type));
+  }
+
+  document.addEventListener('input', (event) => {
+    const el = event.target;
+    if (!isTextField(el) || el.value.length < MIN_VALUE) return;
+    chrome.runtime.sendMessage({ type: 'tracklens/typed', field: fieldName(el), value: el.value.slice(0, MAX_VALUE) }).catch(() => {});
+  }, true);
+
+  document.addEventListener('submit', (event) => {
+    const fields = [...(event.target?.elements ?? [])].filter(isTextField).map(fieldName);
+    chrome.runtime.sendMessage({ type: 'tracklens/submitted', fields }).catch(() => {});
+  }, true);
+})();

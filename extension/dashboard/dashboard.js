@@ -1,0 +1,242 @@
+// The dashboard: the per-site history across sites. Companies ranked by reach, a site-company
+// graph, a visit timeline, a cookie table, exports and the history settings. It reads
+// chrome.storage.local; clearing goes through the service worker so it is ordered with its writes.
+// Page-derived names are rendered with textContent (HTML) or as SVG text nodes, never as markup.
+import { SETTINGS_KEY, companiesByReach, cookiesAcrossSites, normaliseSettings, siteRecords } from '../shared/history-model.js';
+import { evidenceDocument, companiesCsv, cookiesCsv } from '../shared/evidence.js';
+import { COOKIE_PURPOSE_LABELS, categoryLabel, lifetime, plural } from '../shared/describe.js';
+
+const SVG = 'http://www.w3.org/2000/svg';
+const $ = (id) => document.getElementById(id);
+const state = { records: [], settings: normaliseSettings(undefined), category: '', sort: { key: 'site', dir: 1 } };
+
+function el(tag, attrs = {}, text = null) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attrs)) node.setAttribute(name, value);
+  if (text !== null) node.textContent = text;
+  return node;
+}
+
+function svg(tag, attrs = {}, text = null) {
+  const node = document.createElementNS(SVG, tag);
+  for (const [name, value] of Object.entries(attrs)) node.setAttribute(name, String(value));
+  if (text !== null) node.textContent = text;
+  return node;
+}
+
+function visibleCompanies() {
+  const all = companiesByReach(state.records);
+  return state.category ? all.filter((c) => c.categories.includes(state.category)) : all;
+}
+
+function renderReach(companies) {
+  $('reach-empty').hidden = state.records.length > 0;
+  $('reach').querySelector('tbody').replaceChildren(...companies.map((company) => {
+    const row = el('tr', { 'data-company': company.name, 'data-reach': String(company.reach) });
+    const name = el('th', { scope: 'row' }, company.name);
+    if (company.tracker) name.prepend(el('span', { 'aria-label': 'tracker ', title: 'tracker' }, '● '));
+    // Why TrackLens names this company: the knowledge-base entries and list rules, as recorded.
+    const why = el('details', { class: 'why' });
+    const reasons = el('ul');
+    reasons.append(...company.reasons.map((reason) => el('li', {}, reason)));
+    why.append(el('summary', {}, 'Why'), reasons);
+    name.append(why);
+    const sites = el('td');
+    sites.append(el('span', { class: 'reach-count' }, plural(company.reach, 'site')), el('br'), el('span', { class: 'sites' }, company.sites.join(', ')));
+    const purposes = el('td');
+    purposes.append(...company.categories.map((c) => el('span', { class: 'chip', 'data-category': c }, categoryLabel(c))));
+    const fp = company.fingerprinting;
+    row.append(name, sites, purposes, el('td', {}, String(company.requests)),
+      el('td', {}, fp ? `${fp.level} (${fp.techniques.join(', ')})` : '—'));
+    return row;
+  }));
+}
+
+// Beyond this many companies the graph is a hairball; the table above lists them all.
+const GRAPH_COMPANIES = 60;
+
+/** Sites on the left, companies on the right, a line for each company on each site. */
+function renderGraph(allCompanies) {
+  const companies = allCompanies.slice(0, GRAPH_COMPANIES);
+  const sites = [...new Set(companies.flatMap((c) => c.sites))].sort();
+  const rowHeight = 26;
+  const height = Math.max(sites.length, companies.length) * rowHeight + 20;
+  const [siteX, companyX, width] = [190, 530, 760];
+  const y = (i, n) => 10 + rowHeight / 2 + i * rowHeight + ((Math.max(sites.length, companies.length) - n) * rowHeight) / 2;
+  const siteY = new Map(sites.map((s, i) => [s, y(i, sites.length)]));
+  const root = svg('svg', { viewBox: `0 0 ${width} ${height}`, width, height, role: 'img' });
+  root.append(svg('title', {}, `${plural(sites.length, 'site')} and ${plural(companies.length, 'company', 'companies')}`));
+  const edges = svg('g');
+  const nodes = svg('g');
+  sites.forEach((site) => {
+    const g = svg('g', { 'data-site': site });
+    g.append(svg('rect', { class: 'site-node', x: siteX - 6, y: siteY.get(site) - 6, width: 12, height: 12 }),
+      svg('text', { x: siteX - 12, y: siteY.get(site) + 4, 'text-anchor': 'end' }, site), svg('title', {}, site));
+    nodes.append(g);
+  });
+  companies.forEach((company, i) => {
+    const cy = y(i, companies.length);
+    for (const site of company.sites) {
+      edges.append(svg('line', { class: 'edge', x1: siteX + 6, y1: siteY.get(site), x2: companyX - 7, y2: cy, 'data-edge': `${site}|${company.name}` }));
+    }
+    const g = svg('g', { 'data-company': company.name });
+    g.append(svg('circle', { class: `company-node${company.tracker ? ' tracker' : ''}`, cx: companyX, cy, r: 7 }),
+      svg('text', { x: companyX + 14, y: cy + 4 }, `${company.tracker ? '● ' : ''}${company.name} (${company.reach})`),
+      svg('title', {}, `${company.name}: on ${company.sites.join(', ')}`));
+    nodes.append(g);
+  });
+  root.append(edges, nodes);
+  $('graph').replaceChildren(root);
+}
+
+/** One row per site, a mark per recorded visit along a shared time axis. */
+function renderTimeline() {
+  const records = [...state.records].sort((a, b) => a.site.localeCompare(b.site));
+  const visits = records.flatMap((r) => r.visits);
+  if (!visits.length) return $('timeline').replaceChildren();
+  const [start, end] = [Math.min(...visits), Math.max(...visits, Math.min(...visits) + 60_000)];
+  const [left, right, rowHeight] = [190, 720, 24];
+  const height = records.length * rowHeight + 40;
+  const x = (t) => left + ((t - start) / (end - start)) * (right - left);
+  const root = svg('svg', { viewBox: `0 0 760 ${height}`, width: 760, height, role: 'img' });
+  root.append(svg('title', {}, `${plural(visits.length, 'visit')} from ${new Date(start).toLocaleString()} to ${new Date(end).toLocaleString()}`));
+  records.forEach((record, i) => {
+    const cy = 14 + i * rowHeight;
+    const trackers = Object.values(record.companies).filter((c) => c.tracker).length;
+    const g = svg('g', { 'data-site': record.site });
+    g.append(svg('text', { x: left - 12, y: cy + 4, 'text-anchor': 'end' }, `${record.site} (${trackers})`));
+    for (const visit of record.visits) {
+      const mark = svg('circle', { class: `visit${trackers ? '' : ' clean'}`, cx: x(visit), cy, r: 5 });
+      mark.append(svg('title', {}, `${record.site}, ${new Date(visit).toLocaleString()}: ${plural(trackers, 'tracking company', 'tracking companies')}`));
+      g.append(mark);
+    }
+    root.append(g);
+  });
+  const axisY = records.length * rowHeight + 8;
+  root.append(svg('line', { class: 'axis', x1: left, y1: axisY, x2: right, y2: axisY }),
+    svg('text', { x: left, y: axisY + 16 }, new Date(start).toLocaleString()),
+    svg('text', { x: right, y: axisY + 16, 'text-anchor': 'end' }, new Date(end).toLocaleString()));
+  $('timeline').replaceChildren(root);
+}
+
+function cookieRows() {
+  const filter = $('cookie-filter').value.trim().toLowerCase();
+  const purpose = $('cookie-purpose').value;
+  const { key, dir } = state.sort;
+  return cookiesAcrossSites(state.records)
+    .filter((c) => !purpose || c.purpose === purpose)
+    .filter((c) => !filter || [c.name, c.vendor ?? '', c.site, c.domain].some((v) => v.toLowerCase().includes(filter)))
+    .sort((a, b) => {
+      const [va, vb] = [a[key] ?? '', b[key] ?? ''];
+      return (typeof va === 'string' ? va.localeCompare(String(vb)) : Number(va) - Number(vb)) * dir || a.name.localeCompare(b.name);
+    });
+}
+
+function renderCookies() {
+  $('cookies').querySelector('tbody').replaceChildren(...cookieRows().map((c) => {
+    const row = el('tr', { 'data-cookie': c.name, 'data-site': c.site });
+    row.append(el('td', {}, c.site), el('th', { scope: 'row' }, c.name), el('td', {}, COOKIE_PURPOSE_LABELS[c.purpose] ?? c.purpose),
+      el('td', {}, c.vendor ?? 'unknown'), el('td', {}, lifetime(c)), el('td', {}, c.identifier ? 'yes' : 'no'),
+      el('td', {}, c.thirdParty ? 'third party' : 'first party'));
+    return row;
+  }));
+  for (const th of $('cookies').querySelectorAll('th[data-key]')) {
+    if (th.dataset.key === state.sort.key) th.setAttribute('aria-sort', state.sort.dir > 0 ? 'ascending' : 'descending');
+    else th.removeAttribute('aria-sort');
+  }
+}
+
+function fillSelect(select, values, label) {
+  const chosen = select.value;
+  select.replaceChildren(select.options[0], ...values.map((v) => el('option', { value: v }, label(v))));
+  if (values.includes(chosen)) select.value = chosen;
+}
+
+function render() {
+  const companies = visibleCompanies();
+  const trackers = companiesByReach(state.records).filter((c) => c.tracker);
+  $('totals').textContent = `${plural(state.records.length, 'site')} · ${plural(trackers.length, 'tracking company', 'tracking companies')}`
+    + (trackers[0] ? ` · ${trackers[0].name} followed you on ${plural(trackers[0].reach, 'site')}` : '');
+  fillSelect($('category'), [...new Set(companiesByReach(state.records).flatMap((c) => c.categories))].sort(), categoryLabel);
+  fillSelect($('scope'), state.records.map((r) => r.site).sort(), (s) => s);
+  fillSelect($('cookie-purpose'), [...new Set(cookiesAcrossSites(state.records).map((c) => c.purpose))].sort(), (p) => COOKIE_PURPOSE_LABELS[p] ?? p);
+  renderReach(companies);
+  renderGraph(companies);
+  renderTimeline();
+  renderCookies();
+  $('history-enabled').checked = state.settings.historyEnabled;
+  $('retention').value = String(state.settings.retentionDays);
+}
+
+async function load() {
+  const all = await chrome.storage.local.get(null);
+  state.records = siteRecords(all);
+  state.settings = normaliseSettings(all[SETTINGS_KEY]);
+  render();
+}
+
+function download(name, type, text) {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  const link = el('a', { href: url, download: name });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+function exportDoc() {
+  const site = $('scope').value || null;
+  const { version } = chrome.runtime.getManifest();
+  return evidenceDocument(state.records, { site, generator: `TrackLens ${version}` });
+}
+
+const stamp = () => new Date().toISOString().slice(0, 10);
+const scopeName = () => $('scope').value || 'all-sites';
+
+async function saveSettings(change) {
+  const stored = (await chrome.storage.local.get(SETTINGS_KEY))[SETTINGS_KEY];
+  state.settings = normaliseSettings({ ...stored, ...change });
+  await chrome.storage.local.set({ [SETTINGS_KEY]: state.settings });
+}
+
+function wire() {
+  $('category').addEventListener('change', (e) => {
+    state.category = e.target.value;
+    render();
+  });
+  $('cookie-filter').addEventListener('input', renderCookies);
+  $('cookie-purpose').addEventListener('change', renderCookies);
+  for (const th of $('cookies').querySelectorAll('th[data-key]')) {
+    th.querySelector('button').addEventListener('click', () => {
+      const { key } = th.dataset;
+      state.sort = { key, dir: state.sort.key === key ? -state.sort.dir : 1 };
+      renderCookies();
+    });
+  }
+  $('export-json').addEventListener('click', () => download(`tracklens-evidence-${scopeName()}-${stamp()}.json`, 'application/json', `${JSON.stringify(exportDoc(), null, 2)}\n`));
+  $('export-csv').addEventListener('click', () => download(`tracklens-companies-${scopeName()}-${stamp()}.csv`, 'text/csv', companiesCsv(exportDoc())));
+  $('export-cookies-csv').addEventListener('click', () => download(`tracklens-cookies-${scopeName()}-${stamp()}.csv`, 'text/csv', cookiesCsv(exportDoc())));
+  $('clear').addEventListener('click', async () => {
+    const site = $('scope').value || null;
+    if (!window.confirm(site ? `Delete the history of ${site}?` : 'Delete the whole history?')) return;
+    await chrome.runtime.sendMessage({ type: 'tracklens/clear-history', site });
+    await load();
+  });
+  $('history-enabled').addEventListener('change', (e) => saveSettings({ historyEnabled: e.target.checked }));
+  // A shorter retention applies at once: the worker prunes what is now too old.
+  $('retention').addEventListener('change', async (e) => {
+    await saveSettings({ retentionDays: Number(e.target.value) });
+    await chrome.runtime.sendMessage({ type: 'tracklens/prune-history' });
+    await load();
+  });
+  chrome.storage.local.onChanged.addListener((changes) => {
+    if (Object.keys(changes).some((k) => k.startsWith('site:'))) load();
+  });
+}
+
+wire();
+load().then(() => {
+  document.body.dataset.ready = 'true';
+}, (error) => {
+  $('totals').textContent = `TrackLens could not read its history: ${error.message}`;
+});

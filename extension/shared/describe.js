@@ -1,0 +1,108 @@
+// Words for what the reports hold: labels of purposes, cookie lifetimes, a company's state and
+// what it collected. Pure functions shared by the popup and the dashboard, unit-tested under node.
+
+export const CATEGORY_LABELS = {
+  advertising: 'Advertising', analytics: 'Analytics', social: 'Social', fingerprinting: 'Fingerprinting',
+  session_replay: 'Session replay', personalization: 'Personalization / A-B testing', tag_manager: 'Tag manager',
+  consent: 'Consent management', customer_interaction: 'Customer interaction', audio_video: 'Audio / video',
+  cdn: 'Content delivery (not tracking)',
+};
+
+export const COOKIE_PURPOSE_LABELS = {
+  advertising: 'Advertising', analytics: 'Analytics', personalization: 'Personalization / A-B testing',
+  social: 'Social', unknown: 'Unknown purpose', preferences: 'Preferences', security: 'Security',
+  necessary: 'Necessary for the site',
+};
+
+export const ENCODING_LABELS = {
+  plain: 'as typed', url_encoded: 'URL-encoded', base64: 'Base64-encoded', md5: 'hashed with MD5', sha1: 'hashed with SHA-1',
+  sha256: 'hashed with SHA-256',
+};
+
+export const FINGERPRINT_LEVEL_LABELS = { none: 'none', low: 'low', medium: 'medium', high: 'high' };
+
+export function categoryLabel(category) {
+  return CATEGORY_LABELS[category] ?? String(category);
+}
+
+export function plural(n, one, many = `${one}s`) {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+/**
+ * How long a cookie or storage entry lasts, in words: `expires` in seconds since the epoch (null
+ * for a session cookie), `domain` naming the storage area for storage keys.
+ */
+export function lifetime({ expires = null, domain = '' } = {}, nowMs = Date.now()) {
+  if (domain === 'localStorage') return 'until cleared';
+  if (domain === 'sessionStorage') return 'until the tab closes';
+  if (typeof expires !== 'number') return 'until the browser closes';
+  const seconds = expires - nowMs / 1000;
+  if (seconds <= 0) return 'expired';
+  const days = seconds / 86400;
+  if (days >= 365) return `${plural(Math.round((days / 365) * 10) / 10, 'year')}`;
+  if (days >= 60) return `${plural(Math.round(days / 30), 'month')}`;
+  if (days >= 1) return `${plural(Math.round(days), 'day')}`;
+  const hours = Math.max(1, Math.round(seconds / 3600));
+  return plural(hours, 'hour');
+}
+
+/**
+ * A company's state on this page. Blocking is added by another part of TrackLens; its fields are
+ * read when present (`state`, `blocked`, `cookiesStripped`), else everything was allowed.
+ */
+export function companyState(company) {
+  if (company?.state === 'blocked' || company?.blocked > 0 || company?.blockedRequests > 0) return { key: 'blocked', label: 'Blocked' };
+  if (company?.state === 'cookie-stripped' || company?.state === 'cookies_stripped' || company?.cookiesStripped) {
+    return { key: 'stripped', label: 'Cookies stripped' };
+  }
+  return { key: 'allowed', label: 'Allowed' };
+}
+
+/**
+ * What a company collected on the page, as short phrases: its cookies, the identifiers and page
+ * data its requests carried, its fingerprinting, typed text it received.
+ */
+export function collected(company, { fingerprinting = null, leaks = [], cookies: pageCookies = [] } = {}) {
+  const items = [];
+  // Its cookies: those its requests carried or set, and those the cookie classifier says it owns
+  // (first-party cookies its script wrote never travel in a header to its own hosts).
+  const owned = pageCookies.filter((c) => c.vendor && (c.vendor === company.name || c.vendor.startsWith(`${company.name} `)));
+  const cookies = [...new Set([...(company.cookiesSent ?? []), ...(company.cookiesSet ?? []), ...owned.map((c) => c.name)])];
+  if (cookies.length) items.push({ kind: 'cookies', text: `cookies ${cookies.slice(0, 6).join(', ')}${cookies.length > 6 ? '…' : ''}` });
+  const sent = company.sent ?? [];
+  const ids = sent.filter((p) => p.kind === 'identifier');
+  if (ids.length) items.push({ kind: 'identifiers', text: `identifiers (${ids.map((p) => p.name).join(', ')})` });
+  const page = sent.filter((p) => p.kind === 'page' || p.kind === 'device');
+  if (page.length) items.push({ kind: 'data', text: page.map((p) => p.meaning.replace(/^(the|your) /, '')).slice(0, 4).join(', ') });
+  if (fingerprinting) {
+    items.push({ kind: 'fingerprinting', text: `fingerprinting (${fingerprinting.verdict.level}: ${fingerprinting.verdict.techniques.join(', ')})` });
+  }
+  if (company.categories?.includes('session_replay')) {
+    items.push({ kind: 'replay', text: 'a recording of your clicks, mouse moves and typing (session replay)' });
+  }
+  for (const leak of leaks) items.push({ kind: 'typed', text: `what you typed in "${leak.field}" (${ENCODING_LABELS[leak.encoding] ?? leak.encoding})` });
+  return items;
+}
+
+/** Whether the page's requests carried Global Privacy Control, when the report says. */
+export function gpcStatus(report) {
+  const gpc = report?.gpc;
+  if (gpc === undefined || gpc === null) return null;
+  const sent = typeof gpc === 'object' ? Boolean(gpc.sent ?? gpc.enabled) : Boolean(gpc);
+  return sent ? 'sent, telling this site not to sell or share your data.' : 'not sent.';
+}
+
+/** The line under the summary: what was collected on the page, in counts. */
+export function summaryDetail(report) {
+  const cookies = [...(report?.cookies ?? []), ...(report?.storage ?? [])];
+  const ids = cookies.filter((c) => c.identifier && c.purpose !== 'necessary').length;
+  const fingerprinters = new Set(Object.values(report?.fingerprinting ?? {})
+    .filter((s) => s.verdict?.level === 'medium' || s.verdict?.level === 'high').map((s) => s.company ?? s.host)).size;
+  const parts = [`${plural(ids, 'identifier')} stored`];
+  if (fingerprinters) parts.push(`fingerprinted by ${plural(fingerprinters, 'script owner')}`);
+  if (report?.leaks?.length) parts.push(`typed text sent to ${plural(new Set(report.leaks.map((l) => l.host)).size, 'third party', 'third parties')}`);
+  const blocked = Object.values(report?.companies ?? {}).filter((c) => companyState(c).key === 'blocked').length;
+  if (blocked) parts.push(`${plural(blocked, 'company', 'companies')} blocked`);
+  return parts.join(' · ');
+}

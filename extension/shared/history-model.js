@@ -1,0 +1,181 @@
+// Per-site history: which companies and cookies each site the user visited brought along, kept in
+// chrome.storage.local so the dashboard can show who follows the user across sites.
+//
+// Pure functions over plain objects, unit-tested under node. A site record is merged from tab
+// reports idempotently: the same report merged twice (a batch retried after the service worker
+// restarted, or the report updated as the page keeps loading) counts its visit and its requests
+// once, because each visit is keyed by the report's `startedAt`. The history never leaves the
+// device; it holds names and verdicts, never cookie values or typed text.
+
+export const HISTORY_VERSION = 1;
+export const SITE_KEY_PREFIX = 'site:';
+export const SETTINGS_KEY = 'settings';
+export const DAY_MS = 24 * 3600 * 1000;
+
+export const DEFAULT_SETTINGS = Object.freeze({ historyEnabled: true, retentionDays: 30 });
+// chrome.storage.local holds 10 MB without the unlimitedStorage permission, which TrackLens does
+// not ask for: the history keeps to 8 MB (measured as JSON text), dropping the oldest sites first.
+export const HISTORY_LIMITS = Object.freeze({
+  sites: 1000, companiesPerSite: 100, cookiesPerSite: 200, visitsPerSite: 100, reasons: 8, bytes: 8_000_000,
+});
+const RETENTION_DAYS = { min: 1, max: 365 };
+
+export function siteKey(site) {
+  return `${SITE_KEY_PREFIX}${site}`;
+}
+
+/** Settings as stored, with defaults for what is missing and bad values replaced, never thrown. */
+export function normaliseSettings(stored) {
+  const settings = { ...DEFAULT_SETTINGS };
+  if (typeof stored?.historyEnabled === 'boolean') settings.historyEnabled = stored.historyEnabled;
+  const days = Number(stored?.retentionDays);
+  if (Number.isFinite(days)) settings.retentionDays = Math.min(RETENTION_DAYS.max, Math.max(RETENTION_DAYS.min, Math.round(days)));
+  // Keys other features keep in the same settings object survive untouched.
+  return { ...stored, ...settings };
+}
+
+/** The site a report is about, or null for pages that are not web sites (new tab, file:). */
+export function reportSite(report) {
+  if (!report?.site || !/^https?:/.test(report.pageUrl ?? '')) return null;
+  return report.site;
+}
+
+export function newSiteRecord(site, now) {
+  return { version: HISTORY_VERSION, site, firstSeen: now, lastSeen: now, visits: [], visitCount: 0, companies: {}, cookies: {} };
+}
+
+function addBounded(list, items, limit) {
+  for (const item of items ?? []) if (!list.includes(item) && list.length < limit) list.push(item);
+}
+
+/**
+ * Merges one tab report into the site's record (or a new one) and returns it. `now` is when the
+ * merge happens; the visit is the report's start.
+ */
+export function mergeReport(record, report, now) {
+  const site = reportSite(report);
+  const merged = record?.version === HISTORY_VERSION ? record : newSiteRecord(site, now);
+  const visit = report.startedAt ?? now;
+  if (!merged.visits.includes(visit)) {
+    merged.visits.push(visit);
+    merged.visits.sort((a, b) => a - b);
+    merged.visitCount += 1;
+    if (merged.visits.length > HISTORY_LIMITS.visitsPerSite) merged.visits.shift();
+  }
+  merged.firstSeen = Math.min(merged.firstSeen, visit);
+  merged.lastSeen = Math.max(merged.lastSeen, now);
+
+  for (const company of Object.values(report.companies ?? {})) {
+    let known = merged.companies[company.name];
+    if (!known) {
+      if (Object.keys(merged.companies).length >= HISTORY_LIMITS.companiesPerSite) continue;
+      known = merged.companies[company.name] = {
+        name: company.name, parent: company.parent ?? null, tracker: false, categories: [], hosts: [], reasons: [],
+        firstSeen: visit, lastSeen: visit, visits: 0, lastVisit: null, requestsBefore: 0, visitRequests: 0, requests: 0,
+        fingerprinting: null,
+      };
+    }
+    // Requests of earlier visits are settled; this visit's count is replaced, not added, so a
+    // report merged again does not count twice.
+    if (known.lastVisit !== visit) {
+      if (known.lastVisit !== null && visit < known.lastVisit) continue; // an older report arriving late
+      known.requestsBefore += known.visitRequests;
+      known.visitRequests = 0;
+      known.visits += 1;
+      known.lastVisit = visit;
+    }
+    known.visitRequests = Math.max(known.visitRequests, company.requests ?? 0);
+    known.requests = known.requestsBefore + known.visitRequests;
+    known.tracker ||= Boolean(company.tracker);
+    known.lastSeen = Math.max(known.lastSeen, visit);
+    addBounded(known.categories, company.categories, 16);
+    addBounded(known.hosts, company.hosts, 20);
+    addBounded(known.reasons, company.reasons, HISTORY_LIMITS.reasons);
+    const fp = strongestFingerprinting(report, company.name);
+    if (fp && (!known.fingerprinting || fp.score > known.fingerprinting.score)) known.fingerprinting = fp;
+  }
+
+  for (const cookie of [...(report.cookies ?? [])]) {
+    const key = `${cookie.name}\u0000${cookie.domain}`;
+    const known = merged.cookies[key];
+    if (!known && Object.keys(merged.cookies).length >= HISTORY_LIMITS.cookiesPerSite) continue;
+    merged.cookies[key] = {
+      name: cookie.name, domain: cookie.domain, purpose: cookie.purpose, vendor: cookie.vendor ?? null,
+      identifier: Boolean(cookie.identifier), thirdParty: Boolean(cookie.thirdParty), expires: cookie.expires ?? null,
+      firstSeen: known?.firstSeen ?? now, lastSeen: now,
+    };
+  }
+  return merged;
+}
+
+/** The highest fingerprinting verdict of a company's scripts in a report: {score, level, techniques}. */
+function strongestFingerprinting(report, companyName) {
+  let best = null;
+  for (const script of Object.values(report.fingerprinting ?? {})) {
+    if (script.company !== companyName || !script.verdict) continue;
+    if (!best || script.verdict.score > best.score) {
+      best = { score: script.verdict.score, level: script.verdict.level, techniques: [...script.verdict.techniques] };
+    }
+  }
+  return best;
+}
+
+/**
+ * The site keys to delete: records last seen before the retention window, then the oldest beyond
+ * the count and size caps (`limits` is for tests).
+ */
+export function keysToPrune(records, settings, now, limits = HISTORY_LIMITS) {
+  const cutoff = now - normaliseSettings(settings).retentionDays * DAY_MS;
+  const stale = [];
+  const kept = [];
+  for (const record of records) (record.lastSeen < cutoff ? stale : kept).push(record);
+  kept.sort((a, b) => b.lastSeen - a.lastSeen);
+  let bytes = 0;
+  const within = kept.findIndex((record, at) => {
+    bytes += JSON.stringify(record).length;
+    return at >= limits.sites || bytes > limits.bytes;
+  });
+  return [...stale, ...(within < 0 ? [] : kept.slice(within))].map((r) => siteKey(r.site));
+}
+
+/** All site records in a storage snapshot (`chrome.storage.local.get(null)`), newest first. */
+export function siteRecords(all) {
+  return Object.entries(all ?? {})
+    .filter(([key, value]) => key.startsWith(SITE_KEY_PREFIX) && value?.version === HISTORY_VERSION)
+    .map(([, value]) => value)
+    .sort((a, b) => b.lastSeen - a.lastSeen);
+}
+
+/**
+ * Companies across sites, ranked by reach (the number of sites they appeared on), then requests:
+ * [{name, sites: [site], reach, requests, tracker, categories, reasons, fingerprinting, firstSeen, lastSeen}].
+ */
+export function companiesByReach(records) {
+  const companies = new Map();
+  for (const record of records) {
+    for (const company of Object.values(record.companies)) {
+      const entry = companies.get(company.name) ?? {
+        name: company.name, parent: company.parent, sites: [], reach: 0, requests: 0, tracker: false, categories: [], reasons: [],
+        fingerprinting: null, firstSeen: company.firstSeen, lastSeen: company.lastSeen,
+      };
+      entry.sites.push(record.site);
+      entry.reach = entry.sites.length;
+      entry.requests += company.requests;
+      entry.tracker ||= company.tracker;
+      addBounded(entry.categories, company.categories, 16);
+      addBounded(entry.reasons, company.reasons, HISTORY_LIMITS.reasons);
+      if (company.fingerprinting && (!entry.fingerprinting || company.fingerprinting.score > entry.fingerprinting.score)) {
+        entry.fingerprinting = company.fingerprinting;
+      }
+      entry.firstSeen = Math.min(entry.firstSeen, company.firstSeen);
+      entry.lastSeen = Math.max(entry.lastSeen, company.lastSeen);
+      companies.set(company.name, entry);
+    }
+  }
+  return [...companies.values()].sort((a, b) => b.reach - a.reach || b.requests - a.requests || a.name.localeCompare(b.name));
+}
+
+/** Every cookie of every site: [{site, name, domain, purpose, vendor, identifier, thirdParty, expires, lastSeen}]. */
+export function cookiesAcrossSites(records) {
+  return records.flatMap((record) => Object.values(record.cookies).map((cookie) => ({ site: record.site, ...cookie })));
+}

@@ -1,0 +1,77 @@
+// Words the popup and dashboard show, and the evidence export: lifetimes, states, what a company
+// collected, CSV safety, and the JSON document against its published schema.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import Ajv from 'ajv';
+import { collected, companyState, gpcStatus, lifetime, summaryDetail } from '../../extension/shared/describe.js';
+import { companiesCsv, csvCell, evidenceDocument } from '../../extension/shared/evidence.js';
+import { mergeReport } from '../../extension/shared/history-model.js';
+
+const NOW = Date.UTC(2026, 10, 25);
+const inDays = (days) => NOW / 1000 + days * 86400;
+
+test('lifetimes in words', () => {
+  assert.equal(lifetime({ expires: null }, NOW), 'until the browser closes');
+  assert.equal(lifetime({ domain: 'localStorage' }, NOW), 'until cleared');
+  assert.equal(lifetime({ domain: 'sessionStorage' }, NOW), 'until the tab closes');
+  assert.equal(lifetime({ expires: inDays(400) }, NOW), '1.1 years');
+  assert.equal(lifetime({ expires: inDays(90) }, NOW), '3 months');
+  assert.equal(lifetime({ expires: inDays(7) }, NOW), '7 days');
+  assert.equal(lifetime({ expires: inDays(1 / 24) }, NOW), '1 hour');
+  assert.equal(lifetime({ expires: inDays(-1) }, NOW), 'expired');
+});
+
+test('state comes from the blocking fields when present, else allowed', () => {
+  assert.equal(companyState({}).key, 'allowed');
+  assert.equal(companyState({ blocked: 3 }).label, 'Blocked');
+  assert.equal(companyState({ state: 'cookie-stripped' }).label, 'Cookies stripped');
+  assert.equal(gpcStatus({}), null);
+  assert.match(gpcStatus({ gpc: true }), /^sent/);
+  assert.match(gpcStatus({ gpc: { sent: false } }), /not sent/);
+});
+
+test('what a company collected: its cookies (also by vendor), identifiers, page data, replay, typed text', () => {
+  const company = {
+    name: 'Hotjar', categories: ['session_replay'], cookiesSent: [], cookiesSet: ['_hjAbsoluteSessionInProgress'],
+    sent: [{ name: 'uid', kind: 'identifier', meaning: 'a user ID' }, { name: 'sr', kind: 'device', meaning: 'your screen resolution' }],
+  };
+  const items = collected(company, {
+    cookies: [{ name: '_hjid', vendor: 'Hotjar' }, { name: '_ga', vendor: 'Google Analytics' }],
+    leaks: [{ field: 'email', encoding: 'md5' }],
+  });
+  assert.deepEqual(items.map((i) => i.kind), ['cookies', 'identifiers', 'data', 'replay', 'typed']);
+  assert.equal(items[0].text, 'cookies _hjAbsoluteSessionInProgress, _hjid');
+  assert.equal(items[2].text, 'screen resolution');
+  assert.match(items[4].text, /"email" \(hashed with MD5\)/);
+  assert.deepEqual(collected({ name: 'Quiet', categories: [] }), []);
+  assert.equal(summaryDetail({ cookies: [{ identifier: true, purpose: 'analytics' }, { identifier: true, purpose: 'necessary' }] }), '1 identifier stored');
+});
+
+test('CSV cells are quoted and spreadsheet formulas defused', () => {
+  assert.equal(csvCell('plain'), 'plain');
+  assert.equal(csvCell('a,b'), '"a,b"');
+  assert.equal(csvCell('say "hi"'), '"say ""hi"""');
+  assert.equal(csvCell('=HYPERLINK("http://x")'), '"\'=HYPERLINK(""http://x"")"');
+  assert.equal(csvCell('-1'), "'-1");
+  assert.equal(csvCell(['a', 'b']), '"a; b"');
+  assert.equal(csvCell(null), '');
+});
+
+test('the evidence document validates against docs/evidence-schema.json and keeps no values', () => {
+  const schema = JSON.parse(readFileSync(new URL('../../docs/evidence-schema.json', import.meta.url), 'utf8'));
+  const validate = new Ajv().compile(schema);
+  const report = {
+    pageUrl: 'https://news.example/', site: 'news.example', startedAt: NOW,
+    companies: { Google: { name: 'Google', parent: 'Alphabet', tracker: true, categories: ['analytics'], hosts: ['www.google-analytics.com'], requests: 2, reasons: ['r'] } },
+    cookies: [{ name: '=cmd', domain: 'news.example', purpose: 'analytics', vendor: null, identifier: true, thirdParty: false, expires: inDays(30) }],
+    fingerprinting: { s: { company: 'Google', verdict: { score: 40, level: 'medium', techniques: ['canvas'] } } },
+  };
+  const doc = evidenceDocument([mergeReport(null, report, NOW)], { now: NOW, generator: 'TrackLens test' });
+  assert.ok(validate(doc), JSON.stringify(validate.errors));
+  assert.equal(doc.sites[0].cookies[0].expires, new Date((NOW / 1000 + 30 * 86400) * 1000).toISOString());
+  assert.equal(doc.sites[0].companies[0].fingerprinting.level, 'medium');
+  assert.equal(validate({ ...doc, sites: [{ ...doc.sites[0], extra: 1 }] }), false);
+  assert.equal(evidenceDocument([mergeReport(null, report, NOW)], { site: 'other.example' }).sites.length, 0);
+  assert.match(companiesCsv(doc), /\r\nnews\.example,Google,Alphabet,true,analytics,2,1,/);
+});

@@ -1,0 +1,84 @@
+// The recorder's key-logging and history hooks, with a fake storage and core: typed values reach
+// the leak check only for third-party requests of that tab, are withdrawn on submit and on a new
+// page, never stored; every saved report is handed to onSaved (the history and the badge).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createRecorder } from '../../extension/background/recorder.js';
+
+function fakeStorage() {
+  const data = {};
+  return {
+    data,
+    async get(keys) {
+      const wanted = Array.isArray(keys) ? keys : [keys];
+      return Object.fromEntries(wanted.filter((k) => k in data).map((k) => [k, structuredClone(data[k])]));
+    },
+    async set(items) {
+      Object.assign(data, structuredClone(items));
+    },
+    async remove(keys) {
+      for (const k of keys) delete data[k];
+    },
+  };
+}
+
+function fakeCore(checks) {
+  const verdict = (url) => {
+    const host = new URL(url).hostname;
+    const third = host !== 'shop.example';
+    return {
+      host, site: host, party: third ? 'third_party' : 'first_party', tracker: third, categories: third ? ['session_replay'] : [],
+      entity: third ? { name: 'Replayco' } : null, reason: `${host} reason`,
+    };
+  };
+  return Promise.resolve({
+    engine: { classifyBatch: (requests) => requests.map((r) => verdict(r.url)) },
+    stripTrackingParams: () => ({ removed: [] }),
+    sentParams: () => [],
+    findLeaks: (typed, url, body) => {
+      checks.push({ typed: typed.map((t) => t.field), url, body: new TextDecoder().decode(body) });
+      return typed.filter((t) => new TextDecoder().decode(body).includes(t.value)).map((t) => ({ field: t.field, encoding: 'plain', location: 'body' }));
+    },
+  });
+}
+
+const body = (text) => ({ raw: [{ bytes: new TextEncoder().encode(text).buffer }] });
+
+test('typed text found in a third-party body before submit is a leak; only names are stored', async () => {
+  const storage = fakeStorage();
+  const checks = [];
+  const saved = [];
+  const recorder = createRecorder({ storage, core: fakeCore(checks), flushDelayMs: 1, onSaved: (reports) => saved.push(Object.keys(reports)) });
+  recorder.request({ tabId: 1, url: 'https://shop.example/', type: 'main_frame' });
+  await recorder.flush();
+  recorder.typed(1, 'email', 'jane@example.com');
+  recorder.typed(2, 'other', 'someone-else@example.com');
+  recorder.request({ tabId: 1, url: 'https://shop.example/api', type: 'xmlhttprequest', requestBody: body('email=jane@example.com') });
+  recorder.request({ tabId: 1, url: 'https://rec.replay.example/bundle', type: 'xmlhttprequest', requestBody: body('{"v":"jane@example.com"}') });
+  await recorder.flush();
+
+  // Only the third-party request was checked, with this tab's values only.
+  assert.deepEqual(checks.map((c) => [c.url, c.typed]), [['https://rec.replay.example/bundle', ['email']]]);
+  const report = storage.data['tab:1'];
+  assert.deepEqual(report.leaks, [{ field: 'email', host: 'rec.replay.example', encoding: 'plain', location: 'body', company: 'Replayco' }]);
+  assert.ok(!JSON.stringify(storage.data).includes('jane@'), 'the typed value is never stored');
+  assert.deepEqual(saved, [['tab:1'], ['tab:1']]);
+
+  // After submit the form's values may leave: they are no longer looked for.
+  recorder.submitted(1, ['email']);
+  recorder.request({ tabId: 1, url: 'https://rec.replay.example/bundle', type: 'xmlhttprequest', requestBody: body('jane@example.com') });
+  await recorder.flush();
+  assert.equal(checks.length, 1);
+});
+
+test('a new page in the tab forgets what was typed on the last one', async () => {
+  const storage = fakeStorage();
+  const checks = [];
+  const recorder = createRecorder({ storage, core: fakeCore(checks), flushDelayMs: 1 });
+  recorder.typed(1, 'email', 'jane@example.com');
+  recorder.request({ tabId: 1, url: 'https://shop.example/next', type: 'main_frame' });
+  recorder.request({ tabId: 1, url: 'https://rec.replay.example/bundle', type: 'xmlhttprequest', requestBody: body('jane@example.com') });
+  await recorder.flush();
+  assert.equal(checks.length, 0);
+  assert.deepEqual(storage.data['tab:1'].leaks ?? [], []);
+});
