@@ -7,7 +7,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import Ajv from 'ajv';
 import { BASELINE_URL, DEMO_URL } from '../demo/server.mjs';
-import { openExtensionPage, readLocal, stopWorker, visit, waitForReport } from '../support/browser.mjs';
+import { OBSERVE_ONLY, openExtensionPage, readLocal, stopWorker, visit, waitForReport } from '../support/browser.mjs';
 import { demoSession } from '../support/demo-session.mjs';
 
 const ARTIFACTS = fileURLToPath(new URL('../artifacts/', import.meta.url));
@@ -15,7 +15,8 @@ const SHOP_URL = 'https://shop.example/';
 const DASHBOARD = 'extension/dashboard/dashboard.html';
 const schema = JSON.parse(readFileSync(new URL('../../docs/evidence-schema.json', import.meta.url), 'utf8'));
 const validate = new Ajv({ allErrors: true }).compile(schema);
-const session = demoSession();
+// Observation only: protection paused on the demo sites, so every tracker loads as it would without TrackLens' controls.
+const session = demoSession({ settings: OBSERVE_ONLY });
 
 async function historyOf(site, check = () => true, timeoutMs = 8000) {
   const deadline = Date.now() + timeoutMs;

@@ -5,10 +5,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { BASELINE_URL, DEMO_URL } from '../demo/server.mjs';
-import { openExtensionPage, readSession, visit, waitForReport } from '../support/browser.mjs';
+import { OBSERVE_ONLY, openExtensionPage, readSession, visit, waitForReport } from '../support/browser.mjs';
 import { demoSession } from '../support/demo-session.mjs';
 
-const session = demoSession();
+// Observation only: protection paused on the demo sites, so every tracker loads as it would without TrackLens' controls.
+const session = demoSession({ settings: OBSERVE_ONLY });
 const LOADER = 'https://fpnpmcdn.net/v3/demo/loader_v3.js';
 const fingerprinted = (report) => report.fingerprinting?.[LOADER]?.verdict;
 

@@ -6,11 +6,12 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { DEMO_URL } from '../demo/server.mjs';
-import { openExtensionPage, visit, waitForReport } from '../support/browser.mjs';
+import { OBSERVE_ONLY, openExtensionPage, visit, waitForReport } from '../support/browser.mjs';
 import { demoSession } from '../support/demo-session.mjs';
 
 const ARTIFACTS = fileURLToPath(new URL('../artifacts/', import.meta.url));
-const session = demoSession();
+// Observation only: protection paused on the demo sites, so every tracker loads as it would without TrackLens' controls.
+const session = demoSession({ settings: OBSERVE_ONLY });
 const popupPath = (tabId) => `extension/popup/popup.html?tab=${tabId}`;
 
 // The report is complete once cookies, storage and the fingerprinting verdict are in.
