@@ -10,7 +10,7 @@
 // with the IAB consent string (euconsent-v2) decoded. That step is chained like the batches.
 import { tabKey } from '../shared/state-keys.js';
 import {
-  addCookies, addLeak, addSentParams, addVerdict, consentEntry, cookieEntry, cookieSitesToRead, ignoredRefusal, newReport, setCookies,
+  addBlocked, addCookies, addLeak, addSentParams, addVerdict, consentEntry, cookieEntry, cookieSitesToRead, ignoredRefusal, newReport, setCookies,
   setFingerprinting, setStorage, storageEntry, trackingParamEntries,
 } from '../shared/tab-report.js';
 
@@ -78,6 +78,11 @@ export function createRecorder({
       if (event.kind === 'cookies') {
         const report = reports.get(event.tabId);
         if (report) addCookies(report, hostOf(event.url), cookieNames(api, event), event.direction);
+        continue;
+      }
+      if (event.kind === 'blocked') {
+        const report = reports.get(event.tabId);
+        if (report) addBlocked(report, hostOf(event.url));
         continue;
       }
       const verdict = verdicts[next];
@@ -221,6 +226,13 @@ export function createRecorder({
       // The body matters only while the tab has typed text to look for; it stays in memory.
       const body = typedValues.get(details.tabId)?.size ? requestBodyBytes(details.requestBody) : undefined;
       enqueue({ kind: 'request', tabId: details.tabId, url: details.url, type: details.type, initiator: details.initiator, body });
+    },
+    /**
+     * TrackLens' own rules stopped this request (webRequest reports net::ERR_BLOCKED_BY_CLIENT
+     * after onBeforeRequest), so the page's report can say what was blocked, not just configured.
+     */
+    blocked(details) {
+      enqueue({ kind: 'blocked', tabId: details.tabId, url: details.url });
     },
     /** The user typed `value` into `field` on the tab's page. Held in memory for this tab only. */
     typed(tabId, field, value) {

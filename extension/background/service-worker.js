@@ -48,6 +48,12 @@ chrome.webRequest.onHeadersReceived.addListener((details) => {
   if (inTab(details)) recorder.cookies(details.tabId, details.url, headerValues(details.responseHeaders, 'set-cookie'), 'set');
 }, ALL_URLS, ['responseHeaders', 'extraHeaders']);
 
+// A request our declarativeNetRequest rules blocked: it reached onBeforeRequest first, so the
+// report already knows its company; this records that it never left the browser.
+chrome.webRequest.onErrorOccurred.addListener((details) => {
+  if (inTab(details) && details.error === 'net::ERR_BLOCKED_BY_CLIENT') recorder.blocked(details);
+}, ALL_URLS);
+
 chrome.tabs.onRemoved.addListener((tabId) => recorder.forget(tabId));
 
 // A page has loaded: classify the cookies it and its third parties hold. The tab id and status

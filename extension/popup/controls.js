@@ -6,7 +6,7 @@
 import { CHOOSABLE_CATEGORIES } from '../shared/categories.js';
 import { companiesByConcern, COOKIE_PURPOSE_ORDER } from '../shared/tab-report.js';
 
-const SETTINGS_KEY = 'settings';
+export const SETTINGS_KEY = 'settings';
 const CATEGORY_NAMES = Object.fromEntries(CHOOSABLE_CATEGORIES);
 const TREATMENT_TEXT = { block: 'blocked', strip: 'loads without cookies', allow: 'allowed' };
 
@@ -149,6 +149,16 @@ export function changedSettings(settings, site, data) {
  * Renders the controls for the tab's report into `section` (the popup's #controls). Safe to call
  * again on every report change.
  */
+// The outcome of the user's last click. The section is rebuilt whenever the tab's report changes
+// (cookies are read again after load), so the message must outlive the element showing it.
+let lastStatus = '';
+
+function say(section, text) {
+  lastStatus = text;
+  const status = section.querySelector('#controls-status');
+  if (status) status.textContent = text;
+}
+
 export async function renderControls(section, tabId, report) {
   if (!section) return;
   const { [SETTINGS_KEY]: settings } = await chrome.storage.local.get(SETTINGS_KEY);
@@ -157,7 +167,7 @@ export async function renderControls(section, tabId, report) {
     return;
   }
   const site = report.site;
-  const status = el('p', { id: 'controls-status', role: 'status' });
+  const status = el('p', { id: 'controls-status', role: 'status', text: lastStatus });
   const trackers = companiesByConcern(report).filter((c) => c.tracker);
   section.replaceChildren(
     el('h2', { text: 'Protection' }),
@@ -178,15 +188,15 @@ export async function renderControls(section, tabId, report) {
       const purposes = [...section.querySelectorAll('input[name="purpose"]:checked')].map((box) => box.value);
       const keep = section.querySelector('input[name="keep"]').checked;
       answer = await chrome.runtime.sendMessage({ type: 'tracklens/cookies/delete', tabId, purposes, keep });
-      if (answer?.ok) status.textContent = `Deleted ${answer.deleted.length} cookies${keep ? '; they stay deleted while you keep this setting' : ''}.`;
+      if (answer?.ok) say(section, `Deleted ${answer.deleted.length} cookies${keep ? '; they stay deleted while you keep this setting' : ''}.`);
     } else {
       const next = changedSettings(settings, site, data);
       answer = await chrome.runtime.sendMessage({ type: 'tracklens/settings/save', settings: next });
       if (answer?.ok) {
         await renderControls(section, tabId, report);
-        section.querySelector('#controls-status').textContent = 'Saved. Reload the page to see the difference.';
+        say(section, 'Saved. Reload the page to see the difference.');
       }
     }
-    if (!answer?.ok) section.querySelector('#controls-status').textContent = `Not done: ${answer?.error ?? (answer?.problems ?? []).join('; ')}`;
+    if (!answer?.ok) say(section, `Not done: ${answer?.error ?? (answer?.problems ?? []).join('; ')}`);
   };
 }

@@ -6,7 +6,7 @@ import { companiesByConcern, companyFingerprinting, cookiesByPurpose } from '../
 import {
   COOKIE_PURPOSE_LABELS, ENCODING_LABELS, categoryLabel, collected, companyState, gpcStatus, lifetime, plural, summaryDetail,
 } from '../shared/describe.js';
-import { renderControls } from './controls.js';
+import { SETTINGS_KEY, companyTreatment, renderControls } from './controls.js';
 
 // When this module started running: the popup's own work is measured from here (bench-popup.mjs).
 const startedMs = performance.now();
@@ -34,13 +34,14 @@ function listItems(texts) {
 
 let whyFillers = [];
 
-function renderCompany(company, report) {
+function renderCompany(company, report, settings) {
   const item = clone('company-template');
   item.dataset.company = company.name;
   item.querySelector('.name').textContent = company.name;
   item.querySelector('.parent').textContent = company.parent ? `(${company.parent})` : '';
   item.querySelector('.requests').textContent = plural(company.requests, 'request');
-  const state = companyState(company);
+  const treatment = settings && report.site ? companyTreatment(settings, report.site, company).treatment : null;
+  const state = companyState(company, treatment);
   const stateEl = item.querySelector('.state');
   stateEl.textContent = state.label;
   stateEl.classList.add(state.key);
@@ -158,7 +159,7 @@ function fillWhy() {
   });
 }
 
-function render(report, status) {
+function render(report, status, settings) {
   whyFillers = [];
   const summary = $('summary');
   summary.classList.toggle('error', status?.ok === false);
@@ -178,8 +179,8 @@ function render(report, status) {
   summary.textContent = `${plural(trackers.length, 'tracking company', 'tracking companies')} · ${plural(report.thirdPartyRequests, 'third-party request')} of ${report.requests}`;
   $('summary-detail').textContent = summaryDetail(report);
   renderLeaks(report.leaks);
-  $('trackers').replaceChildren(...trackers.map((c) => renderCompany(c, report)));
-  $('others').replaceChildren(...others.map((c) => renderCompany(c, report)));
+  $('trackers').replaceChildren(...trackers.map((c) => renderCompany(c, report, settings)));
+  $('others').replaceChildren(...others.map((c) => renderCompany(c, report, settings)));
   $('trackers-section').hidden = trackers.length === 0;
   $('others-section').hidden = others.length === 0;
   const unknown = Object.keys(report.unknownThirdParties).length;
@@ -204,8 +205,8 @@ async function main() {
   const tabId = await currentTabId();
   const key = tabKey(tabId);
   const refresh = async () => {
-    const stored = await chrome.storage.session.get([key, 'coreStatus']);
-    render(stored[key], stored.coreStatus);
+    const [stored, local] = await Promise.all([chrome.storage.session.get([key, 'coreStatus']), chrome.storage.local.get(SETTINGS_KEY)]);
+    render(stored[key], stored.coreStatus, local[SETTINGS_KEY]);
     await renderControls($('controls'), tabId, stored[key]);
     await fillWhy();
   };

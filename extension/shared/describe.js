@@ -48,12 +48,13 @@ export function lifetime({ expires = null, domain = '' } = {}, nowMs = Date.now(
 }
 
 /**
- * A company's state on this page. Blocking is added by another part of TrackLens; its fields are
- * read when present (`state`, `blocked`, `cookiesStripped`), else everything was allowed.
+ * A company's state on this page: blocked when TrackLens' rules stopped its requests here (the
+ * recorder counts them in `blocked`), cookie-stripped when the user's settings (`treatment`, from
+ * the popup's controls) load it without cookies, else allowed.
  */
-export function companyState(company) {
+export function companyState(company, treatment = null) {
   if (company?.state === 'blocked' || company?.blocked > 0 || company?.blockedRequests > 0) return { key: 'blocked', label: 'Blocked' };
-  if (company?.state === 'cookie-stripped' || company?.state === 'cookies_stripped' || company?.cookiesStripped) {
+  if (company?.state === 'cookie-stripped' || company?.state === 'cookies_stripped' || company?.cookiesStripped || treatment === 'strip') {
     return { key: 'stripped', label: 'Cookies stripped' };
   }
   return { key: 'allowed', label: 'Allowed' };

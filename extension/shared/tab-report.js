@@ -90,6 +90,13 @@ export function addCookies(report, host, names, direction) {
   for (const name of names) addBounded(list, name, LIMITS.cookieNames);
 }
 
+/** A request to `host` was blocked by TrackLens' rules: counted for the page and its company. */
+export function addBlocked(report, host) {
+  report.blockedRequests = (report.blockedRequests ?? 0) + 1;
+  const company = report.companies[report.hostOwners[host]];
+  if (company) company.blocked = (company.blocked ?? 0) + 1;
+}
+
 /** Companies for display: trackers first, then by number of requests. */
 export function companiesByConcern(report) {
   return Object.values(report?.companies ?? {}).sort(

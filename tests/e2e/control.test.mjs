@@ -60,6 +60,16 @@ test('by default, advertising, fingerprinting and session replay never reach the
   assert.equal(treatments.Hotjar, 'block');
   assert.equal(treatments.Optimizely, 'strip');
   assert.equal(treatments.X, 'none');
+  // The list of who tracks you says what happened to each: the blocked requests were counted from
+  // Chrome's net::ERR_BLOCKED_BY_CLIENT, the stripped company comes from the settings.
+  const states = Object.fromEntries(await popup.locator('#trackers > li.company').evaluateAll((items) =>
+    items.map((li) => [li.dataset.company, li.dataset.state])));
+  assert.deepEqual([states.Meta, states.Hotjar, states.Fingerprint], ['blocked', 'blocked', 'blocked']);
+  assert.equal(states.Optimizely, 'stripped');
+  assert.equal(states.X, 'allowed');
+  // Its script was blocked, so its pixel never even started: one blocked request.
+  assert.equal(report.companies.Meta.blocked, 1);
+  assert.equal(report.companies.X.blocked, undefined);
   // The knowledge base's opt-out and privacy links, where it has them.
   const meta = popup.locator('#company-controls > li[data-company="Meta"]');
   assert.equal(await meta.getByRole('link', { name: 'Opt out' }).getAttribute('href'), 'https://www.facebook.com/adpreferences/');

@@ -78,8 +78,10 @@ test('keyboard: the dashboard link and every "why" disclosure can be reached and
   const popup = await openExtensionPage(session.browser, popupPath(demo.tabId));
   await popup.keyboard.press('Tab');
   assert.equal(await popup.evaluate(() => document.activeElement.id), 'open-dashboard');
-  await popup.keyboard.press('Tab');
-  assert.equal(await popup.evaluate(() => document.activeElement.closest('li.company')?.dataset.company), 'Google');
+  // Past the site's protection controls, the first tracking company's "why" is next.
+  const company = () => popup.evaluate(() => document.activeElement.closest('#trackers li.company')?.dataset.company);
+  for (let presses = 0; presses < 40 && !(await company()); presses += 1) await popup.keyboard.press('Tab');
+  assert.equal(await company(), 'Google');
   await popup.keyboard.press('Enter');
   assert.equal(await popup.locator('#trackers > li[data-company="Google"] details.why').getAttribute('open'), '');
   // Every interactive element has a name a screen reader can read.
