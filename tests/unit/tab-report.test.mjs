@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  LIMITS, addCookies, addVerdict, companiesByConcern, consentEntry, cookieEntry, cookieSitesToRead, cookiesByPurpose, newReport,
+  LIMITS, addBlocked, addCookies, addVerdict, companiesByConcern, consentEntry, cookieEntry, cookieSitesToRead, cookiesByPurpose, newReport,
   setCookies,
 } from '../../extension/shared/tab-report.js';
 
@@ -31,6 +31,16 @@ test('cookies are attributed to the company owning the host', () => {
   addCookies(report, 'unknown.example', ['x'], 'sent');
   assert.deepEqual(report.companies.Google.cookiesSent, ['IDE']);
   assert.deepEqual(report.companies.Google.cookiesSet, []);
+});
+
+test('blocked requests are counted for the page and the company owning the host', () => {
+  const report = newReport('https://news.example/', { site: 'news.example' });
+  addVerdict(report, verdict('googleads.g.doubleclick.net'));
+  addBlocked(report, 'googleads.g.doubleclick.net');
+  addBlocked(report, 'googleads.g.doubleclick.net');
+  addBlocked(report, 'unknown.example');
+  assert.equal(report.companies.Google.blocked, 2);
+  assert.equal(report.blockedRequests, 3);
 });
 
 test('unknown third parties are counted but bounded', () => {
