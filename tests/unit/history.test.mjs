@@ -3,28 +3,9 @@
 // and clearing keeps the settings.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { fakeStorage } from '../support/fake-storage.mjs';
 import { createHistory } from '../../extension/background/history.js';
 
-function fakeStorage(initial = {}) {
-  const data = structuredClone(initial);
-  let writes = 0;
-  return {
-    data,
-    get writes() { return writes; },
-    async get(keys) {
-      if (keys === null) return structuredClone(data);
-      const wanted = Array.isArray(keys) ? keys : [keys];
-      return Object.fromEntries(wanted.filter((k) => k in data).map((k) => [k, structuredClone(data[k])]));
-    },
-    async set(items) {
-      writes += 1;
-      Object.assign(data, structuredClone(items));
-    },
-    async remove(keys) {
-      for (const k of keys) delete data[k];
-    },
-  };
-}
 
 const T0 = Date.UTC(2026, 10, 25);
 const report = (startedAt, requests) => ({

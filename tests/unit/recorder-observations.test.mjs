@@ -3,24 +3,9 @@
 // page, never stored; every saved report is handed to onSaved (the history and the badge).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { fakeStorage } from '../support/fake-storage.mjs';
 import { createRecorder } from '../../extension/background/recorder.js';
 
-function fakeStorage() {
-  const data = {};
-  return {
-    data,
-    async get(keys) {
-      const wanted = Array.isArray(keys) ? keys : [keys];
-      return Object.fromEntries(wanted.filter((k) => k in data).map((k) => [k, structuredClone(data[k])]));
-    },
-    async set(items) {
-      Object.assign(data, structuredClone(items));
-    },
-    async remove(keys) {
-      for (const k of keys) delete data[k];
-    },
-  };
-}
 
 function fakeCore(checks) {
   const verdict = (url) => {

@@ -3,26 +3,11 @@
 // the page's own consent string.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { fakeStorage } from '../support/fake-storage.mjs';
 import { createRecorder } from '../../extension/background/recorder.js';
 import { tabKey } from '../../extension/shared/state-keys.js';
 import { newReport } from '../../extension/shared/tab-report.js';
 
-function fakeStorage(initial = {}) {
-  const data = structuredClone(initial);
-  return {
-    data,
-    async get(keys) {
-      const wanted = Array.isArray(keys) ? keys : [keys];
-      return Object.fromEntries(wanted.filter((k) => k in data).map((k) => [k, structuredClone(data[k])]));
-    },
-    async set(items) {
-      Object.assign(data, structuredClone(items));
-    },
-    async remove(keys) {
-      for (const k of keys) delete data[k];
-    },
-  };
-}
 
 const PAGE = 'https://news.example/';
 const core = Promise.resolve({
