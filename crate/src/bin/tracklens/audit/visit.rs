@@ -244,6 +244,7 @@ impl Tab {
                     before_consent: !self.consent_given,
                     cookies_sent: Vec::new(),
                     cookies_set: Vec::new(),
+                    blocked: false,
                 });
             }
             "Network.requestWillBeSentExtraInfo" => {
@@ -256,6 +257,12 @@ impl Tab {
                     let names = tracklens::cookies::cookie_names(cookie).into_iter().map(str::to_owned);
                     self.requests[at].cookies_sent.extend(names);
                 }
+            }
+            "Network.loadingFailed" => {
+                let Some(&at) = self.by_id.get(params["requestId"].as_str().unwrap_or_default()) else { return Ok(()) };
+                // What the extension's declarativeNetRequest rules block fails this way.
+                self.requests[at].blocked =
+                    params["errorText"].as_str().is_some_and(|e| e.contains("ERR_BLOCKED_BY_CLIENT"));
             }
             "Network.responseReceivedExtraInfo" => {
                 let Some(&at) = self.by_id.get(params["requestId"].as_str().unwrap_or_default()) else { return Ok(()) };
@@ -355,7 +362,8 @@ fn fill_from_extension(report: &mut PageReport, mut recorded: Value, browser_coo
     report.storage = serde_json::from_value(take(&mut recorded["storage"])).unwrap_or_default();
     report.consent = Some(take(&mut recorded["consent"])).filter(|c| !c.is_null());
     report.tracking_params = serde_json::from_value(take(&mut recorded["trackingParams"])).unwrap_or_default();
-    report.gpc.extension = Some(take(&mut recorded["gpc"])).filter(|g| !g.is_null());
+    report.gpc.extension = recorded["gpc"].as_bool();
+    report::fill_transparency(report, &mut recorded);
     let lifetimes = lifetimes(browser_cookies);
     for cookie in &mut report.cookies {
         cookie.lifetime_days =
