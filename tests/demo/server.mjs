@@ -73,7 +73,7 @@ function fileFor(host, path) {
 
 /**
  * Starts the demo. Resolves to { httpsPort, httpPort, hosts, requests, close() }. With `logFile`,
- * each request is also appended there as a JSON line ({time, host, method, path}), for programs
+ * each request is also appended there as a JSON line ({time, host, method, path, gpc}), for programs
  * in another process (the `tracklens audit` tests) to check what reached the demo.
  */
 export async function startDemoServer({ quiet = true, logFile } = {}) {
@@ -90,7 +90,7 @@ export async function startDemoServer({ quiet = true, logFile } = {}) {
       headers: req.headers, cookies: cookieHeaderMap(req.headers.cookie),
     };
     requests.push(logged);
-    if (logFile) appendFileSync(logFile, `${JSON.stringify({ time: logged.time, host, method: req.method, path: url.pathname })}\n`);
+    if (logFile) appendFileSync(logFile, `${JSON.stringify({ time: logged.time, host, method: req.method, path: url.pathname, gpc: req.headers['sec-gpc'] === '1' })}\n`);
     if (!quiet) console.error(`demo: ${req.method} ${host}${url.pathname}`);
 
     const headers = { 'cache-control': 'no-store' };

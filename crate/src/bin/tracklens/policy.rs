@@ -136,3 +136,85 @@ fn fail_on(report: &PageReport, category: Category) -> Option<Violation> {
 fn category_names() -> String {
     Category::ALL.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(", ")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::{FingerprintScript, FingerprintVerdict, Leak, RequestEntry};
+
+    fn request(url: &str, category: &str, blocked: bool) -> RequestEntry {
+        RequestEntry {
+            url: url.into(),
+            host: "t.example".into(),
+            company: Some("T".into()),
+            categories: vec![category.into()],
+            before_consent: true,
+            blocked,
+        }
+    }
+
+    fn script(level: &str, company: Option<&str>) -> FingerprintScript {
+        FingerprintScript {
+            script: format!("https://cdn.example/{level}.js"),
+            host: "cdn.example".into(),
+            company: company.map(str::to_owned),
+            usage: serde_json::Value::Null,
+            verdict: FingerprintVerdict { score: 70, level: level.into(), techniques: vec![], reasons: vec![] },
+        }
+    }
+
+    #[test]
+    fn fingerprinting_trips_on_a_scored_script_whatever_its_company_category() {
+        let policy = Policy { fail_on: vec![Category::Fingerprinting], ..Policy::default() };
+        let mut report = PageReport::new("https://news.example/", "extension");
+        report.fingerprinting = vec![script("low", Some("Shop")), script("high", None)];
+        policy.check(&mut report);
+        assert_eq!(report.violations.len(), 1);
+        assert_eq!(report.violations[0].message, "fingerprinting: cdn.example", "the low-level script is not counted");
+        assert_eq!(report.violations[0].evidence, ["https://cdn.example/high.js"]);
+        report.fingerprinting = vec![script("low", Some("Shop"))];
+        policy.check(&mut report);
+        assert!(report.violations.is_empty());
+    }
+
+    #[test]
+    fn blocked_requests_are_no_evidence() {
+        let policy =
+            Policy { fail_on: vec![Category::Advertising], no_tracking_before_consent: true, ..Policy::default() };
+        let mut report = PageReport::new("https://news.example/", "extension");
+        report.companies = vec![crate::report::Company {
+            name: "T".into(),
+            tracker: true,
+            categories: vec!["advertising".into()],
+            ..Default::default()
+        }];
+        report.tracking_requests = vec![request("https://t.example/ad", "advertising", true)];
+        policy.check(&mut report);
+        assert!(report.violations.is_empty(), "{:?}", report.violations);
+        report.tracking_requests.push(request("https://t.example/ad2", "advertising", false));
+        policy.check(&mut report);
+        let rules: Vec<&str> = report.violations.iter().map(|v| v.rule.as_str()).collect();
+        assert_eq!(rules, ["fail-on", "no-tracking-before-consent"]);
+        assert!(report.violations.iter().all(|v| v.evidence == ["https://t.example/ad2"]));
+    }
+
+    #[test]
+    fn keylogging_fails_on_typed_text_sent_and_the_file_key_is_read() {
+        let mut report = PageReport::new("https://news.example/", "extension");
+        let policy = Policy { no_keylogging: true, ..Policy::default() };
+        policy.check(&mut report);
+        assert!(report.violations.is_empty());
+        report.leaks = vec![Leak {
+            field: "email".into(),
+            host: "rec.example".into(),
+            company: None,
+            encoding: "sha256".into(),
+            location: "body".into(),
+        }];
+        policy.check(&mut report);
+        assert_eq!(report.violations[0].rule, "no-keylogging");
+        assert_eq!(report.violations[0].evidence, ["email -> rec.example (sha256, in the body)"]);
+        let from_json: Policy = serde_json::from_str(r#"{"noKeylogging": true}"#).unwrap();
+        assert!(from_json.no_keylogging);
+    }
+}
