@@ -370,4 +370,9 @@ fn a_browser_that_dies_mid_crawl_is_replaced_and_its_page_tried_again() {
     assert!(pages.iter().all(|p| p["status"] == "ok"), "{pages:?}");
     let attempts: u64 = pages.iter().map(|p| p["attempts"].as_u64().unwrap()).sum();
     assert_eq!(attempts, 4, "the page the browser died on was tried once more, in a new browser");
+    // The new browser started with the extension's defaults (blocking): the audit's observing
+    // settings were saved in it too, or its pages would have protection rules in effect.
+    for page in &pages {
+        assert_eq!(page["protection"], json!({ "mode": "off", "gpc": false, "rules": 0 }), "{}", page["url"]);
+    }
 }

@@ -3,7 +3,8 @@
 //!
 //! Jobs are threads, each owning one browser: a page that crashes its browser takes down only
 //! that job's browser, which is started again for its next page. A page that fails is retried,
-//! then recorded as failed, and the crawl goes on.
+//! then recorded as failed, and the crawl goes on. Every browser gets the audit's protection
+//! settings (protection.rs) before its first page.
 
 mod cdp;
 mod chromium;

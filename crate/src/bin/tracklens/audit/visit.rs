@@ -1,7 +1,8 @@
 //! One page in an audit: open a tab, navigate, let the page settle, optionally scroll and answer
 //! the consent banner, then read what the extension recorded for the tab. The requests the tab
 //! made are also logged from the DevTools Network domain, so the report can say which tracking
-//! requests left before the visitor's choice, and list them as evidence.
+//! requests left before the visitor's choice, which the extension blocked, and list them as
+//! evidence.
 
 use super::cdp::{evaluate, Cdp, Event};
 use super::chromium::Browser;
