@@ -92,10 +92,17 @@ fn save_settings(browser: &mut Browser, settings: &Value, deadline: Instant) -> 
     let created = browser.cdp.call(None, "Target.createTarget", json!({ "url": url }), deadline)?;
     let target = created["targetId"].as_str().ok_or("Target.createTarget: no target id")?.to_owned();
     let result = browser.attach(&target, deadline).and_then(|session| {
-        let send = format!(
-            "(async () => {{ while (!self.chrome?.runtime?.sendMessage) await new Promise((r) => setTimeout(r, 25)); \
-             return chrome.runtime.sendMessage({{ type: 'tracklens/settings/save', settings: {settings} }}); }})()"
-        );
+        // The tab starts on about:blank and its first document is replaced when the extension
+        // page commits, which destroys whatever was evaluated in it: wait for the page first,
+        // with plain checks that may fail while it is being replaced.
+        let ready = "location.protocol === 'chrome-extension:' && typeof chrome?.runtime?.sendMessage === 'function'";
+        while evaluate(&mut browser.cdp, &session, ready, deadline).ok() != Some(Value::Bool(true)) {
+            if Instant::now() >= deadline {
+                return Err(format!("{url} did not open"));
+            }
+            std::thread::sleep(Duration::from_millis(25));
+        }
+        let send = format!("chrome.runtime.sendMessage({{ type: 'tracklens/settings/save', settings: {settings} }})");
         evaluate(&mut browser.cdp, &session, &send, deadline)
     });
     let _ = browser.cdp.call(None, "Target.closeTarget", json!({ "targetId": target }), deadline);
