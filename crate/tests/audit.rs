@@ -1,6 +1,7 @@
 //! `tracklens audit` end to end: headless Debian Chromium with the built extension (dist/chromium,
 //! made by scripts/build.sh) on the demo site. Checks the JSON report, the consent flow, the exit
-//! status of each policy, and that an unreachable page is recorded while the crawl goes on.
+//! status of each policy, that an unreachable page is recorded while the crawl goes on, and what
+//! the protection modes let reach the demo server (its request log, TRACKLENS_DEMO_LOG).
 
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
@@ -29,6 +30,43 @@ fn audit(args: &[&str]) -> Output {
     let (mut command, _one) = audit_command(args);
     command.output().expect("the tracklens binary runs")
 }
+
+/// One request the demo server received, from its log.
+#[derive(Debug)]
+struct Received {
+    host: String,
+    path: String,
+    gpc: bool,
+}
+
+/// `tracklens audit ARGS` with the demo server logging every request it receives to a file;
+/// returns the audit's output and the log.
+fn audit_logged(name: &str, args: &[&str]) -> (Output, Vec<Received>) {
+    let log = temp(name);
+    let _ = std::fs::remove_file(&log);
+    let (mut command, _one) = audit_command(args);
+    let output = command.env("TRACKLENS_DEMO_LOG", &log).output().expect("the tracklens binary runs");
+    let received = lines(&log)
+        .into_iter()
+        .map(|r| Received {
+            host: r["host"].as_str().unwrap_or_default().to_owned(),
+            path: r["path"].as_str().unwrap_or_default().to_owned(),
+            gpc: r["gpc"] == true,
+        })
+        .collect();
+    (output, received)
+}
+
+/// The demo's advertising, session-replay and fingerprinting endpoints (tests/demo/site).
+const BLOCKED_BY_DEFAULT: &[&str] = &[
+    "googleads.g.doubleclick.net",
+    "connect.facebook.net",
+    "www.facebook.com",
+    "static.hotjar.com",
+    "in.hotjar.com",
+    "fpnpmcdn.net",
+    "api.fpjs.io",
+];
 
 fn temp(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("tracklens-audit-test-{}", std::process::id()));
@@ -61,9 +99,16 @@ fn company<'a>(page: &'a Value, name: &str) -> &'a Value {
 fn the_demo_audit_reports_what_the_extension_recorded_after_accepting_consent() {
     let json_path = temp("demo.jsonl");
     let html = temp("demo.html");
-    let output =
-        audit(&["--consent", "accept", "--json", json_path.to_str().unwrap(), "--html", html.to_str().unwrap()]);
+    let (output, received) = audit_logged(
+        "demo-requests.jsonl",
+        &["--consent", "accept", "--json", json_path.to_str().unwrap(), "--html", html.to_str().unwrap()],
+    );
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    // Protection off by default: every tracker reaches the demo, and nothing sends GPC.
+    for host in BLOCKED_BY_DEFAULT {
+        assert!(received.iter().any(|r| r.host == *host), "{host} not reached: {received:?}");
+    }
+    assert!(received.iter().all(|r| !r.gpc), "GPC sent while observing");
     let pages = lines(&json_path);
     assert_eq!(pages.len(), 1);
     let page = &pages[0];
@@ -106,13 +151,90 @@ fn the_demo_audit_reports_what_the_extension_recorded_after_accepting_consent() 
         requests.iter().any(|r| r["beforeConsent"] == true) && requests.iter().any(|r| r["beforeConsent"] == false)
     );
     assert!(page["timing"]["loadMs"].as_f64().unwrap() > 0.0);
+    assert_eq!(page["protection"]["mode"], "off");
+    assert_eq!(page["protection"]["gpc"], false);
+    assert_eq!(page["protection"]["rules"], 0, "observing installs no rule");
+    assert_eq!(page["gpc"]["extension"], false);
+    assert!(requests.iter().all(|r| r["blocked"] == false));
+    // What the extension's transparency found: the fingerprinting script scored by the core, and
+    // what Google's hits carried, named.
+    let script = &page["fingerprinting"][0];
+    assert_eq!(script["company"], "Fingerprint", "{}", page["fingerprinting"]);
+    assert!(matches!(script["verdict"]["level"].as_str(), Some("medium" | "high")), "{script}");
+    assert!(script["verdict"]["techniques"].as_array().unwrap().contains(&json!("canvas")), "{script}");
+    let sent = company(page, "Google")["sent"].as_array().unwrap();
+    assert!(sent.iter().any(|p| p["name"] == "cid" && p["kind"] == "identifier"), "{sent:?}");
+    assert_eq!(page["leaks"], json!([]), "nothing was typed");
 
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(stdout.contains("TrackLens audit of https://news.example/"));
     assert!(stdout.contains("Fingerprint: fingerprinting"));
+    assert!(stdout.contains("TrackLens protection off (observing: nothing blocked or changed)"), "{stdout}");
+    assert!(stdout.contains("\nFingerprinting:\n  Fingerprint: "), "{stdout}");
+    assert!(stdout.contains("its requests carried: ") && stdout.contains("cid ("), "{stdout}");
     assert!(stderr(&output).contains("1/1 pages"), "a progress line");
     let html = std::fs::read_to_string(html).unwrap();
     assert!(html.contains("<svg") && html.contains("Hotjar") && !html.contains("<script"));
+    assert!(html.contains("<h3>Fingerprinting</h3>") && html.contains("https://fpnpmcdn.net/"), "fingerprinting table");
+}
+
+#[test]
+fn with_protection_on_the_demo_trackers_never_reach_the_server_and_the_policy_passes() {
+    let json_path = temp("protected.jsonl");
+    let (output, received) = audit_logged(
+        "protected-requests.jsonl",
+        &[
+            "--protection",
+            "on",
+            "--fail-on",
+            "advertising,session_replay,fingerprinting",
+            "--json",
+            json_path.to_str().unwrap(),
+        ],
+    );
+    // Every tracker of these purposes was blocked: none left, so the policy holds.
+    assert_eq!(output.status.code(), Some(0), "{}\n{}", stderr(&output), String::from_utf8_lossy(&output.stdout));
+    assert!(received.iter().any(|r| r.host == "news.example" && r.path == "/"), "the page loaded: {received:?}");
+    for host in BLOCKED_BY_DEFAULT {
+        assert!(!received.iter().any(|r| r.host == *host), "{host} reached the demo: {received:?}");
+    }
+    assert!(received.iter().any(|r| r.host == "news.example" && r.gpc), "GPC is on by default");
+    let page = &lines(&json_path)[0];
+    assert_eq!(page["protection"]["mode"], "on");
+    assert_eq!(page["protection"]["gpc"], true);
+    assert!(page["protection"]["rules"].as_u64().unwrap() > 0, "{}", page["protection"]);
+    assert_eq!(page["gpc"]["extension"], true);
+    // The blocked requests are listed as such: the browser tried, the extension stopped them.
+    let requests = page["trackingRequests"].as_array().unwrap();
+    let doubleclick: Vec<_> = requests.iter().filter(|r| r["host"] == "googleads.g.doubleclick.net").collect();
+    assert!(!doubleclick.is_empty() && doubleclick.iter().all(|r| r["blocked"] == true), "{requests:?}");
+    assert!(requests.iter().any(|r| r["host"] == "www.google-analytics.com" && r["blocked"] == false));
+    // Autoconsent declined the banner on its own, and Google's analytics cookies stayed anyway.
+    assert_eq!(page["declined"]["status"], "declined", "{}", page["declined"]);
+    assert_eq!(page["declined"]["auto"], true);
+    let ignored = page["ignoredRefusal"].as_array().unwrap();
+    assert!(ignored.iter().any(|c| c["company"] == "Google"), "{ignored:?}");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.contains("TrackLens protection on (its defaults, "), "{stdout}");
+    assert!(stdout.contains("blocked: 1 of its requests never left the browser"), "{stdout}");
+    assert!(stdout.contains("\nIgnored the refusal:\n  Google: "), "{stdout}");
+}
+
+#[test]
+fn gpc_while_observing_is_sent_and_reported() {
+    let json_path = temp("gpc.jsonl");
+    let (output, received) =
+        audit_logged("gpc-requests.jsonl", &["--gpc", "--settle", "1000", "--json", json_path.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let page_requests: Vec<_> = received.iter().filter(|r| r.host == "news.example" && r.path == "/").collect();
+    assert!(!page_requests.is_empty() && page_requests.iter().all(|r| r.gpc), "{received:?}");
+    // Observing otherwise: the advertising trackers still load.
+    assert!(received.iter().any(|r| r.host == "googleads.g.doubleclick.net"), "{received:?}");
+    let page = &lines(&json_path)[0];
+    assert_eq!(page["protection"], json!({ "mode": "off", "gpc": true, "rules": 1 }));
+    assert_eq!(page["gpc"], json!({ "navigator": true, "header": true, "extension": true }));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.contains("Global Privacy Control: sent"), "{stdout}");
 }
 
 #[test]
@@ -199,6 +321,9 @@ fn usage_errors_exit_2_with_a_reason() {
         (vec!["--fail-on", "spying"], "unknown purpose \"spying\""),
         (vec!["--resume"], "--resume needs --json FILE"),
         (vec!["--urls", "/nonexistent/urls.txt"], "--urls /nonexistent/urls.txt"),
+        (vec!["--protection", "maybe"], "--protection takes off or on"),
+        (vec!["--protection", "on", "--gpc"], "--gpc is for --protection off"),
+        (vec!["--without-extension", "--gpc"], "need the extension"),
     ] {
         let output = audit(&args);
         assert_eq!(output.status.code(), Some(2), "{args:?}");
@@ -245,4 +370,9 @@ fn a_browser_that_dies_mid_crawl_is_replaced_and_its_page_tried_again() {
     assert!(pages.iter().all(|p| p["status"] == "ok"), "{pages:?}");
     let attempts: u64 = pages.iter().map(|p| p["attempts"].as_u64().unwrap()).sum();
     assert_eq!(attempts, 4, "the page the browser died on was tried once more, in a new browser");
+    // The new browser started with the extension's defaults (blocking): the audit's observing
+    // settings were saved in it too, or its pages would have protection rules in effect.
+    for page in &pages {
+        assert_eq!(page["protection"], json!({ "mode": "off", "gpc": false, "rules": 0 }), "{}", page["url"]);
+    }
 }

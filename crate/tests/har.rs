@@ -199,11 +199,63 @@ fn html_and_junit_reports_escape_page_text() {
     assert!(!junit.contains("<script"));
 }
 
+/// A page whose DoubleClick pixel a blocker stopped (Chromium's `_error`) and whose Google Analytics
+/// hit left with a client ID and the page address.
+fn blocked_har() -> String {
+    let mut pixel = entry(
+        "https://googleads.g.doubleclick.net/pagead/viewthroughconversion/1/",
+        "image",
+        "2026-11-25T12:00:00.200Z",
+        json!([]),
+        json!([]),
+    );
+    pixel["response"] = json!({ "status": 0, "headers": [], "cookies": [], "_error": "net::ERR_BLOCKED_BY_CLIENT" });
+    let hit = "https://www.google-analytics.com/g/collect?v=2&tid=G-1&cid=1234567890.1700000000&dl=https%3A%2F%2Fnews.example%2F";
+    json!({ "log": { "version": "1.2", "creator": { "name": "test", "version": "1" },
+        "pages": [{ "id": "page_1", "title": "news", "startedDateTime": "2026-11-25T12:00:00.000Z" }],
+        "entries": [
+            entry("https://news.example/", "document", "2026-11-25T12:00:00.000Z", json!([]), json!([])),
+            pixel,
+            entry(hit, "ping", "2026-11-25T12:00:00.300Z", json!([]), json!([])),
+        ],
+    }})
+    .to_string()
+}
+
+#[test]
+fn blocked_requests_are_marked_and_no_evidence_and_what_trackers_carried_is_named() {
+    let har = write("blocked.har", &blocked_har());
+    let (output, lines) = analyze(&har, "blocked.jsonl", &["--fail-on", "advertising", "--no-tracking-before-consent"]);
+    let page = &lines[0];
+    let requests = page["trackingRequests"].as_array().unwrap();
+    let blocked = |host: &str| requests.iter().find(|r| r["host"] == host).map(|r| r["blocked"].clone());
+    assert_eq!(blocked("googleads.g.doubleclick.net"), Some(json!(true)));
+    assert_eq!(blocked("www.google-analytics.com"), Some(json!(false)));
+    // The blocked pixel never left: no advertising, and only the analytics hit before consent.
+    let rules: Vec<&str> = page["violations"].as_array().unwrap().iter().map(|v| v["rule"].as_str().unwrap()).collect();
+    assert_eq!(rules, ["no-tracking-before-consent"], "{}", page["violations"]);
+    assert_eq!(page["violations"][0]["evidence"].as_array().unwrap().len(), 1);
+    assert_eq!(output.status.code(), Some(1));
+    let google = page["companies"].as_array().unwrap().iter().find(|c| c["name"] == "Google").unwrap();
+    let sent = google["sent"].as_array().unwrap();
+    assert!(
+        sent.iter().any(|p| p["name"] == "cid" && p["kind"] == "identifier" && p["documented"] == true),
+        "{sent:?}"
+    );
+    assert!(sent.iter().any(|p| p["name"] == "dl" && p["kind"] == "page"), "{sent:?}");
+    // What only a browser with the extension can see is empty or null, never made up.
+    assert_eq!(page["protection"], Value::Null);
+    assert_eq!(page["fingerprinting"], json!([]));
+    assert_eq!(page["leaks"], json!([]));
+    assert_eq!(page["declined"], Value::Null);
+    assert_eq!(page["ignoredRefusal"], json!([]));
+}
+
 /// docs/audit-report.schema.json names every field a report has, and every purpose the core knows.
 #[test]
 fn the_json_schema_documents_every_field_of_a_report() {
     let schema: Value = serde_json::from_str(include_str!("../../docs/audit-report.schema.json")).unwrap();
-    let har = write("schema.har", &news_har("https://news.example/"));
+    let har = write("schema.har", &blocked_har());
     let (output, lines) = analyze(&har, "schema.jsonl", &[]);
     assert_eq!(output.status.code(), Some(0));
     let page = lines[0].as_object().unwrap();
@@ -218,6 +270,21 @@ fn the_json_schema_documents_every_field_of_a_report() {
     let company = page["companies"][0].as_object().unwrap();
     for field in company.keys() {
         assert!(schema["$defs"]["company"]["properties"].get(field).is_some(), "company.{field}");
+    }
+    let sent = company["sent"][0].as_object().expect("the analytics hit's parameters");
+    let sent_schema = &schema["$defs"]["company"]["properties"]["sent"]["items"]["properties"];
+    for field in sent.keys() {
+        assert!(sent_schema.get(field).is_some(), "company.sent.{field}");
+    }
+    let kinds = sent_schema["kind"]["enum"].as_array().unwrap();
+    assert!(company["sent"].as_array().unwrap().iter().all(|p| kinds.contains(&p["kind"])));
+    let request = page["trackingRequests"][0].as_object().unwrap();
+    let request_schema = &schema["properties"]["trackingRequests"]["items"];
+    for field in request.keys() {
+        assert!(request_schema["properties"].get(field).is_some(), "trackingRequests.{field}");
+    }
+    for field in request_schema["required"].as_array().unwrap() {
+        assert!(request.contains_key(field.as_str().unwrap()), "trackingRequests.{field}");
     }
     let purposes = schema["$defs"]["purpose"]["enum"].as_array().unwrap();
     for category in tracklens::Category::ALL {

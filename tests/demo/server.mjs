@@ -7,6 +7,7 @@
 // really left the browser.
 import { createServer as createHttpsServer } from 'node:https';
 import { createServer as createHttpServer } from 'node:http';
+import { appendFileSync } from 'node:fs';
 import { readFile, readdir } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { extname, join, normalize } from 'node:path';
@@ -70,8 +71,12 @@ function fileFor(host, path) {
   return join(SITE, host, relative);
 }
 
-/** Starts the demo. Resolves to { httpsPort, httpPort, hosts, requests, close() }. */
-export async function startDemoServer({ quiet = true } = {}) {
+/**
+ * Starts the demo. Resolves to { httpsPort, httpPort, hosts, requests, close() }. With `logFile`,
+ * each request is also appended there as a JSON line ({time, host, method, path, gpc}), for programs
+ * in another process (the `tracklens audit` tests) to check what reached the demo.
+ */
+export async function startDemoServer({ quiet = true, logFile } = {}) {
   // Every host the demo answers for: those with files, and the collectors.
   const siteHosts = await listHosts();
   const hosts = [...new Set([...siteHosts, ...COLLECTORS])];
@@ -85,6 +90,7 @@ export async function startDemoServer({ quiet = true } = {}) {
       headers: req.headers, cookies: cookieHeaderMap(req.headers.cookie),
     };
     requests.push(logged);
+    if (logFile) appendFileSync(logFile, `${JSON.stringify({ time: logged.time, host, method: req.method, path: url.pathname, gpc: req.headers['sec-gpc'] === '1' })}\n`);
     if (!quiet) console.error(`demo: ${req.method} ${host}${url.pathname}`);
 
     const headers = { 'cache-control': 'no-store' };
@@ -147,9 +153,9 @@ export async function startDemoServer({ quiet = true } = {}) {
 
 // `node tests/demo/server.mjs` serves the demo by hand and prints the Chromium flags to reach it.
 // With --ports-json it prints only {"httpPort", "httpsPort"} on one line, for programs that start
-// it (`tracklens audit`), and serves until killed.
+// it (`tracklens audit`), and serves until killed. TRACKLENS_DEMO_LOG names a file for the request log.
 if (process.argv[1] === fileURLToPath(import.meta.url) && process.argv.includes('--ports-json')) {
-  const demo = await startDemoServer();
+  const demo = await startDemoServer({ logFile: process.env.TRACKLENS_DEMO_LOG || undefined });
   console.log(JSON.stringify({ httpPort: demo.httpPort, httpsPort: demo.httpsPort }));
 } else if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const demo = await startDemoServer({ quiet: false });

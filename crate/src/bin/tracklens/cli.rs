@@ -35,6 +35,8 @@ pub struct Options {
     pub without_extension: bool,
     pub extension: Option<String>,
     pub chromium: Option<String>,
+    pub protection: Option<String>,
+    pub gpc: bool,
     /// Flags only `audit` takes, to refuse them in `analyze`.
     pub audit_flags: Vec<String>,
 }
@@ -62,6 +64,8 @@ impl Options {
                     | "--without-extension"
                     | "--extension"
                     | "--chromium"
+                    | "--protection"
+                    | "--gpc"
             );
             if audit_only {
                 options.audit_flags.push(arg.clone());
@@ -77,6 +81,7 @@ impl Options {
                     options.policy.max_third_parties = Some(number(arg, value(arg)?)? as usize);
                 }
                 "--no-tracking-before-consent" => options.policy.no_tracking_before_consent = true,
+                "--no-keylogging" => options.policy.no_keylogging = true,
                 "--snapshot" => options.snapshot = Some(value("--snapshot")?),
                 "--list" => {
                     let spec = value("--list")?;
@@ -94,6 +99,8 @@ impl Options {
                 "--without-extension" => options.without_extension = true,
                 "--extension" => options.extension = Some(value(arg)?),
                 "--chromium" => options.chromium = Some(value(arg)?),
+                "--protection" => options.protection = Some(value(arg)?),
+                "--gpc" => options.gpc = true,
                 flag if flag.starts_with("--") => return Err(format!("unknown option {flag}")),
                 _ => options.positional.push(arg.clone()),
             }
@@ -111,6 +118,7 @@ impl Options {
             }
             options.policy.max_third_parties = options.policy.max_third_parties.or(from_file.max_third_parties);
             options.policy.no_tracking_before_consent |= from_file.no_tracking_before_consent;
+            options.policy.no_keylogging |= from_file.no_keylogging;
         }
         Ok(options)
     }

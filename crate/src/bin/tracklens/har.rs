@@ -54,6 +54,9 @@ struct HarRequest {
 struct HarResponse {
     #[serde(default)]
     headers: Vec<Header>,
+    /// Chromium's extension field: why the request failed (`net::ERR_BLOCKED_BY_CLIENT`).
+    #[serde(default, rename = "_error")]
+    error: Option<String>,
     #[serde(default)]
     cookies: Vec<HarCookie>,
 }
@@ -120,6 +123,7 @@ fn page_report(entries: &[&Entry], engine: &Engine) -> PageReport {
             before_consent: at < consent_at,
             cookies_sent: entry.request.cookies.iter().map(|c| c.name.clone()).collect(),
             cookies_set: set_cookie_names(&entry.response),
+            blocked: entry.response.error.as_deref().is_some_and(|e| e.contains("ERR_BLOCKED_BY_CLIENT")),
         })
         .collect();
     report::add_requests(&mut report, engine, &page_url, &seen);

@@ -36,16 +36,19 @@ const USAGE: &str = "usage:
       guaranteed 30,000 static rules) and reports the rules made and what was skipped and why.
   tracklens audit [URL ...] [--urls FILE] [--demo] [--consent accept|reject|none] [--scroll]
                  [--settle MS] [--timeout SECS] [--retries N] [--jobs N] [--without-extension]
-                 [REPORT AND POLICY OPTIONS]
+                 [--protection off|on] [--gpc] [REPORT AND POLICY OPTIONS]
       Visits each page in headless Chromium with the built extension (dist/chromium) and reports
       what it recorded: trackers by company and purpose, cookies with purposes and lifetimes,
-      storage, the consent string, tracking before consent, GPC. Without a URL, audits the
-      bundled demo site; --demo maps every host to the demo for the URLs given too.
+      storage, the consent string, tracking before consent, GPC, fingerprinting scripts, typed
+      text sent before submit. Without a URL, audits the bundled demo site; --demo maps every host
+      to the demo for the URLs given too. --protection off (default) observes without blocking;
+      on keeps the extension's defaults (blocking, GPC, banners declined); --gpc sends GPC while
+      observing.
   tracklens analyze FILE.har ... [REPORT AND POLICY OPTIONS]
       The same report from HAR files, offline, one report per page of each archive.
   Report and policy options: --json FILE (one JSON object per line) [--resume], --html FILE,
       --junit FILE, --fail-on PURPOSE,..., --max-third-parties N, --no-tracking-before-consent,
-      --policy FILE.json, --list NAME=FILE | --snapshot FILE.  See docs/audit-report.md.
+      --no-keylogging, --policy FILE.json, --list NAME=FILE | --snapshot FILE.  See docs/audit-report.md.
 
 exit status: 0 success, 2 usage error, malformed URL, unreadable list or malformed consent string;
   audit and analyze: 0 every page passed, 1 a policy was violated, 2 an error (a page that

@@ -21,6 +21,8 @@ pub struct Browser {
     pub cdp: Cdp,
     /// The extension's service-worker session, when the extension is loaded.
     pub worker: Option<String>,
+    /// The extension's id (the host of its chrome-extension:// pages), when it is loaded.
+    pub extension_id: String,
     process: Process,
 }
 
@@ -74,7 +76,7 @@ impl Browser {
         // From here on, dropping `process` ends Chromium and removes the profile.
         let mut process = Process { child, profile };
         let cdp = Cdp::connect(&process.devtools_url()?)?;
-        let mut browser = Browser { cdp, worker: None, process };
+        let mut browser = Browser { cdp, worker: None, extension_id: String::new(), process };
         if options.extension.is_some() {
             browser.worker = Some(browser.attach_extension_worker()?);
         }
@@ -91,6 +93,9 @@ impl Browser {
                 t["type"] == "service_worker" && t["url"].as_str().is_some_and(|u| u.starts_with("chrome-extension://"))
             });
             if let Some(worker) = worker {
+                let url = worker["url"].as_str().unwrap_or_default();
+                self.extension_id =
+                    url.trim_start_matches("chrome-extension://").split('/').next().unwrap_or_default().to_owned();
                 break worker["targetId"].as_str().unwrap_or_default().to_owned();
             }
             if Instant::now() >= deadline {

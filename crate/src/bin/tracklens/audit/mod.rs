@@ -3,16 +3,19 @@
 //!
 //! Jobs are threads, each owning one browser: a page that crashes its browser takes down only
 //! that job's browser, which is started again for its next page. A page that fails is retried,
-//! then recorded as failed, and the crawl goes on.
+//! then recorded as failed, and the crawl goes on. Every browser gets the audit's protection
+//! settings (protection.rs) before its first page.
 
 mod cdp;
 mod chromium;
 mod demo;
+mod protection;
 mod visit;
 
 use crate::cli::{Options, Sink, ERROR};
-use crate::report::PageReport;
+use crate::report::{PageReport, Protection};
 use chromium::{Browser, LaunchOptions};
+use protection::ProtectionOptions;
 use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -68,6 +71,10 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
     if !chromium.exists() {
         return Err(format!("no Chromium at {}: run scripts/setup.sh first (or pass --chromium)", chromium.display()));
     }
+    let protection = ProtectionOptions::parse(options.protection.as_deref(), options.gpc)?;
+    if options.without_extension && (options.protection.is_some() || options.gpc) {
+        return Err("--protection and --gpc need the extension: not with --without-extension".to_owned());
+    }
     let extension = match options.without_extension {
         true => None,
         false => {
@@ -89,7 +96,9 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
     let server = if demo_mode { Some(demo::DemoServer::start(&root)?) } else { None };
     let launch =
         LaunchOptions { chromium, extension, demo_ports: server.as_ref().map(|s| (s.http_port, s.https_port)) };
-    let crawl = Crawl { queue: Mutex::new(todo), launch, visit, retries: options.retries.unwrap_or(1), engine };
+    let protection = (!options.without_extension).then_some(protection);
+    let crawl =
+        Crawl { queue: Mutex::new(todo), launch, protection, visit, retries: options.retries.unwrap_or(1), engine };
     let jobs = options.jobs.unwrap_or(1);
     let (send, receive) = mpsc::channel();
     let mut failure = Ok(());
@@ -115,6 +124,8 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
 struct Crawl {
     queue: Mutex<VecDeque<String>>,
     launch: LaunchOptions,
+    /// None without the extension.
+    protection: Option<ProtectionOptions>,
     visit: VisitOptions,
     retries: u32,
     engine: Engine,
@@ -123,7 +134,7 @@ struct Crawl {
 impl Crawl {
     /// One job: takes pages off the shared queue until it is empty, with its own browser.
     fn job(&self, send: &mpsc::Sender<PageReport>) {
-        let mut browser: Option<Browser> = None;
+        let mut browser: Option<JobBrowser> = None;
         loop {
             let next = self.queue.lock().map(|mut q| q.pop_front()).unwrap_or(None);
             let Some(url) = next else { break };
@@ -134,24 +145,39 @@ impl Crawl {
         }
     }
 
+    /// A new browser with the audit's protection in effect before its first page (again after
+    /// a crash: a new browser has a new profile with the extension's defaults).
+    fn start_browser(&self) -> Result<JobBrowser, String> {
+        let mut browser = Browser::launch(&self.launch)?;
+        let protection = match self.protection {
+            Some(options) => Some(protection::apply(&mut browser, options)?),
+            None => None,
+        };
+        Ok(JobBrowser { browser, protection })
+    }
+
     /// One page, with retries; a browser that stopped answering is replaced.
-    fn page(&self, browser: &mut Option<Browser>, url: &str) -> PageReport {
+    fn page(&self, browser: &mut Option<JobBrowser>, url: &str) -> PageReport {
         let source = if self.launch.extension.is_some() { "extension" } else { "network" };
         let mut attempts = 0;
         loop {
             attempts += 1;
             let result = match browser {
                 Some(open) => Ok(open),
-                None => Browser::launch(&self.launch).map(|b| browser.insert(b)),
+                None => self.start_browser().map(|b| browser.insert(b)),
             }
-            .and_then(|open| visit::visit(open, &self.engine, url, &self.visit));
+            .and_then(|open| {
+                let mut report = visit::visit(&mut open.browser, &self.engine, url, &self.visit)?;
+                report.protection = open.protection.clone();
+                Ok(report)
+            });
             match result {
                 Ok(mut report) => {
                     report.attempts = attempts;
                     return report;
                 }
                 Err(error) => {
-                    if browser.as_mut().is_some_and(|b| !b.alive()) {
+                    if browser.as_mut().is_some_and(|b| !b.browser.alive()) {
                         *browser = None;
                     }
                     if attempts > self.retries {
@@ -161,6 +187,12 @@ impl Crawl {
             }
         }
     }
+}
+
+/// A job's browser and the protection in effect in it.
+struct JobBrowser {
+    browser: Browser,
+    protection: Option<Protection>,
 }
 
 /// The repository: `TRACKLENS_ROOT`, else the working directory when it holds the demo, else

@@ -1,7 +1,8 @@
 //! One page in an audit: open a tab, navigate, let the page settle, optionally scroll and answer
 //! the consent banner, then read what the extension recorded for the tab. The requests the tab
 //! made are also logged from the DevTools Network domain, so the report can say which tracking
-//! requests left before the visitor's choice, and list them as evidence.
+//! requests left before the visitor's choice, which the extension blocked, and list them as
+//! evidence.
 
 use super::cdp::{evaluate, Cdp, Event};
 use super::chromium::Browser;
@@ -244,6 +245,7 @@ impl Tab {
                     before_consent: !self.consent_given,
                     cookies_sent: Vec::new(),
                     cookies_set: Vec::new(),
+                    blocked: false,
                 });
             }
             "Network.requestWillBeSentExtraInfo" => {
@@ -256,6 +258,12 @@ impl Tab {
                     let names = tracklens::cookies::cookie_names(cookie).into_iter().map(str::to_owned);
                     self.requests[at].cookies_sent.extend(names);
                 }
+            }
+            "Network.loadingFailed" => {
+                let Some(&at) = self.by_id.get(params["requestId"].as_str().unwrap_or_default()) else { return Ok(()) };
+                // What the extension's declarativeNetRequest rules block fails this way.
+                self.requests[at].blocked =
+                    params["errorText"].as_str().is_some_and(|e| e.contains("ERR_BLOCKED_BY_CLIENT"));
             }
             "Network.responseReceivedExtraInfo" => {
                 let Some(&at) = self.by_id.get(params["requestId"].as_str().unwrap_or_default()) else { return Ok(()) };
@@ -355,7 +363,8 @@ fn fill_from_extension(report: &mut PageReport, mut recorded: Value, browser_coo
     report.storage = serde_json::from_value(take(&mut recorded["storage"])).unwrap_or_default();
     report.consent = Some(take(&mut recorded["consent"])).filter(|c| !c.is_null());
     report.tracking_params = serde_json::from_value(take(&mut recorded["trackingParams"])).unwrap_or_default();
-    report.gpc.extension = Some(take(&mut recorded["gpc"])).filter(|g| !g.is_null());
+    report.gpc.extension = recorded["gpc"].as_bool();
+    report::fill_transparency(report, &mut recorded);
     let lifetimes = lifetimes(browser_cookies);
     for cookie in &mut report.cookies {
         cookie.lifetime_days =

@@ -88,21 +88,32 @@ pub fn render(reports: &[PageReport]) -> String {
 
 fn page_section(html: &mut String, report: &PageReport) {
     let url = esc(report.final_url.as_deref().unwrap_or(&report.url));
-    let _ = write!(
-        html,
-        "<h2 class=\"url\">{url}</h2><table><tr><th>Company</th><th>Purposes</th><th>Hosts</th><th>Why</th></tr>"
+    let _ = write!(html, "<h2 class=\"url\">{url}</h2>");
+    if let Some(protection) = &report.protection {
+        let text = match (protection.mode.as_str(), protection.gpc) {
+            ("on", _) => "on: the extension's defaults (what a TrackLens user gets)",
+            (_, true) => "off: observing, only Global Privacy Control sent",
+            _ => "off: observing, nothing blocked or changed",
+        };
+        let _ = write!(html, "<p>TrackLens protection {}</p>", esc(text));
+    }
+    html.push_str(
+        "<table><tr><th>Company</th><th>Purposes</th><th>Hosts</th><th>Its requests carried</th><th>Why</th></tr>",
     );
     for company in &report.companies {
         let name = if company.tracker { format!("<b>{}</b>", esc(&company.name)) } else { esc(&company.name) };
+        let sent: Vec<String> = company.sent.iter().map(|p| format!("{} ({})", p.name, p.meaning)).collect();
         let _ = write!(
             html,
-            "<tr><td>{name}</td><td>{}</td><td>{}</td><td class=\"muted\">{}</td></tr>",
+            "<tr><td>{name}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"muted\">{}</td></tr>",
             esc(&company.categories.join(", ")),
             esc(&company.hosts.join(", ")),
+            esc(&sent.join(", ")),
             esc(&company.reasons.join(" / "))
         );
     }
     html.push_str("</table>");
+    transparency(html, report);
     if !report.cookies.is_empty() || !report.storage.is_empty() {
         html.push_str("<h3>Cookies and storage</h3><table><tr><th>Name</th><th>Where</th><th>Purpose</th><th>Lifetime</th><th>Why</th></tr>");
         for cookie in report.cookies.iter().chain(&report.storage) {
@@ -133,6 +144,61 @@ fn page_section(html: &mut String, report: &PageReport) {
         }
         html.push_str("</ul>");
     }
+}
+
+/// Fingerprinting scripts, typed text sent before submit, the consent banner, and the trackers
+/// that ignored the refusal.
+fn transparency(html: &mut String, report: &PageReport) {
+    let scripts = report.fingerprinting.iter().map(|s| {
+        let owner = s.company.clone().unwrap_or_else(|| s.host.clone());
+        let level = format!("{} ({}/100)", s.verdict.level, s.verdict.score);
+        vec![owner, s.script.clone(), level, s.verdict.techniques.join(", "), s.verdict.reasons.join(" / ")]
+    });
+    table(html, "Fingerprinting", &["Company", "Script", "Level", "Techniques", "Why"], scripts);
+    let leaks = report.leaks.iter().map(|l| {
+        vec![
+            l.field.clone(),
+            l.host.clone(),
+            l.company.clone().unwrap_or_default(),
+            l.encoding.clone(),
+            l.location.clone(),
+        ]
+    });
+    table(html, "Typed text sent before submit", &["Field", "To", "Company", "As", "In the"], leaks);
+    if let Some(declined) = &report.declined {
+        let auto = if declined.auto == Some(true) { " automatically" } else { "" };
+        let _ = write!(
+            html,
+            "<p>Consent banner: {} {}{auto}</p>",
+            esc(declined.cmp.as_deref().unwrap_or("unknown platform")),
+            esc(declined.status.as_deref().unwrap_or("found"))
+        );
+    }
+    let ignored = report
+        .ignored_refusal
+        .iter()
+        .map(|c| vec![c.company.clone(), c.requests.to_string(), c.cookies.join(", "), c.refusals.join(", ")]);
+    table(html, "Ignored the refusal", &["Company", "Requests", "Identifier cookies", "After"], ignored);
+}
+
+/// A titled table of text cells, every cell escaped; nothing when there are no rows.
+fn table(html: &mut String, title: &str, headers: &[&str], rows: impl Iterator<Item = Vec<String>>) {
+    let mut body = String::new();
+    for row in rows {
+        body.push_str("<tr>");
+        for cell in row {
+            let _ = write!(body, "<td>{}</td>", esc(&cell));
+        }
+        body.push_str("</tr>");
+    }
+    if body.is_empty() {
+        return;
+    }
+    let _ = write!(html, "<h3>{}</h3><table><tr>", esc(title));
+    for header in headers {
+        let _ = write!(html, "<th>{}</th>", esc(header));
+    }
+    let _ = write!(html, "</tr>{body}</table>");
 }
 
 /// A horizontal bar chart as inline SVG, one bar per (label, count).
@@ -167,4 +233,40 @@ fn bar_chart(items: &[(String, usize)], unit: &str) -> String {
     }
     svg.push_str("</svg>");
     svg
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::{Declined, FingerprintScript, FingerprintVerdict, Leak};
+
+    #[test]
+    fn page_derived_text_of_the_new_sections_is_escaped() {
+        let hostile = "<img src=x onerror=alert(1)>";
+        let mut report = PageReport::new("https://news.example/", "extension");
+        report.fingerprinting = vec![FingerprintScript {
+            script: format!("https://cdn.example/{hostile}"),
+            host: "cdn.example".into(),
+            company: None,
+            usage: serde_json::Value::Null,
+            verdict: FingerprintVerdict {
+                score: 90,
+                level: "high".into(),
+                techniques: vec!["canvas".into()],
+                reasons: vec![hostile.into()],
+            },
+        }];
+        report.leaks = vec![Leak {
+            field: hostile.into(),
+            host: "rec.example".into(),
+            company: None,
+            encoding: "plain".into(),
+            location: "url".into(),
+        }];
+        report.declined = Some(Declined { cmp: Some(hostile.into()), status: None, auto: None, at: None });
+        let html = render(&[report]);
+        assert!(!html.contains("<img"), "{html}");
+        assert!(html.contains("&lt;img src=x onerror=alert(1)&gt;"));
+        assert!(html.contains("<h3>Typed text sent before submit</h3>"));
+    }
 }

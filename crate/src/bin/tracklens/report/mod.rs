@@ -62,7 +62,100 @@ pub struct PageReport {
     /// Requests to trackers, in the order they were sent (bounded to 1000).
     pub tracking_requests: Vec<RequestEntry>,
     pub gpc: Gpc,
+    /// What the extension's protection did during the audit; null without the extension (a
+    /// browser without it, or a HAR).
+    #[serde(default)]
+    pub protection: Option<Protection>,
+    /// Scripts the extension saw use fingerprinting APIs, with the core's verdict on each.
+    #[serde(default)]
+    pub fingerprinting: Vec<FingerprintScript>,
+    /// Text typed into the page's fields that left in a third-party request before submit.
+    #[serde(default)]
+    pub leaks: Vec<Leak>,
+    /// The consent banner the extension found, and what became of it; null when none was found.
+    #[serde(default)]
+    pub declined: Option<Declined>,
+    /// Trackers that still loaded and kept identifier cookies after the visitor refused.
+    #[serde(default)]
+    pub ignored_refusal: Vec<IgnoredRefusal>,
     pub violations: Vec<Violation>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Protection {
+    /// `off`: the audit's settings observe without blocking; `on`: the extension's defaults.
+    pub mode: String,
+    /// Whether the extension sent Global Privacy Control.
+    pub gpc: bool,
+    /// The declarativeNetRequest dynamic rules in effect.
+    pub rules: Option<u64>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FingerprintScript {
+    pub script: String,
+    pub host: String,
+    pub company: Option<String>,
+    /// What the page-world probe counted (canvas read-backs, fonts probed, ...), as it reported.
+    #[serde(default)]
+    pub usage: Value,
+    pub verdict: FingerprintVerdict,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FingerprintVerdict {
+    pub score: u32,
+    /// `none`, `low`, `medium` or `high`.
+    pub level: String,
+    pub techniques: Vec<String>,
+    pub reasons: Vec<String>,
+}
+
+impl FingerprintScript {
+    /// Medium or high: what the extension and the policies count as fingerprinting.
+    pub fn detected(&self) -> bool {
+        matches!(self.verdict.level.as_str(), "medium" | "high")
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Leak {
+    /// The field's name, id or type as the page labels it; never the value.
+    pub field: String,
+    pub host: String,
+    pub company: Option<String>,
+    /// `plain`, `url_encoded`, `base64`, `md5`, `sha1` or `sha256`.
+    pub encoding: String,
+    /// `url` or `body`.
+    pub location: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Declined {
+    /// The consent platform autoconsent recognised.
+    pub cmp: Option<String>,
+    /// `found`, `declining`, `declined`, `failed` or `accepted`.
+    pub status: Option<String>,
+    /// Whether the extension declines on its own (`auto`) or waits for a click (`one_click`).
+    pub auto: Option<bool>,
+    /// Unix time in milliseconds.
+    pub at: Option<f64>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct IgnoredRefusal {
+    pub company: String,
+    /// Its identifier cookies still present.
+    pub cookies: Vec<String>,
+    pub requests: u64,
+    /// How the visitor refused: GPC, a declined banner, a consent string without consent.
+    pub refusals: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -86,6 +179,19 @@ pub struct Company {
     pub cookies_sent: Vec<String>,
     pub cookies_set: Vec<String>,
     pub reasons: Vec<String>,
+    /// What its requests carried, named from the vendors' documentation: `name`, `kind`
+    /// (`page`, `identifier`, `device`, `activity`, `account`), `meaning`, `documented`.
+    #[serde(default)]
+    pub sent: Vec<SentParam>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SentParam {
+    pub name: String,
+    pub kind: String,
+    pub meaning: String,
+    pub documented: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -119,6 +225,9 @@ pub struct RequestEntry {
     pub categories: Vec<String>,
     /// Sent before the visitor made any consent choice (with `--consent none`: no choice was made).
     pub before_consent: bool,
+    /// Blocked in the browser (by the extension's protection): it never left.
+    #[serde(default)]
+    pub blocked: bool,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -128,8 +237,9 @@ pub struct Gpc {
     pub navigator: Option<bool>,
     /// Whether the page's request carried `Sec-GPC: 1` (null: headers not observed).
     pub header: Option<bool>,
-    /// What the extension reports about GPC, when it does.
-    pub extension: Option<Value>,
+    /// Whether the extension saw `Sec-GPC: 1` go out with the page's request (its tab report's
+    /// `gpc`); null without the extension.
+    pub extension: Option<bool>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -172,6 +282,11 @@ impl PageReport {
             tracking_params: Vec::new(),
             tracking_requests: Vec::new(),
             gpc: Gpc::default(),
+            protection: None,
+            fingerprinting: Vec::new(),
+            leaks: Vec::new(),
+            declined: None,
+            ignored_refusal: Vec::new(),
             violations: Vec::new(),
         }
     }
@@ -201,6 +316,8 @@ pub struct SeenRequest {
     /// Cookie names it carried and its response set.
     pub cookies_sent: Vec<String>,
     pub cookies_set: Vec<String>,
+    /// Failed with `net::ERR_BLOCKED_BY_CLIENT`: an extension's rule stopped it.
+    pub blocked: bool,
 }
 
 /// Builds the request side of a report from requests classified here, as the extension's
@@ -243,10 +360,33 @@ pub fn add_requests(report: &mut PageReport, engine: &Engine, page_url: &str, re
         for name in &seen.cookies_set {
             push_unique(&mut company.cookies_set, name, 100);
         }
+        if third {
+            add_sent_params(company, &seen.url);
+        }
     }
     report.companies = companies.into_values().collect();
     report.sort_companies();
     report.unknown_third_parties = unknown.into_iter().map(|(host, requests)| UnknownHost { host, requests }).collect();
+}
+
+/// The transparency fields of the extension's tab report (fingerprinting, typed-text leaks, the
+/// declined banner, trackers that ignored the refusal). An entry of a shape this version does not
+/// know is left out rather than failing the page: the report comes from another program.
+pub fn fill_transparency(report: &mut PageReport, recorded: &mut Value) {
+    fn entries<T: serde::de::DeserializeOwned>(value: Value) -> Vec<T> {
+        let items = match value {
+            Value::Array(items) => items,
+            Value::Object(map) => map.into_iter().map(|(_, v)| v).collect(),
+            _ => Vec::new(),
+        };
+        items.into_iter().filter_map(|item| serde_json::from_value(item).ok()).collect()
+    }
+    let mut fingerprinting: Vec<FingerprintScript> = entries(recorded["fingerprinting"].take());
+    fingerprinting.sort_by(|a, b| b.verdict.score.cmp(&a.verdict.score).then_with(|| a.script.cmp(&b.script)));
+    report.fingerprinting = fingerprinting;
+    report.leaks = entries(recorded["leaks"].take());
+    report.declined = serde_json::from_value(recorded["declined"].take()).ok();
+    report.ignored_refusal = entries(recorded["ignoredRefusal"].take());
 }
 
 /// Lists a tracker request as evidence (bounded).
@@ -260,7 +400,30 @@ pub fn note_tracking(report: &mut PageReport, verdict: &Verdict, seen: &SeenRequ
         company: verdict.entity.map(|e| e.name.to_owned()),
         categories: verdict.categories.iter().map(|c| c.as_str().to_owned()).collect(),
         before_consent: seen.before_consent,
+        blocked: seen.blocked,
     });
+}
+
+/// Bound on a company's named parameters, as in the extension (LIMITS.sentParams).
+const MAX_SENT_PARAMS: usize = 40;
+
+/// What a third-party request to `company` carried, named by the core, as the extension's
+/// recorder does (names and meanings, never values).
+fn add_sent_params(company: &mut Company, url: &str) {
+    for param in tracklens::collected::sent_params(url) {
+        if company.sent.len() >= MAX_SENT_PARAMS {
+            break;
+        }
+        if !company.sent.iter().any(|p| p.name == param.name) {
+            let kind = serde_json::to_value(param.kind).ok().and_then(|k| k.as_str().map(str::to_owned));
+            company.sent.push(SentParam {
+                name: param.name,
+                kind: kind.unwrap_or_default(),
+                meaning: param.meaning.to_owned(),
+                documented: param.documented,
+            });
+        }
+    }
 }
 
 /// A cookie or storage entry from the core's verdict (names and verdicts, never values).

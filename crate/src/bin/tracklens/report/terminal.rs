@@ -1,5 +1,6 @@
-//! The terminal summary: per page, who the page sent data to and why, cookies and storage by
-//! purpose, consent, what left before consent, and the policy verdict.
+//! The terminal summary: per page, who the page sent data to and why, what it collected
+//! (named parameters, fingerprinting, typed text), cookies and storage by purpose, consent, what
+//! left before consent, who ignored a refusal, and the policy verdict.
 
 use super::{PageReport, Status};
 use std::fmt::Write;
@@ -27,6 +28,9 @@ pub fn page(report: &PageReport) -> String {
         report.third_party_sites.len(),
         if trackers == 1 { "company" } else { "companies" }
     );
+    if let Some(protection) = &report.protection {
+        let _ = writeln!(line, "  TrackLens protection {}", protection_text(protection));
+    }
     for (title, tracking) in [("Tracking", true), ("Not tracking", false)] {
         let group: Vec<_> = report.companies.iter().filter(|c| c.tracker == tracking).collect();
         if group.is_empty() {
@@ -44,11 +48,22 @@ pub fn page(report: &PageReport) -> String {
             if !company.cookies_set.is_empty() {
                 let _ = writeln!(line, "    cookies it set: {}", company.cookies_set.join(", "));
             }
+            if !company.sent.is_empty() {
+                let sent: Vec<String> = company.sent.iter().map(|p| format!("{} ({})", p.name, p.meaning)).collect();
+                let _ = writeln!(line, "    its requests carried: {}", sent.join(", "));
+            }
+            let blocked =
+                report.tracking_requests.iter().filter(|r| r.blocked && r.company.as_ref() == Some(&company.name));
+            let blocked = blocked.count();
+            if blocked > 0 {
+                let _ = writeln!(line, "    blocked: {blocked} of its requests never left the browser");
+            }
             for reason in &company.reasons {
                 let _ = writeln!(line, "    why: {reason}");
             }
         }
     }
+    transparency(line, report);
     if !report.unknown_third_parties.is_empty() {
         let hosts: Vec<&str> = report.unknown_third_parties.iter().map(|u| u.host.as_str()).collect();
         let _ = writeln!(line, "\nThird parties not in the knowledge base: {}", hosts.join(", "));
@@ -91,7 +106,7 @@ pub fn page(report: &PageReport) -> String {
         "with no consent choice made".into()
     };
     let _ = writeln!(line, "\n{early} tracking requests {choice}");
-    if let Some(gpc) = report.gpc.navigator.or(report.gpc.header) {
+    if let Some(gpc) = report.gpc.extension.or(report.gpc.header).or(report.gpc.navigator) {
         let _ = writeln!(line, "Global Privacy Control: {}", if gpc { "sent" } else { "not sent" });
     }
     for violation in &report.violations {
@@ -104,6 +119,72 @@ pub fn page(report: &PageReport) -> String {
         }
     }
     out
+}
+
+/// What the protection did, in words.
+fn protection_text(protection: &super::Protection) -> String {
+    match protection.mode.as_str() {
+        "on" => format!("on (its defaults, {} rules in effect)", protection.rules.unwrap_or(0)),
+        _ if protection.gpc => "off (observing; only Global Privacy Control sent)".to_owned(),
+        _ => "off (observing: nothing blocked or changed)".to_owned(),
+    }
+}
+
+/// Fingerprinting scripts, typed text sent before submit, the consent banner the extension found,
+/// and the trackers that ignored the visitor's refusal.
+fn transparency(line: &mut String, report: &PageReport) {
+    if !report.fingerprinting.is_empty() {
+        let _ = writeln!(line, "\nFingerprinting:");
+        for script in &report.fingerprinting {
+            let owner = script.company.as_deref().unwrap_or(&script.host);
+            let verdict = &script.verdict;
+            let _ = writeln!(
+                line,
+                "  {owner}: {} ({}/100) {}: {}",
+                verdict.level,
+                verdict.score,
+                script.script,
+                verdict.techniques.join(", ")
+            );
+            for reason in &verdict.reasons {
+                let _ = writeln!(line, "    why: {reason}");
+            }
+        }
+    }
+    if !report.leaks.is_empty() {
+        let _ = writeln!(line, "\nTyped text sent before submit:");
+        for leak in &report.leaks {
+            let owner = leak.company.as_deref().map(|c| format!(" ({c})")).unwrap_or_default();
+            let _ =
+                writeln!(line, "  {} to {}{owner}, {} in the {}", leak.field, leak.host, leak.encoding, leak.location);
+        }
+    }
+    if let Some(declined) = &report.declined {
+        let how = match declined.auto {
+            Some(true) => ", automatically",
+            Some(false) => ", waiting for a click",
+            None => "",
+        };
+        let _ = writeln!(
+            line,
+            "\nConsent banner: {} {}{how}",
+            declined.cmp.as_deref().unwrap_or("unknown platform"),
+            declined.status.as_deref().unwrap_or("found")
+        );
+    }
+    if !report.ignored_refusal.is_empty() {
+        let _ = writeln!(line, "\nIgnored the refusal:");
+        for company in &report.ignored_refusal {
+            let _ = writeln!(
+                line,
+                "  {}: {} requests, identifier cookies {} after {}",
+                company.company,
+                company.requests,
+                company.cookies.join(", "),
+                company.refusals.join(", ")
+            );
+        }
+    }
 }
 
 /// One closing line over every page.
