@@ -182,8 +182,14 @@ test('cookies deleted by purpose from the popup are gone, and are not set again'
   await page.reload({ waitUntil: 'load' });
   await page.waitForTimeout(1500);
   assert.ok(since(mark).some((r) => r.host === 'googleads.g.doubleclick.net'), 'DoubleClick answered with its cookie again');
-  left = await names();
-  for (const gone of ['IDE', '_fbp', 'optimizelyEndUserId']) assert.ok(!left.includes(gone), `${gone} stayed deleted`);
+  // The cookie change events are handled asynchronously: on a busy machine the second deletion can
+  // land after the fixed wait, so poll for it (bounded) rather than sample once.
+  const again = ['IDE', '_fbp', 'optimizelyEndUserId'];
+  for (const until = Date.now() + 5000; Date.now() < until; await page.waitForTimeout(100)) {
+    left = await names();
+    if (!again.some((name) => left.includes(name))) break;
+  }
+  for (const gone of again) assert.ok(!left.includes(gone), `${gone} stayed deleted`);
   assert.ok(left.includes('_ga'));
   await popup.close();
   await page.close();
