@@ -1,5 +1,5 @@
-// TrackLens service worker: observes requests (never blocks them yet) and records what each page
-// sends where. Listeners are registered synchronously at start-up, as Manifest V3 requires for a
+// TrackLens service worker: observes every request and records what each page sends where;
+// blocking itself is done by Chrome with the declarativeNetRequest rules controls.js installs. Listeners are registered synchronously at start-up, as Manifest V3 requires for a
 // worker woken by an event; the work itself waits on the core's `ready` promise.
 import { ready } from './core.js';
 import { createRecorder } from './recorder.js';
