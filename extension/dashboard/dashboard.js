@@ -7,22 +7,20 @@ import { evidenceDocument, companiesCsv, cookiesCsv } from '../shared/evidence.j
 import { COOKIE_PURPOSE_LABELS, categoryLabel, lifetime, plural } from '../shared/describe.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
+const HTML = 'http://www.w3.org/1999/xhtml';
 const $ = (id) => document.getElementById(id);
 const state = { records: [], settings: normaliseSettings(undefined), category: '', sort: { key: 'site', dir: 1 } };
 
-function el(tag, attrs = {}, text = null) {
-  const node = document.createElement(tag);
-  for (const [name, value] of Object.entries(attrs)) node.setAttribute(name, value);
-  if (text !== null) node.textContent = text;
-  return node;
-}
-
-function svg(tag, attrs = {}, text = null) {
-  const node = document.createElementNS(SVG, tag);
+/** An element in namespace `ns` with attributes and text content (never markup). */
+function make(ns, tag, attrs, text) {
+  const node = document.createElementNS(ns, tag);
   for (const [name, value] of Object.entries(attrs)) node.setAttribute(name, String(value));
   if (text !== null) node.textContent = text;
   return node;
 }
+
+const el = (tag, attrs = {}, text = null) => make(HTML, tag, attrs, text);
+const svg = (tag, attrs = {}, text = null) => make(SVG, tag, attrs, text);
 
 function visibleCompanies() {
   const all = companiesByReach(state.records);

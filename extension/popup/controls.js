@@ -5,6 +5,7 @@
 // Page-derived text is set with textContent only.
 import { CHOOSABLE_CATEGORIES } from '../shared/categories.js';
 import { companiesByConcern, COOKIE_PURPOSE_ORDER } from '../shared/tab-report.js';
+import { isWebLink } from '../shared/describe.js';
 
 export const SETTINGS_KEY = 'settings';
 const CATEGORY_NAMES = Object.fromEntries(CHOOSABLE_CATEGORIES);
@@ -42,7 +43,7 @@ export function companyTreatment(settings, site, company) {
 
 /** Only links to web pages: the knowledge base is packaged, but a link is a link. */
 function safeLink(href, text) {
-  return typeof href === 'string' && /^https:\/\//.test(href)
+  return isWebLink(href)
     ? el('a', { href, text, target: '_blank', rel: 'noopener noreferrer' }) : null;
 }
 
@@ -145,10 +146,6 @@ export function changedSettings(settings, site, data) {
   return null;
 }
 
-/**
- * Renders the controls for the tab's report into `section` (the popup's #controls). Safe to call
- * again on every report change.
- */
 // The outcome of the user's last click. The section is rebuilt whenever the tab's report changes
 // (cookies are read again after load), so the message must outlive the element showing it.
 let lastStatus = '';
@@ -159,6 +156,10 @@ function say(section, text) {
   if (status) status.textContent = text;
 }
 
+/**
+ * Renders the controls for the tab's report into `section` (the popup's #controls). Safe to call
+ * again on every report change.
+ */
 export async function renderControls(section, tabId, report) {
   if (!section) return;
   const { [SETTINGS_KEY]: settings } = await chrome.storage.local.get(SETTINGS_KEY);

@@ -4,7 +4,7 @@
 import { tabKey } from '../shared/state-keys.js';
 import { companiesByConcern, companyFingerprinting, cookiesByPurpose } from '../shared/tab-report.js';
 import {
-  COOKIE_PURPOSE_LABELS, ENCODING_LABELS, categoryLabel, collected, companyState, gpcStatus, lifetime, plural, summaryDetail,
+  COOKIE_PURPOSE_LABELS, ENCODING_LABELS, isWebLink, categoryLabel, collected, companyState, gpcStatus, lifetime, plural, summaryDetail,
 } from '../shared/describe.js';
 import { SETTINGS_KEY, companyTreatment, renderControls } from './controls.js';
 
@@ -77,7 +77,7 @@ function renderCompany(company, report, settings) {
     item.querySelector('.hosts').textContent = `Hosts: ${company.hosts.join(', ')}`;
     item.querySelector('.sent').replaceChildren(...listItems((company.sent ?? []).map((p) => `${p.name}: ${p.meaning}`)));
     // The policy address comes from TrackLens' knowledge base, not the page; still, only https.
-    if (/^https:\/\//.test(company.privacyPolicy ?? '')) {
+    if (isWebLink(company.privacyPolicy)) {
       item.querySelector('.policy').hidden = false;
       item.querySelector('.policy-link').href = company.privacyPolicy;
     }

@@ -25,6 +25,11 @@ export function categoryLabel(category) {
   return CATEGORY_LABELS[category] ?? String(category);
 }
 
+/** Only https addresses become links, even from TrackLens' own knowledge base: a link is a link. */
+export function isWebLink(href) {
+  return typeof href === 'string' && /^https:\/\//.test(href);
+}
+
 export function plural(n, one, many = `${one}s`) {
   return `${n} ${n === 1 ? one : many}`;
 }
