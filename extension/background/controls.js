@@ -52,6 +52,9 @@ export function startControls({ core, recorder, session = chrome.storage.session
   }
 
   async function reportsForSite(site) {
+    // Requests still queued in the recorder are applied first: a tracker's Set-Cookie can arrive
+    // before the batch that records the tracker on the new page, which would hide it here.
+    await recorder.flush();
     const all = await session.get(null);
     return Object.entries(all).filter(([key, report]) => key.startsWith('tab:') && report?.site === site).map(([, report]) => report);
   }
