@@ -30,6 +30,7 @@ pub mod leaks;
 pub mod params;
 pub mod party;
 pub mod protection;
+pub mod report;
 pub mod request;
 pub mod snapshot;
 pub mod taxonomy;
