@@ -197,3 +197,69 @@ pub fn find_leaks_js(typed: JsValue, url: &str, body: &[u8]) -> Result<JsValue, 
 pub fn sent_params_js(url: &str) -> Result<JsValue, JsError> {
     to_js(&crate::collected::sent_params(url))
 }
+
+// ---- The page report (crate::report): stored value in, report out. -------------------------
+
+/// A stored report read back, or null when it cannot be read as a report of this or an earlier
+/// version (`report::read_stored`).
+fn stored_report(value: JsValue) -> Option<crate::report::PageReport> {
+    let value: serde_json::Value = serde_wasm_bindgen::from_value(value).ok()?;
+    crate::report::read_stored(&value)
+}
+
+/// `readPageReport(stored)` → the report (migrated from an earlier version), or null.
+#[wasm_bindgen(js_name = readPageReport)]
+pub fn read_page_report_js(stored: JsValue) -> Result<JsValue, JsError> {
+    to_js(&stored_report(stored))
+}
+
+/// `applyPageEvents(stored | null, [event], start | null)` → the report after the events, in order
+/// (see `report::Event` for their shape). `start` (a `page` event) begins the report when `stored`
+/// is none or not readable as a report; with neither, null. Throws on a malformed event.
+#[wasm_bindgen(js_name = applyPageEvents)]
+pub fn apply_page_events_js(stored: JsValue, events: JsValue, start: JsValue) -> Result<JsValue, JsError> {
+    let events: Vec<crate::report::Event> = serde_wasm_bindgen::from_value(events)?;
+    let mut report = match (stored_report(stored), serde_wasm_bindgen::from_value(start)?) {
+        (Some(report), _) => report,
+        (None, Some(start)) => {
+            let mut report = crate::report::PageReport::default();
+            crate::report::apply(&mut report, &start);
+            report
+        }
+        // No report to continue and none to begin: nothing to record.
+        (None, None) => return to_js(&None::<()>),
+    };
+    crate::report::apply_all(&mut report, &events);
+    to_js(&report)
+}
+
+/// `trimPageReport(report, maxBytes)` → the report within `maxBytes` of JSON (`report::budget`).
+#[wasm_bindgen(js_name = trimPageReport)]
+pub fn trim_page_report_js(stored: JsValue, max_bytes: usize) -> Result<JsValue, JsError> {
+    let mut report = stored_report(stored).ok_or_else(|| JsError::new("not a page report"))?;
+    crate::report::budget::trim(&mut report, max_bytes);
+    to_js(&report)
+}
+
+/// `planReportBudget([{key, bytes, startedAt}], keepKeys, incomingBytes)` → the keys of reports
+/// to trim so every tab fits, with the budget's figures: `{trim, sessionBytes, tabBytes, trimmedBytes}`.
+#[wasm_bindgen(js_name = planReportBudget)]
+pub fn plan_report_budget_js(stored: JsValue, keep: JsValue, incoming_bytes: usize) -> Result<JsValue, JsError> {
+    use crate::report::budget;
+    let stored: Vec<budget::StoredReport> = serde_wasm_bindgen::from_value(stored)?;
+    let keep: Vec<String> = serde_wasm_bindgen::from_value(keep)?;
+    #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Plan {
+        trim: Vec<String>,
+        session_bytes: usize,
+        tab_bytes: usize,
+        trimmed_bytes: usize,
+    }
+    to_js(&Plan {
+        trim: budget::make_room(&stored, &keep, incoming_bytes),
+        session_bytes: budget::SESSION_BYTES,
+        tab_bytes: budget::TAB_BYTES,
+        trimmed_bytes: budget::TRIMMED_BYTES,
+    })
+}

@@ -140,7 +140,8 @@ fn category_names() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::{FingerprintScript, FingerprintVerdict, Leak, RequestEntry};
+    use crate::report::{FingerprintScript, Leak, RequestEntry};
+    use tracklens::report::FingerprintVerdict;
 
     fn request(url: &str, category: &str, blocked: bool) -> RequestEntry {
         RequestEntry {

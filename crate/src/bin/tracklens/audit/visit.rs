@@ -182,6 +182,9 @@ impl Tab {
             Some(worker) => {
                 let recorded = read_extension_report(&mut browser.cdp, &worker, &final_url, deadline)?;
                 fill_from_extension(&mut report, recorded, &cookies);
+                // The audit, not the extension, clicked the banner: its own list of tracker
+                // requests knows which went before the choice.
+                report.tracking_requests.clear();
                 for seen in &self.requests {
                     let request = tracklens::Request {
                         url: seen.url.clone(),
@@ -192,6 +195,8 @@ impl Tab {
                         report::note_tracking(&mut report, &verdict, seen);
                     }
                 }
+                report.tracking_before_consent =
+                    report.tracking_requests.iter().filter(|r| r.before_consent).count() as u64;
             }
             None => {
                 report::add_requests(&mut report, engine, &final_url, &self.requests);
@@ -347,24 +352,14 @@ fn read_extension_report(cdp: &mut Cdp, worker: &str, page_url: &str, deadline: 
     }
 }
 
-/// Copies the extension's tab report (extension/shared/tab-report.js) into the audit report,
-/// with each cookie's lifetime from the browser's cookie store (the extension keeps no dates).
-fn fill_from_extension(report: &mut PageReport, mut recorded: Value, browser_cookies: &Value) {
-    let take = |value: &mut Value| value.take();
-    report.requests = recorded["requests"].as_u64().unwrap_or(0);
-    report.third_party_requests = recorded["thirdPartyRequests"].as_u64().unwrap_or(0);
-    report.third_party_sites = serde_json::from_value(take(&mut recorded["thirdPartySites"])).unwrap_or_default();
-    let companies = take(&mut recorded["companies"]).as_object().cloned().unwrap_or_default();
-    report.companies = companies.into_iter().filter_map(|(_, c)| serde_json::from_value(c).ok()).collect();
-    report.sort_companies();
-    let unknown = take(&mut recorded["unknownThirdParties"]).as_object().cloned().unwrap_or_default();
-    report.unknown_third_parties = unknown.into_iter().filter_map(|(_, u)| serde_json::from_value(u).ok()).collect();
-    report.cookies = serde_json::from_value(take(&mut recorded["cookies"])).unwrap_or_default();
-    report.storage = serde_json::from_value(take(&mut recorded["storage"])).unwrap_or_default();
-    report.consent = Some(take(&mut recorded["consent"])).filter(|c| !c.is_null());
-    report.tracking_params = serde_json::from_value(take(&mut recorded["trackingParams"])).unwrap_or_default();
-    report.gpc.extension = recorded["gpc"].as_bool();
-    report::fill_transparency(report, &mut recorded);
+/// Copies the extension's tab report (the core's page report, read back as any stored one: an
+/// older version migrated, an unreadable one left empty) into the audit report, with each cookie's
+/// lifetime from the browser's cookie store (the extension keeps no dates).
+fn fill_from_extension(report: &mut PageReport, recorded: Value, browser_cookies: &Value) {
+    if let Some(page) = tracklens::report::read_stored(&recorded) {
+        report::fill_from_page(report, &page);
+        report.gpc.extension = Some(page.gpc);
+    }
     let lifetimes = lifetimes(browser_cookies);
     for cookie in &mut report.cookies {
         cookie.lifetime_days =

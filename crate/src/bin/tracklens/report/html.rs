@@ -238,7 +238,8 @@ fn bar_chart(items: &[(String, usize)], unit: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::{Declined, FingerprintScript, FingerprintVerdict, Leak};
+    use crate::report::{Declined, FingerprintScript, Leak};
+    use tracklens::report::FingerprintVerdict;
 
     #[test]
     fn page_derived_text_of_the_new_sections_is_escaped() {
@@ -263,7 +264,7 @@ mod tests {
             encoding: "plain".into(),
             location: "url".into(),
         }];
-        report.declined = Some(Declined { cmp: Some(hostile.into()), status: None, auto: None, at: None });
+        report.declined = Some(Declined { cmp: Some(hostile.into()), ..Declined::default() });
         let html = render(&[report]);
         assert!(!html.contains("<img"), "{html}");
         assert!(html.contains("&lt;img src=x onerror=alert(1)&gt;"));

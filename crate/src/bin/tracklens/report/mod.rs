@@ -9,17 +9,18 @@ pub mod terminal;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use std::collections::BTreeMap;
 use tracklens::cookie_purpose::CookieVerdict;
-use tracklens::{Engine, Party, Request, Verdict};
+use tracklens::{Engine, Request, Verdict};
 
 /// Bumped when a field changes meaning or disappears; new optional fields keep the version.
 pub const SCHEMA: &str = "tracklens-audit/1";
 
-/// Bounds, as in the extension's tab report: pages can make unbounded requests.
-const MAX_HOSTS_PER_COMPANY: usize = 50;
-const MAX_LISTED_REQUESTS: usize = 1000;
-const MAX_UNKNOWN_HOSTS: usize = 200;
+/// The page itself (requests, companies, cookies, consent, refusals) is the core's
+/// `tracklens::report::PageReport`, built with the same `apply` the extension uses; this report
+/// adds what only an audit knows (timing, attempts, policies) and keeps the published schema.
+use tracklens::report as core;
+/// The page report's own entries, in the audit report as they are.
+pub use tracklens::report::{Declined, FingerprintScript, IgnoredRefusal, Leak, SentParam};
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
@@ -78,6 +79,12 @@ pub struct PageReport {
     /// Trackers that still loaded and kept identifier cookies after the visitor refused.
     #[serde(default)]
     pub ignored_refusal: Vec<IgnoredRefusal>,
+    /// Tracker requests sent before the visitor made any consent choice.
+    #[serde(default)]
+    pub tracking_before_consent: u64,
+    /// What the page report's bounds left out, counted (the core's `omitted`).
+    #[serde(default)]
+    pub omitted: Value,
     pub violations: Vec<Violation>,
 }
 
@@ -90,72 +97,6 @@ pub struct Protection {
     pub gpc: bool,
     /// The declarativeNetRequest dynamic rules in effect.
     pub rules: Option<u64>,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct FingerprintScript {
-    pub script: String,
-    pub host: String,
-    pub company: Option<String>,
-    /// What the page-world probe counted (canvas read-backs, fonts probed, ...), as it reported.
-    #[serde(default)]
-    pub usage: Value,
-    pub verdict: FingerprintVerdict,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct FingerprintVerdict {
-    pub score: u32,
-    /// `none`, `low`, `medium` or `high`.
-    pub level: String,
-    pub techniques: Vec<String>,
-    pub reasons: Vec<String>,
-}
-
-impl FingerprintScript {
-    /// Medium or high: what the extension and the policies count as fingerprinting.
-    pub fn detected(&self) -> bool {
-        matches!(self.verdict.level.as_str(), "medium" | "high")
-    }
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Leak {
-    /// The field's name, id or type as the page labels it; never the value.
-    pub field: String,
-    pub host: String,
-    pub company: Option<String>,
-    /// `plain`, `url_encoded`, `base64`, `md5`, `sha1` or `sha256`.
-    pub encoding: String,
-    /// `url` or `body`.
-    pub location: String,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Declined {
-    /// The consent platform autoconsent recognised.
-    pub cmp: Option<String>,
-    /// `found`, `declining`, `declined`, `failed` or `accepted`.
-    pub status: Option<String>,
-    /// Whether the extension declines on its own (`auto`) or waits for a click (`one_click`).
-    pub auto: Option<bool>,
-    /// Unix time in milliseconds.
-    pub at: Option<f64>,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct IgnoredRefusal {
-    pub company: String,
-    /// Its identifier cookies still present.
-    pub cookies: Vec<String>,
-    pub requests: u64,
-    /// How the visitor refused: GPC, a declined banner, a consent string without consent.
-    pub refusals: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -183,15 +124,15 @@ pub struct Company {
     /// (`page`, `identifier`, `device`, `activity`, `account`), `meaning`, `documented`.
     #[serde(default)]
     pub sent: Vec<SentParam>,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SentParam {
-    pub name: String,
-    pub kind: String,
-    pub meaning: String,
-    pub documented: bool,
+    /// Of its requests, how many the browser's blocking stopped.
+    #[serde(default)]
+    pub blocked: u64,
+    /// `blocked`, `partly_blocked`, `loaded_without_cookies` or `loaded` (null: not known).
+    #[serde(default)]
+    pub state: Option<String>,
+    /// The page's cookies and storage keys that are this company's (the core's one rule).
+    #[serde(default)]
+    pub cookies: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -287,6 +228,8 @@ impl PageReport {
             leaks: Vec::new(),
             declined: None,
             ignored_refusal: Vec::new(),
+            tracking_before_consent: 0,
+            omitted: Value::Null,
             violations: Vec::new(),
         }
     }
@@ -320,78 +263,137 @@ pub struct SeenRequest {
     pub blocked: bool,
 }
 
-/// Builds the request side of a report from requests classified here, as the extension's
-/// recorder does from its own (extension/shared/tab-report.js), for sources without the extension.
-pub fn add_requests(report: &mut PageReport, engine: &Engine, page_url: &str, requests: &[SeenRequest]) {
-    let mut companies: BTreeMap<&'static str, Company> = BTreeMap::new();
-    let mut unknown: BTreeMap<String, u64> = BTreeMap::new();
+/// The core's events for requests seen on the network, classified here with `engine`, in the
+/// order they were sent: each request, the cookie names it carried and its response set, and
+/// whether the browser blocked it. One `page` event first.
+pub fn request_events(engine: &Engine, page_url: &str, requests: &[SeenRequest]) -> Vec<core::Event> {
+    let mut events = vec![core::Event::Page { url: page_url.to_owned(), started_at: 0.0 }];
     for seen in requests {
         let request =
             Request { url: seen.url.clone(), page_url: page_url.to_owned(), resource_type: seen.resource_type };
-        let Ok(verdict) = engine.classify(&request) else { continue };
-        report.requests += 1;
-        let third = verdict.party == Party::ThirdParty;
-        if third {
-            report.third_party_requests += 1;
-            push_unique(&mut report.third_party_sites, &verdict.site, 100);
-        }
-        note_tracking(report, &verdict, seen);
-        let Some(entity) = verdict.entity else {
-            if third && (unknown.contains_key(&verdict.host) || unknown.len() < MAX_UNKNOWN_HOSTS) {
-                *unknown.entry(verdict.host.clone()).or_default() += 1;
-            }
+        let Ok(verdict) = engine.classify(&request) else {
+            events.push(core::Event::Unclassified);
             continue;
         };
-        let company = companies.entry(entity.name).or_insert_with(|| Company {
-            name: entity.name.to_owned(),
-            parent: entity.parent.map(str::to_owned),
-            ..Company::default()
+        let host = verdict.host.clone();
+        events.push(core::Event::Request {
+            url: seen.url.clone(),
+            verdict: core::RequestVerdict::from(&verdict),
+            before_consent: Some(seen.before_consent),
         });
-        company.requests += 1;
-        company.tracker |= verdict.tracker;
-        for category in verdict.categories {
-            push_unique(&mut company.categories, category.as_str(), 16);
+        for (sent, names) in [(true, &seen.cookies_sent), (false, &seen.cookies_set)] {
+            if !names.is_empty() {
+                events.push(core::Event::Cookies { host: host.clone(), sent, names: names.clone() });
+            }
         }
-        push_unique(&mut company.hosts, &verdict.host, MAX_HOSTS_PER_COMPANY);
-        push_unique(&mut company.reasons, &verdict.reason, MAX_HOSTS_PER_COMPANY);
-        for name in &seen.cookies_sent {
-            push_unique(&mut company.cookies_sent, name, 100);
-        }
-        for name in &seen.cookies_set {
-            push_unique(&mut company.cookies_set, name, 100);
-        }
-        if third {
-            add_sent_params(company, &seen.url);
+        if seen.blocked {
+            events.push(core::Event::Blocked { host });
         }
     }
-    report.companies = companies.into_values().collect();
-    report.sort_companies();
-    report.unknown_third_parties = unknown.into_iter().map(|(host, requests)| UnknownHost { host, requests }).collect();
+    events
 }
 
-/// The transparency fields of the extension's tab report (fingerprinting, typed-text leaks, the
-/// declined banner, trackers that ignored the refusal). An entry of a shape this version does not
-/// know is left out rather than failing the page: the report comes from another program.
-pub fn fill_transparency(report: &mut PageReport, recorded: &mut Value) {
-    fn entries<T: serde::de::DeserializeOwned>(value: Value) -> Vec<T> {
-        let items = match value {
-            Value::Array(items) => items,
-            Value::Object(map) => map.into_iter().map(|(_, v)| v).collect(),
-            _ => Vec::new(),
-        };
-        items.into_iter().filter_map(|item| serde_json::from_value(item).ok()).collect()
+/// Builds the page side of a report from requests classified here, with the core's page report
+/// (the same `apply` as the extension's), for sources without the extension. `more` are further
+/// events in the order they happened after the requests (page cookies, the consent string).
+pub fn add_requests(report: &mut PageReport, engine: &Engine, page_url: &str, requests: &[SeenRequest]) {
+    add_page_events(report, engine, page_url, requests, Vec::new());
+}
+
+/// [`add_requests`] with more events after the requests (page cookies, the consent string).
+pub fn add_page_events(
+    report: &mut PageReport,
+    engine: &Engine,
+    page_url: &str,
+    requests: &[SeenRequest],
+    more: Vec<core::Event>,
+) {
+    let mut page = core::PageReport::default();
+    let mut events = request_events(engine, page_url, requests);
+    events.extend(more);
+    core::apply_all(&mut page, &events);
+    fill_from_page(report, &page);
+}
+
+/// Copies the core's page report into the audit report (its published shape). Cookies are
+/// copied only when the page report has them (a source that reads cookies itself sets them after).
+pub fn fill_from_page(report: &mut PageReport, page: &core::PageReport) {
+    report.requests = page.requests;
+    report.third_party_requests = page.third_party_requests;
+    report.third_party_sites = page.third_party_sites.clone();
+    report.companies = page.companies.values().map(company_of).collect();
+    report.sort_companies();
+    report.unknown_third_parties = page
+        .unknown_third_parties
+        .values()
+        .map(|u| UnknownHost { host: u.host.clone(), requests: u.requests })
+        .collect();
+    if !page.cookies.is_empty() {
+        report.cookies = page.cookies.iter().map(|c| cookie_of(c, None)).collect();
     }
-    let mut fingerprinting: Vec<FingerprintScript> = entries(recorded["fingerprinting"].take());
+    if !page.storage.is_empty() {
+        report.storage = page.storage.iter().map(|c| cookie_of(c, None)).collect();
+    }
+    report.consent = page.consent.as_ref().and_then(|c| serde_json::to_value(c).ok());
+    report.tracking_params = page.tracking_params.iter().filter_map(|p| serde_json::to_value(p).ok()).collect();
+    report.tracking_requests = page
+        .tracking_requests
+        .iter()
+        .map(|r| RequestEntry {
+            url: r.url.clone(),
+            host: r.host.clone(),
+            company: r.company.clone(),
+            categories: r.categories.clone(),
+            before_consent: r.before_consent,
+            blocked: r.blocked,
+        })
+        .collect();
+    report.tracking_before_consent = page.tracking_before_consent;
+    let mut fingerprinting: Vec<FingerprintScript> = page.fingerprinting.values().cloned().collect();
     fingerprinting.sort_by(|a, b| b.verdict.score.cmp(&a.verdict.score).then_with(|| a.script.cmp(&b.script)));
     report.fingerprinting = fingerprinting;
-    report.leaks = entries(recorded["leaks"].take());
-    report.declined = serde_json::from_value(recorded["declined"].take()).ok();
-    report.ignored_refusal = entries(recorded["ignoredRefusal"].take());
+    report.leaks = page.leaks.clone();
+    report.declined = page.declined.clone();
+    report.ignored_refusal = page.ignored_refusal.clone();
+    report.omitted = serde_json::to_value(&page.omitted).unwrap_or(Value::Null);
 }
 
-/// Lists a tracker request as evidence (bounded).
+fn company_of(c: &core::Company) -> Company {
+    Company {
+        name: c.name.clone(),
+        parent: c.parent.clone(),
+        tracker: c.tracker,
+        categories: c.categories.clone(),
+        hosts: c.hosts.clone(),
+        requests: c.requests,
+        cookies_sent: c.cookies_sent.clone(),
+        cookies_set: c.cookies_set.clone(),
+        reasons: c.reasons.clone(),
+        sent: c.sent.clone(),
+        blocked: c.blocked,
+        state: serde_json::to_value(c.state).ok().and_then(|v| v.as_str().map(str::to_owned)),
+        cookies: c.cookies.clone(),
+    }
+}
+
+/// The audit's cookie entry from the page report's (the lifetime comes from the browser's store).
+pub fn cookie_of(c: &core::CookieEntry, lifetime_days: Option<f64>) -> CookieEntry {
+    CookieEntry {
+        name: c.name.clone(),
+        domain: c.domain.clone(),
+        path: c.path.clone(),
+        purpose: c.purpose.clone(),
+        vendor: c.vendor.clone(),
+        identifier: c.identifier,
+        third_party: c.third_party,
+        reason: c.reason.clone(),
+        lifetime_days,
+    }
+}
+
+/// Lists a tracker request as evidence (bounded as the page report bounds its own list).
 pub fn note_tracking(report: &mut PageReport, verdict: &Verdict, seen: &SeenRequest) {
-    if !verdict.tracker || report.tracking_requests.len() >= MAX_LISTED_REQUESTS {
+    if !verdict.tracker || report.tracking_requests.len() >= core::LIMITS.tracking_requests {
         return;
     }
     report.tracking_requests.push(RequestEntry {
@@ -402,28 +404,6 @@ pub fn note_tracking(report: &mut PageReport, verdict: &Verdict, seen: &SeenRequ
         before_consent: seen.before_consent,
         blocked: seen.blocked,
     });
-}
-
-/// Bound on a company's named parameters, as in the extension (LIMITS.sentParams).
-const MAX_SENT_PARAMS: usize = 40;
-
-/// What a third-party request to `company` carried, named by the core, as the extension's
-/// recorder does (names and meanings, never values).
-fn add_sent_params(company: &mut Company, url: &str) {
-    for param in tracklens::collected::sent_params(url) {
-        if company.sent.len() >= MAX_SENT_PARAMS {
-            break;
-        }
-        if !company.sent.iter().any(|p| p.name == param.name) {
-            let kind = serde_json::to_value(param.kind).ok().and_then(|k| k.as_str().map(str::to_owned));
-            company.sent.push(SentParam {
-                name: param.name,
-                kind: kind.unwrap_or_default(),
-                meaning: param.meaning.to_owned(),
-                documented: param.documented,
-            });
-        }
-    }
 }
 
 /// A cookie or storage entry from the core's verdict (names and verdicts, never values).
@@ -441,41 +421,14 @@ pub fn cookie_entry(verdict: &CookieVerdict, domain: &str, path: &str, lifetime_
     }
 }
 
-/// The report's consent entry for a decoded string, in the extension's shape (tab-report.js).
+/// The report's consent entry for a consent string: the page report's (`core::consent_entry`).
 pub fn consent_entry(text: &str) -> Value {
-    match tracklens::consent::decode_consent(text) {
-        Ok(signal) => {
-            let decoded = serde_json::to_value(&signal).unwrap_or(Value::Null);
-            let purposes = decoded.get("purposes_consent").cloned().unwrap_or_else(|| Value::Array(Vec::new()));
-            let vendors = decoded.pointer("/vendor_consents/ids").and_then(Value::as_array).map_or(0, Vec::len);
-            serde_json::json!({
-                "format": decoded.get("format"),
-                "summary": signal.summary(),
-                "cmpId": decoded.get("cmp_id"),
-                "purposes": purposes,
-                "vendors": vendors,
-            })
-        }
-        Err(error) => {
-            serde_json::json!({ "format": null, "summary": null, "cmpId": null, "purposes": [], "vendors": 0, "error": error.to_string() })
-        }
-    }
+    serde_json::to_value(core::consent_entry(text)).unwrap_or(Value::Null)
 }
 
-/// The tracking parameters in a page's address, in the extension's shape.
+/// The tracking parameters in a page's address, as the page report lists them.
 pub fn tracking_params(url: &str) -> Vec<Value> {
-    tracklens::params::strip_tracking_params(url)
-        .removed
-        .into_iter()
-        .take(50)
-        .map(|p| serde_json::json!({ "name": p.name, "company": p.company, "kind": p.kind, "reason": p.reason }))
-        .collect()
-}
-
-fn push_unique(list: &mut Vec<String>, item: &str, limit: usize) {
-    if list.len() < limit && !list.iter().any(|x| x == item) {
-        list.push(item.to_owned());
-    }
+    core::new_report(url, 0.0).tracking_params.iter().filter_map(|p| serde_json::to_value(p).ok()).collect()
 }
 
 /// Escapes text for HTML and XML bodies and attribute values.
