@@ -45,10 +45,9 @@ export function createConsentDecliner({ loadSettings, tabs, scripting, snippets,
     }
   }
 
+  // The core's `declined` event: the fields given replace the report's earlier ones.
   function record(tabId, change) {
-    return updateReport(tabId, (report) => {
-      report.declined = { ...(report.declined ?? {}), ...change, at: Date.now() };
-    });
+    return updateReport(tabId, { kind: 'declined', ...change, at: Date.now() });
   }
 
   /** A message from autoconsent in one of a tab's frames. */

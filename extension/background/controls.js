@@ -65,7 +65,7 @@ export function startControls({ core, recorder, session = chrome.storage.session
     tabs: chrome.tabs,
     scripting: chrome.scripting,
     snippets: evalSnippets,
-    updateReport: (tabId, mutate) => recorder.update(tabId, mutate),
+    updateReport: (tabId, event) => recorder.record(tabId, event),
     onDeclined: (tabId) => recorder.pageLoaded(tabId),
   });
 
@@ -124,9 +124,7 @@ export function startControls({ core, recorder, session = chrome.storage.session
   chrome.webRequest.onSendHeaders.addListener((details) => {
     if (details.tabId < 0) return;
     const gpc = (details.requestHeaders ?? []).some((h) => h.name.toLowerCase() === 'sec-gpc' && h.value === '1');
-    recorder.update(details.tabId, (report) => {
-      report.gpc = gpc;
-    });
+    recorder.record(details.tabId, { kind: 'gpc', sent: gpc });
   }, { urls: ['<all_urls>'], types: ['main_frame'] }, ['requestHeaders', 'extraHeaders']);
 
   return { loadSettings, saveSettings, apply };

@@ -4,6 +4,7 @@
 import init, {
   TrackLens, classifyCookie, classifyStorage, stripTrackingParams, cookie_names as cookieNames, decodeConsent, set_cookie_name as setCookieName,
   readSettings, compileProtection, scoreFingerprinting, findLeaks, sentParams,
+  applyPageEvents, readPageReport, trimPageReport, planReportBudget,
 } from '../pkg/tracklens.js';
 
 const wasmUrl = new URL('../pkg/tracklens_bg.wasm', import.meta.url);
@@ -25,7 +26,8 @@ async function loadEngine() {
 /**
  * Resolves once the core is ready:
  * { engine, lists, loadMs, warning, cookieNames, setCookieName, classifyCookie, classifyStorage, stripTrackingParams, decodeConsent,
- *   readSettings, compileProtection, scoreFingerprinting, findLeaks, sentParams }.
+ *   readSettings, compileProtection, scoreFingerprinting, findLeaks, sentParams, and the page report's
+ *   applyPageEvents, readPageReport, trimPageReport, planReportBudget }.
  * Rejects only if the wasm module itself cannot start.
  */
 export const ready = init({ module_or_path: wasmUrl })
@@ -33,4 +35,5 @@ export const ready = init({ module_or_path: wasmUrl })
   .then((loaded) => ({
     ...loaded, cookieNames, setCookieName, classifyCookie, classifyStorage, stripTrackingParams, decodeConsent,
     readSettings, compileProtection, scoreFingerprinting, findLeaks, sentParams,
+    applyPageEvents, readPageReport, trimPageReport, planReportBudget,
   }));

@@ -1,18 +1,18 @@
-// Turns browser request events into per-tab reports in chrome.storage.session.
+// Turns browser events into per-tab page reports in chrome.storage.session.
 //
-// Events are queued and applied in batches: one wasm call classifies a whole batch, and one
-// storage read and write covers every tab it touches. Each batch reads the stored reports back
-// before updating them, because the service worker may have been stopped and restarted since the
-// last one; batches are chained so two never interleave.
+// The report itself is the core's (crate/src/report, through wasm): this module only turns what
+// the browser says into the core's events and stores what comes back. Events are queued and
+// applied in batches: one wasm call classifies a whole batch's requests, one applies each tab's
+// events, and one storage read and write covers every tab it touches. Each batch reads the stored
+// reports back before updating them, because the service worker may have been stopped and
+// restarted since the last one; batches are chained so two never interleave.
 //
 // When a page has loaded, the cookies it and its third parties hold are read from the browser's
-// cookie store, classified, and stored in its report (names and verdicts only, never values),
-// with the IAB consent string (euconsent-v2) decoded. That step is chained like the batches.
+// cookie store, classified, and applied to its report (names and verdicts only, never values),
+// with its IAB consent string (euconsent-v2). When its tab closes, the cookies are read once more
+// and the final report goes to the history before it leaves storage.session.
 import { tabKey } from '../shared/state-keys.js';
-import {
-  addBlocked, addCookies, addLeak, addSentParams, addVerdict, consentEntry, cookieEntry, cookieSitesToRead, ignoredRefusal, newReport, setCookies,
-  setFingerprinting, setStorage, storageEntry, trackingParamEntries,
-} from '../shared/tab-report.js';
+import { createReportStore } from './report-store.js';
 
 const MAX_QUEUE = 500;
 // After a page's load: once soon, once more for cookies its scripts set a little later.
@@ -20,17 +20,23 @@ const COOKIE_READ_DELAYS_MS = [300, 3000];
 const CONSENT_COOKIE = 'euconsent-v2';
 const MAX_TYPED_FIELDS = 20;
 const MAX_BODY_BYTES = 256 * 1024;
+// Reports of tabs closed in this worker's life, kept in memory so findings a page sent as it
+// closed (pagehide) still land in its history when they arrive after tabs.onRemoved.
+const MAX_CLOSED_TABS = 16;
 
 export function createRecorder({
   storage, core, cookieStore = null, flushDelayMs = 50, cookieDelaysMs = COOKIE_READ_DELAYS_MS, onError = console.error,
-  onSaved = () => {},
+  onSaved = () => {}, onClosed = () => {}, now = Date.now,
 }) {
+  const store = createReportStore({ storage, core });
   let queue = [];
   // What the user typed, per tab: field -> value. In memory only, never stored; see typed().
   const typedValues = new Map();
   let timer = null;
   let chain = Promise.resolve();
   const cookieTimers = new Map();
+  // tabId -> its last report, for tabs closed recently (see MAX_CLOSED_TABS); oldest first.
+  const closedTabs = new Map();
 
   function enqueue(event) {
     queue.push(event);
@@ -43,19 +49,27 @@ export function createRecorder({
     timer = null;
     const events = queue;
     queue = [];
-    chain = chain.then(() => apply(events)).catch((error) => onError('TrackLens: could not record requests', error));
+    chain = chain.then(() => applyBatch(events)).catch((error) => onError('TrackLens: could not record requests', error));
     return chain;
   }
 
-  async function apply(events) {
+  /** Chains `task` after every batch queued so far. */
+  function afterQueued(task, what) {
+    flush();
+    chain = chain.then(task).catch((error) => onError(`TrackLens: could not record ${what}`, error));
+    return chain;
+  }
+
+  async function applyBatch(events) {
+    // A closed tab's late request events belong to no page any more.
+    events = events.filter((e) => !closedTabs.has(e.tabId));
     if (events.length === 0) return;
     const api = await core;
     const tabIds = [...new Set(events.map((e) => e.tabId))];
-    const stored = await storage.get(tabIds.map(tabKey));
-    const reports = new Map(tabIds.map((id) => [id, stored[tabKey(id)] ?? null]));
+    const stored = await store.get(tabIds.map(tabKey));
 
     // Pass 1: the page each request belongs to. A navigation starts a new page for its tab.
-    const pages = new Map([...reports].map(([id, report]) => [id, report?.pageUrl]));
+    const pages = new Map(tabIds.map((id) => [id, stored[tabKey(id)]?.pageUrl]));
     const requests = [];
     for (const event of events.filter((e) => e.kind === 'request')) {
       if (event.type === 'main_frame') pages.set(event.tabId, event.url);
@@ -65,159 +79,125 @@ export function createRecorder({
     }
     const verdicts = requests.length ? api.engine.classifyBatch(requests) : [];
 
-    // Pass 2: apply verdicts and cookie events in arrival order.
+    // Pass 2: each tab's events for the core, in arrival order.
+    const tabs = new Map(tabIds.map((id) => [id, { start: null, events: [] }]));
     let next = 0;
-    const removed = [];
     for (const event of events) {
-      if (event.type === 'main_frame') typedValues.delete(event.tabId);
-      if (event.kind === 'forget') {
-        reports.set(event.tabId, null);
-        removed.push(tabKey(event.tabId));
-        continue;
-      }
+      const tab = tabs.get(event.tabId);
       if (event.kind === 'cookies') {
-        const report = reports.get(event.tabId);
-        if (report) addCookies(report, hostOf(event.url), cookieNames(api, event), event.direction);
+        tab.events.push({ kind: 'cookies', host: hostOf(event.url), sent: event.direction === 'sent', names: cookieNames(api, event) });
         continue;
       }
       if (event.kind === 'blocked') {
-        const report = reports.get(event.tabId);
-        if (report) addBlocked(report, hostOf(event.url));
+        tab.events.push({ kind: 'blocked', host: hostOf(event.url) });
         continue;
       }
       const verdict = verdicts[next];
-      const page = requests[next].page_url;
+      const page = { kind: 'page', url: requests[next].page_url, startedAt: now() };
       next += 1;
-      let report = reports.get(event.tabId);
-      if (event.type === 'main_frame' || !report) {
-        report = newReport(page, verdict.error ? null : verdict);
-        report.trackingParams = trackingParams(api, page);
-        reports.set(event.tabId, report);
+      if (event.type === 'main_frame') {
+        typedValues.delete(event.tabId);
+        tab.events.push(page);
       }
-      if (verdict.error) report.errors += 1;
-      else {
-        addVerdict(report, verdict);
-        if (verdict.party === 'third_party') observeThirdParty(api, report, event, verdict);
+      tab.start ??= page;
+      if (verdict.error) {
+        tab.events.push({ kind: 'unclassified' });
+        continue;
       }
+      tab.events.push({ kind: 'request', url: event.url, verdict });
+      if (verdict.party === 'third_party') tab.events.push(...leaks(api, event, verdict));
     }
 
     const updates = {};
-    for (const [id, report] of reports) if (report) updates[tabKey(id)] = report;
-    if (removed.length) await storage.remove(removed);
-    await storage.set(updates);
-    await onSaved(updates);
+    for (const [id, { start, events: tabEvents }] of tabs) {
+      const report = api.applyPageEvents(stored[tabKey(id)] ?? null, tabEvents, start);
+      if (report) updates[tabKey(id)] = report;
+    }
+    await onSaved(await store.save(updates));
   }
 
-  /** What a third-party request carried: named parameters, and any text the user typed. */
-  function observeThirdParty(api, report, event, verdict) {
-    if (verdict.entity) {
-      try {
-        addSentParams(report, verdict.entity.name, api.sentParams(event.url));
-      } catch (error) {
-        onError('TrackLens: could not read request parameters', error);
-      }
-    }
+  /** Text the user typed on the tab's page found in a third-party request: leak events. */
+  function leaks(api, event, verdict) {
     const typed = typedValues.get(event.tabId);
-    if (!typed?.size) return;
+    if (!typed?.size) return [];
     const values = [...typed].map(([field, value]) => ({ field, value }));
     try {
-      for (const leak of api.findLeaks(values, event.url, event.body ?? new Uint8Array())) {
-        addLeak(report, { field: leak.field, host: verdict.host, encoding: leak.encoding, location: leak.location });
-      }
+      return api.findLeaks(values, event.url, event.body ?? new Uint8Array())
+        .map((leak) => ({ kind: 'leak', field: leak.field, host: verdict.host, encoding: leak.encoding, location: leak.location }));
     } catch (error) {
       onError('TrackLens: could not check a request for typed text', error);
+      return [];
     }
-  }
-
-  /** Classifies the cookies of a tab's current page into its stored report. */
-  async function readCookies(tabId) {
-    if (!cookieStore) return;
-    const api = await core;
-    const key = tabKey(tabId);
-    const report = (await storage.get(key))[key];
-    if (!report?.pageUrl || !/^https?:/.test(report.pageUrl)) return;
-    const pageUrl = report.pageUrl;
-    const reads = [{ url: pageUrl }, ...cookieSitesToRead(report).map((domain) => ({ domain }))];
-    const found = await Promise.all(reads.map((query) => cookieStore.getAll(query).catch(() => [])));
-    const entries = [];
-    let consent = null;
-    for (const cookie of found.flat()) {
-      let entry;
-      try {
-        entry = cookieEntry(cookie, api.classifyCookie(cookie, pageUrl));
-      } catch (error) {
-        onError('TrackLens: could not classify a cookie', error);
-        continue;
-      }
-      entries.push(entry);
-      // The page's own consent string; a third party's would say nothing about this page.
-      if (cookie.name === CONSENT_COOKIE && !consent && !entry.thirdParty) {
-        try {
-          consent = consentEntry(api.decodeConsent(cookie.value));
-        } catch (error) {
-          consent = consentEntry(null, String(error?.message ?? error));
-        }
-      }
-    }
-    setCookies(report, entries);
-    report.consent = consent;
-    report.ignoredRefusal = ignoredRefusal(report);
-    await storage.set({ [key]: report });
-    await onSaved({ [key]: report });
   }
 
   /**
-   * Applies `update(report, api)` to the tab's stored report and saves it, if the tab is still on
-   * `pageUrl`'s origin: a content script's message from a page the tab has since left is ignored.
+   * Applies `events(report, api)` (core events built from the tab's stored report) and saves the
+   * result. With `pageUrl`, only while the tab is still on that origin: a content script's message
+   * from a page the tab has since left is ignored. A closed tab's report goes to onClosed.
    */
-  async function updatePage(tabId, pageUrl, update) {
+  async function recordEvents(tabId, pageUrl, events) {
     const api = await core;
     const key = tabKey(tabId);
-    const report = (await storage.get(key))[key];
-    if (!report?.pageUrl || originOf(report.pageUrl) !== originOf(pageUrl)) return;
-    update(report, api);
-    await storage.set({ [key]: report });
-    await onSaved({ [key]: report });
-  }
-
-  /** Classifies the storage keys the tab's content script found on its page. */
-  function readStorage(report, api, found) {
-    const entries = [];
-    for (const { area, key: name, value } of found) {
-      try {
-        entries.push(storageEntry(area, name, api.classifyStorage(area, name, value, report.pageUrl)));
-      } catch (error) {
-        onError('TrackLens: could not classify a storage key', error);
-      }
+    const closed = closedTabs.get(tabId);
+    const stored = closed ?? (await store.get(key))[key];
+    if (!stored?.pageUrl || (pageUrl !== null && originOf(stored.pageUrl) !== originOf(pageUrl))) return;
+    const report = api.applyPageEvents(stored, events(stored, api), null);
+    if (!report) return;
+    if (closed) {
+      closedTabs.set(tabId, report);
+      await onClosed(report);
+      return;
     }
-    setStorage(report, entries);
+    await onSaved(await store.save({ [key]: report }));
   }
 
-  /** Scores the fingerprinting the tab's probe saw (`scripts`: [{script, ...usage}]). */
-  function readFingerprinting(report, api, scripts) {
-    for (const { script, ...usage } of scripts) {
-      try {
-        setFingerprinting(report, script, hostOf(script), usage, api.scoreFingerprinting(usage));
-      } catch (error) {
-        onError('TrackLens: could not score fingerprinting', error);
+  /** The cookies of the tab's page and of its third parties, classified, and its consent string. */
+  async function cookieEvents(tabId) {
+    if (!cookieStore) return;
+    const key = tabKey(tabId);
+    const stored = closedTabs.get(tabId) ?? (await store.get(key))[key];
+    if (!stored?.pageUrl || !/^https?:/.test(stored.pageUrl)) return;
+    const pageUrl = stored.pageUrl;
+    const sites = (stored.thirdPartySites ?? []).filter((site) => site && site !== stored.site);
+    const reads = [{ url: pageUrl }, ...sites.map((domain) => ({ domain }))];
+    const found = (await Promise.all(reads.map((query) => cookieStore.getAll(query).catch(() => [])))).flat();
+    await recordEvents(tabId, pageUrl, (report, api) => {
+      const entries = [];
+      let consent = null;
+      for (const cookie of found) {
+        try {
+          const entry = cookieEntry(cookie, api.classifyCookie(cookie, pageUrl));
+          entries.push(entry);
+          // The page's own consent string; a third party's would say nothing about this page.
+          if (cookie.name === CONSENT_COOKIE && consent === null && !entry.thirdParty) consent = cookie.value;
+        } catch (error) {
+          onError('TrackLens: could not classify a cookie', error);
+        }
       }
-    }
+      return [{ kind: 'pageCookies', entries }, { kind: 'consentString', value: consent }];
+    });
   }
 
-  /** Queues a content script's findings after the pending requests, like every other update. */
-  function afterRequests(tabId, pageUrl, read, found, what) {
-    flush();
-    chain = chain.then(() => updatePage(tabId, pageUrl, (report, api) => read(report, api, found)))
-      .catch((error) => onError(`TrackLens: could not record ${what}`, error));
+  /**
+   * The tab was closed: its cookies are read one last time (they outlive the tab), the final
+   * report goes to onClosed (the history) and only then leaves storage.session. The report stays
+   * in memory a while for findings the page sent as it closed that arrive after this.
+   */
+  async function closeTab(tabId) {
+    const key = tabKey(tabId);
+    await cookieEvents(tabId);
+    const report = (await store.get(key))[key];
+    if (report) {
+      closedTabs.set(tabId, report);
+      if (closedTabs.size > MAX_CLOSED_TABS) closedTabs.delete(closedTabs.keys().next().value);
+      await onClosed(report);
+    }
+    await store.remove(key);
   }
 
   function pageLoaded(tabId) {
     for (const pending of cookieTimers.get(tabId) ?? []) clearTimeout(pending);
-    const timers = cookieDelaysMs.map((delay) =>
-      setTimeout(() => {
-        flush();
-        chain = chain.then(() => readCookies(tabId)).catch((error) => onError('TrackLens: could not read cookies', error));
-      }, delay));
+    const timers = cookieDelaysMs.map((delay) => setTimeout(() => afterQueued(() => cookieEvents(tabId), 'cookies'), delay));
     cookieTimers.set(tabId, timers);
   }
 
@@ -244,53 +224,78 @@ export function createRecorder({
     submitted(tabId, fields) {
       for (const field of fields) typedValues.get(tabId)?.delete(field);
     },
-    /** The tab's probe saw scripts use fingerprinting APIs on `pageUrl`. */
+    /** The tab's probe saw scripts use fingerprinting APIs on `pageUrl` (`scripts`: [{script, ...usage}]). */
     fingerprinting(tabId, pageUrl, scripts) {
-      afterRequests(tabId, pageUrl, readFingerprinting, scripts, 'fingerprinting');
+      return afterQueued(() => recordEvents(tabId, pageUrl, (report, api) => scripts.flatMap(({ script, ...usage }) => {
+        try {
+          return [{ kind: 'fingerprinting', script, host: hostOf(script), usage, verdict: api.scoreFingerprinting(usage) }];
+        } catch (error) {
+          onError('TrackLens: could not score fingerprinting', error);
+          return [];
+        }
+      })), 'fingerprinting');
     },
     cookies(tabId, url, headerValues, direction) {
       if (headerValues.length) enqueue({ kind: 'cookies', tabId, url, headerValues, direction });
     },
+    /** The tab was closed: its last findings are saved to the history, then its report dropped. */
     forget(tabId) {
       typedValues.delete(tabId);
       for (const pending of cookieTimers.get(tabId) ?? []) clearTimeout(pending);
       cookieTimers.delete(tabId);
-      enqueue({ kind: 'forget', tabId });
+      return afterQueued(() => closeTab(tabId), 'a closed tab');
     },
     /** The tab's page has finished loading: read its cookies shortly. */
     pageLoaded,
     /** The tab's content script listed the page's storage keys (`[{area, key, value}]`). */
     storage(tabId, pageUrl, found) {
-      afterRequests(tabId, pageUrl, readStorage, found, 'storage');
+      return afterQueued(() => recordEvents(tabId, pageUrl, (report, api) => {
+        const entries = [];
+        for (const { area, key: name, value } of found) {
+          try {
+            entries.push(storageEntry(area, name, api.classifyStorage(area, name, value, report.pageUrl)));
+          } catch (error) {
+            onError('TrackLens: could not classify a storage key', error);
+          }
+        }
+        return [{ kind: 'storage', entries }];
+      }), 'storage');
     },
     flush,
     /**
-     * Changes the tab's stored report with `mutate(report)` after every event queued before it
-     * (so a navigation's new report comes first), chained like the batches. Resolves when stored.
+     * Applies one core event (`{kind: 'gpc', sent}`, `{kind: 'declined', status, ...}`) to the
+     * tab's report after every event queued before it (so a navigation's new report comes first).
+     * Resolves when stored.
      */
-    update(tabId, mutate) {
-      flush();
-      chain = chain.then(async () => {
-        const key = tabKey(tabId);
-        const report = (await storage.get(key))[key];
-        if (!report) return;
-        mutate(report);
-        report.ignoredRefusal = ignoredRefusal(report);
-        await storage.set({ [key]: report });
-        await onSaved({ [key]: report });
-      }).catch((error) => onError('TrackLens: could not update a report', error));
-      return chain;
+    record(tabId, event) {
+      return afterQueued(() => recordEvents(tabId, null, () => [event]), 'a report update');
     },
   };
 }
 
-/** Link decoration in the page's own address (gclid, fbclid, utm_*…): names and why, no values. */
-function trackingParams(api, url) {
-  try {
-    return trackingParamEntries(api.stripTrackingParams(url));
-  } catch {
-    return [];
-  }
+/**
+ * The report's entry for one cookie: the core's verdict on it, without its value. `cookie` is a
+ * chrome.cookies.Cookie, `verdict` what classifyCookie said about it.
+ */
+export function cookieEntry(cookie, verdict) {
+  return {
+    name: cookie.name,
+    domain: cookie.domain,
+    path: cookie.path,
+    purpose: verdict.purpose,
+    vendor: verdict.vendor ?? null,
+    identifier: Boolean(verdict.identifier),
+    reason: verdict.reason,
+    thirdParty: Boolean(verdict.third_party),
+    company: verdict.entity?.name ?? null,
+    // Seconds since the epoch, as chrome.cookies reports it; null for a session cookie.
+    expires: typeof cookie.expirationDate === 'number' ? Math.round(cookie.expirationDate) : null,
+  };
+}
+
+/** A localStorage / sessionStorage key as a cookie entry (the area stands where a cookie's domain would). */
+export function storageEntry(area, key, verdict) {
+  return cookieEntry({ name: key, domain: `${area}Storage`, path: '' }, verdict);
 }
 
 function originOf(url) {

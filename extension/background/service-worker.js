@@ -18,6 +18,11 @@ const recorder = createRecorder({
     showTrackerCount(reports);
     return history.record(Object.values(reports));
   },
+  // A closed tab's final report is written to the history at once, not after the debounce.
+  onClosed: (report) => {
+    history.record([report]);
+    return history.flush();
+  },
 });
 const ALL_URLS = { urls: ['<all_urls>'] };
 

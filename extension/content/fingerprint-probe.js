@@ -18,7 +18,7 @@
     'mimeTypes', 'doNotTrack', 'maxTouchPoints', 'vendor', 'webdriver', 'cookieEnabled', 'connection'];
   const SCREEN = ['width', 'height', 'availWidth', 'availHeight', 'colorDepth', 'pixelDepth'];
 
-  const { Error: NativeError, JSON: NativeJSON, Map: NativeMap, Set: NativeSet, setTimeout: nativeSetTimeout } = window;
+  const { Error: NativeError, JSON: NativeJSON, Map: NativeMap, Set: NativeSet, setTimeout: nativeSetTimeout, clearTimeout } = window;
   const dispatch = EventTarget.prototype.dispatchEvent;
   const CustomEventCtor = window.CustomEvent;
   const pageUrl = location.href;
@@ -53,6 +53,18 @@
     }
     dispatch.call(document, new CustomEventCtor(EVENT, { detail: NativeJSON.stringify({ page: pageUrl, scripts }) }));
   }
+
+  // A page closed or left before the timer fires would lose its counts: send them as it goes.
+  // (A pagehide listener also keeps Chromium from skipping the page's unload on a quick close.)
+  function flushNow() {
+    if (timer === null) return;
+    clearTimeout(timer);
+    flush();
+  }
+  window.addEventListener('pagehide', flushNow);
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'hidden') flushNow();
+  });
 
   function note(update) {
     if (++calls > MAX_CALLS) return;

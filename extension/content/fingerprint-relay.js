@@ -45,10 +45,23 @@
     setTimeout(forward, INTERVAL_MS);
   }
 
+  // Once the page is going away (closed, navigated, hidden), nothing waits for the interval:
+  // the worker keeps a closed tab's report for what arrives from its last moments.
+  let leaving = false;
+  const leave = () => {
+    leaving = true;
+    if (pending.size) forward();
+  };
+  window.addEventListener('pagehide', leave);
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'hidden') leave();
+    else leaving = false;
+  });
+
   document.addEventListener(EVENT, (event) => {
     for (const entry of validScripts(event.detail)) {
       if (pending.has(entry.script) || pending.size < MAX_SCRIPTS) pending.set(entry.script, entry);
     }
-    if (!cooling) forward();
+    if (!cooling || leaving) forward();
   });
 })();

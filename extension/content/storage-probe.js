@@ -25,6 +25,8 @@
   }
 
   // Once when the page is idle, once more for what its scripts store a little later.
+  // And as the page goes away, in case it is closed before the second look.
   report();
   setTimeout(report, 2000);
+  window.addEventListener('pagehide', report);
 })();

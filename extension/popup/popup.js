@@ -4,7 +4,7 @@
 import { tabKey } from '../shared/state-keys.js';
 import { companiesByConcern, companyFingerprinting, cookiesByPurpose } from '../shared/tab-report.js';
 import {
-  COOKIE_PURPOSE_LABELS, ENCODING_LABELS, isWebLink, categoryLabel, collected, companyState, gpcStatus, lifetime, plural, summaryDetail,
+  COOKIE_PURPOSE_LABELS, ENCODING_LABELS, isWebLink, categoryLabel, collected, companyState, gpcStatus, lifetime, omittedText, plural, summaryDetail,
 } from '../shared/describe.js';
 import { SETTINGS_KEY, companyTreatment, renderControls } from './controls.js';
 
@@ -58,7 +58,7 @@ function renderCompany(company, report, settings) {
 
   const fingerprinting = companyFingerprinting(report, company.name);
   const leaks = (report.leaks ?? []).filter((l) => l.company === company.name);
-  const facts = collected(company, { fingerprinting, leaks, cookies: [...(report.cookies ?? []), ...(report.storage ?? [])] });
+  const facts = collected(company, { fingerprinting, leaks });
   const collectedEl = item.querySelector('.collected');
   collectedEl.hidden = facts.length === 0;
   collectedEl.dataset.kinds = facts.map((f) => f.kind).join(' ');
@@ -186,6 +186,9 @@ function render(report, status, settings) {
   const unknown = Object.keys(report.unknownThirdParties).length;
   $('unknown').hidden = unknown === 0;
   $('unknown').textContent = `${plural(unknown, 'other third-party host')} not in TrackLens' knowledge base.`;
+  const omitted = omittedText(report);
+  $('omitted').hidden = omitted === null;
+  $('omitted').textContent = omitted ?? '';
   const groups = cookiesByPurpose(report);
   $('cookie-groups').replaceChildren(...groups.map(renderCookieGroup));
   $('cookies-section').hidden = groups.length === 0;

@@ -53,12 +53,16 @@ export function lifetime({ expires = null, domain = '' } = {}, nowMs = Date.now(
 }
 
 /**
- * A company's state on this page: blocked when TrackLens' rules stopped its requests here (the
- * recorder counts them in `blocked`), cookie-stripped when the user's settings (`treatment`, from
- * the popup's controls) load it without cookies, else allowed.
+ * A company's state on this page, as the core derived it from what happened (`state`: blocked,
+ * partly_blocked, loaded_without_cookies, loaded; `blocked` of `requests` stopped), shown as
+ * cookie-stripped when the user's settings (`treatment`, from the popup's controls) load it
+ * without cookies, else allowed.
  */
 export function companyState(company, treatment = null) {
-  if (company?.state === 'blocked' || company?.blocked > 0 || company?.blockedRequests > 0) return { key: 'blocked', label: 'Blocked' };
+  const blocked = company?.blocked ?? company?.blockedRequests ?? 0;
+  const partly = company?.state === 'partly_blocked' || (blocked > 0 && company?.requests > blocked && company?.state !== 'blocked');
+  if (partly) return { key: 'partly', label: `Partly blocked (${blocked} of ${company.requests} requests)` };
+  if (company?.state === 'blocked' || blocked > 0) return { key: 'blocked', label: 'Blocked' };
   if (company?.state === 'cookie-stripped' || company?.state === 'cookies_stripped' || company?.cookiesStripped || treatment === 'strip') {
     return { key: 'stripped', label: 'Cookies stripped' };
   }
@@ -69,12 +73,11 @@ export function companyState(company, treatment = null) {
  * What a company collected on the page, as short phrases: its cookies, the identifiers and page
  * data its requests carried, its fingerprinting, typed text it received.
  */
-export function collected(company, { fingerprinting = null, leaks = [], cookies: pageCookies = [] } = {}) {
+export function collected(company, { fingerprinting = null, leaks = [] } = {}) {
   const items = [];
-  // Its cookies: those its requests carried or set, and those the cookie classifier says it owns
-  // (first-party cookies its script wrote never travel in a header to its own hosts).
-  const owned = pageCookies.filter((c) => c.vendor && (c.vendor === company.name || c.vendor.startsWith(`${company.name} `)));
-  const cookies = [...new Set([...(company.cookiesSent ?? []), ...(company.cookiesSet ?? []), ...owned.map((c) => c.name)])];
+  // Its cookies: those its requests carried or set, and the page's cookies the core says are its
+  // own (`company.cookies`: first-party cookies its script wrote never travel to its hosts).
+  const cookies = [...new Set([...(company.cookiesSent ?? []), ...(company.cookiesSet ?? []), ...(company.cookies ?? [])])];
   if (cookies.length) items.push({ kind: 'cookies', text: `cookies ${cookies.slice(0, 6).join(', ')}${cookies.length > 6 ? '…' : ''}` });
   const sent = company.sent ?? [];
   const ids = sent.filter((p) => p.kind === 'identifier');
@@ -111,4 +114,27 @@ export function summaryDetail(report) {
   const blocked = Object.values(report?.companies ?? {}).filter((c) => companyState(c).key === 'blocked').length;
   if (blocked) parts.push(`${plural(blocked, 'company', 'companies')} blocked`);
   return parts.join(' · ');
+}
+
+/**
+ * What the report's bounds left out, for the user ("and N more"), or null when nothing was: the
+ * core counts it in `omitted` (crate/src/report lists every bound); a report cut to make room for
+ * other tabs says so.
+ */
+export function omittedText(report) {
+  const o = report?.omitted;
+  if (!o) return null;
+  const hosts = Object.values(report.companies ?? {}).reduce((n, c) => n + (c.omittedHosts ?? 0), 0);
+  const parts = [];
+  if (hosts) parts.push(`${plural(hosts, 'more request')} to hosts of listed companies`);
+  if (o.unknownHostRequests) parts.push(`${plural(o.unknownHostRequests, 'more request')} to other unknown hosts`);
+  if (o.companyRequests) parts.push(`${plural(o.companyRequests, 'request')} to further companies`);
+  if (o.cookies) parts.push(`${plural(o.cookies, 'more cookie')}`);
+  if (o.storageKeys) parts.push(`${plural(o.storageKeys, 'more storage key')}`);
+  if (o.fingerprintScripts) parts.push(`${plural(o.fingerprintScripts, 'more fingerprinting script')}`);
+  if (o.leaks) parts.push(`${plural(o.leaks, 'more typed-text leak')}`);
+  const said = [];
+  if (parts.length) said.push(`Counted but not listed: ${parts.join(', ')}.`);
+  if (o.trimmedForSpace) said.push('Details of this page were cut to make room for your other tabs; the counts are complete.');
+  return said.length ? said.join(' ') : null;
 }

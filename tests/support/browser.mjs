@@ -133,12 +133,13 @@ export async function waitForReport(browser, { tabId, pageUrl }, check = () => t
 
 /**
  * Visits `url` in a new tab and waits until the page has settled and the extension has recorded
- * it. Resolves to { page, tabId, report }.
+ * it. Resolves to { page, tabId, report }. `settleMs: 0` returns as soon as the page has loaded
+ * and has a report, as a visitor closing the tab at once would.
  */
 export async function visit(browser, url, { settleMs = 1500 } = {}) {
   const page = await browser.context.newPage();
   await page.goto(url, { waitUntil: 'load' });
-  await page.waitForTimeout(settleMs);
+  if (settleMs > 0) await page.waitForTimeout(settleMs);
   return { page, ...(await waitForReport(browser, { pageUrl: page.url() })) };
 }
 
@@ -168,5 +169,24 @@ export async function stopWorker(browser, page) {
   const worker = targetInfos.find((t) => t.type === 'service_worker' && t.url.includes(browser.extensionId));
   if (!worker) throw new Error('the extension worker is not running');
   await cdp.send('Target.closeTarget', { targetId: worker.targetId });
+  // Resolves once the worker is gone, so the next event has to start a fresh one.
+  for (;;) {
+    const { targetInfos: left } = await cdp.send('Target.getTargets');
+    if (!left.some((t) => t.targetId === worker.targetId)) break;
+  }
   await cdp.detach();
+}
+
+/**
+ * Closes a page's tab and resolves once the worker has finished with it: its final report is in
+ * the history (when history is on) and its `tab:` key is gone from storage.session.
+ */
+export async function closeTab(browser, page, tabId, { timeoutMs = 8000 } = {}) {
+  await page.close();
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (!(`tab:${tabId}` in (await readSession(browser, `tab:${tabId}`)))) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`TrackLens still holds the report of closed tab ${tabId}`);
 }

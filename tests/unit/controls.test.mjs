@@ -9,7 +9,6 @@ import init, { classifyCookie, compileProtection, readSettings } from '../../ext
 import { createSettingsStore, SETTINGS_KEY } from '../../extension/background/settings.js';
 import { GPC_SCRIPT_ID, syncDynamicRules, syncGpcScript, siteFor } from '../../extension/background/protection.js';
 import { createCookieCleaner } from '../../extension/background/cookie-cleaner.js';
-import { ignoredRefusal, newReport } from '../../extension/shared/tab-report.js';
 
 const core = Promise.resolve({ readSettings, compileProtection, classifyCookie });
 before(async () => {
@@ -176,7 +175,7 @@ test('cookies are deleted by purpose and deleted again when they come back', asy
     { name: 'IDE', value: 'AHWqTUzzzzzzzzzzzzzzzzzz', domain: '.other.example', expirationDate: YEAR },
   ]);
   let settings = readSettings({ version: 1 }).settings;
-  const reports = [{ ...newReport('https://news.example/', { site: 'news.example' }), thirdPartySites: ['doubleclick.net'] }];
+  const reports = [{ version: 2, pageUrl: 'https://news.example/', site: 'news.example', thirdPartySites: ['doubleclick.net'] }];
   const cleaner = createCookieCleaner({
     cookieStore, core, loadSettings: async () => ({ settings }), reportsForSite: async (site) => reports.filter((r) => r.site === site),
   });
@@ -197,36 +196,3 @@ test('cookies are deleted by purpose and deleted again when they come back', asy
   assert.equal(cookieStore.removed.length, 3);
 });
 
-function reportWith(companies, cookies) {
-  const report = newReport('https://news.example/', { site: 'news.example' });
-  for (const company of companies) {
-    report.companies[company.name] = { party: 'third_party', tracker: true, requests: 1, cookiesSent: [], cookiesSet: [], ...company };
-  }
-  report.cookies = cookies;
-  return report;
-}
-
-test('the compliance check flags trackers that keep identifier cookies after a refusal, and only then', () => {
-  const report = reportWith(
-    [{ name: 'Google' }, { name: 'Optimizely', cookiesSet: ['optimizelyEndUserId'] }, { name: 'Cloudflare', tracker: false }, { name: 'Hotjar' }],
-    [
-      { name: '_ga', company: 'Google', identifier: true },
-      { name: 'optimizelyEndUserId', company: null, identifier: true },
-      { name: '__cf_bm', company: 'Cloudflare', identifier: true },
-      { name: '_hjSession', company: 'Hotjar', identifier: false },
-    ],
-  );
-  assert.deepEqual(ignoredRefusal(report), [], 'no refusal, nothing ignored');
-  report.gpc = true;
-  assert.deepEqual(ignoredRefusal(report), [
-    { company: 'Google', cookies: ['_ga'], requests: 1, refusals: ['Global Privacy Control'] },
-    { company: 'Optimizely', cookies: ['optimizelyEndUserId'], requests: 1, refusals: ['Global Privacy Control'] },
-  ]);
-  report.gpc = false;
-  report.declined = { cmp: 'Onetrust', status: 'declined' };
-  report.consent = { format: 'tcf', purposes: [], vendors: 0 };
-  assert.deepEqual(ignoredRefusal(report)[0].refusals, ['declined the consent banner', 'consent string without consent']);
-  report.declined.status = 'failed';
-  report.consent.purposes = [1];
-  assert.deepEqual(ignoredRefusal(report), []);
-});

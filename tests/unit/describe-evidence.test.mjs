@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import Ajv from 'ajv';
-import { collected, companyState, gpcStatus, lifetime, summaryDetail } from '../../extension/shared/describe.js';
+import { collected, companyState, gpcStatus, lifetime, omittedText, summaryDetail } from '../../extension/shared/describe.js';
 import { companiesCsv, csvCell, evidenceDocument } from '../../extension/shared/evidence.js';
 import { mergeReport } from '../../extension/shared/history-model.js';
 
@@ -25,6 +25,8 @@ test('lifetimes in words', () => {
 test('state comes from the blocking fields when present, else allowed', () => {
   assert.equal(companyState({}).key, 'allowed');
   assert.equal(companyState({ blocked: 3 }).label, 'Blocked');
+  assert.equal(companyState({ state: 'blocked', blocked: 3, requests: 3 }).key, 'blocked');
+  assert.equal(companyState({ state: 'partly_blocked', blocked: 1, requests: 4 }).label, 'Partly blocked (1 of 4 requests)');
   assert.equal(companyState({ state: 'cookie-stripped' }).label, 'Cookies stripped');
   assert.equal(gpcStatus({}), null);
   assert.match(gpcStatus({ gpc: true }), /^sent/);
@@ -33,11 +35,10 @@ test('state comes from the blocking fields when present, else allowed', () => {
 
 test('what a company collected: its cookies (also by vendor), identifiers, page data, replay, typed text', () => {
   const company = {
-    name: 'Hotjar', categories: ['session_replay'], cookiesSent: [], cookiesSet: ['_hjAbsoluteSessionInProgress'],
+    name: 'Hotjar', categories: ['session_replay'], cookiesSent: [], cookiesSet: ['_hjAbsoluteSessionInProgress'], cookies: ['_hjid'],
     sent: [{ name: 'uid', kind: 'identifier', meaning: 'a user ID' }, { name: 'sr', kind: 'device', meaning: 'your screen resolution' }],
   };
   const items = collected(company, {
-    cookies: [{ name: '_hjid', vendor: 'Hotjar' }, { name: '_ga', vendor: 'Google Analytics' }],
     leaks: [{ field: 'email', encoding: 'md5' }],
   });
   assert.deepEqual(items.map((i) => i.kind), ['cookies', 'identifiers', 'data', 'replay', 'typed']);
@@ -74,4 +75,12 @@ test('the evidence document validates against docs/evidence-schema.json and keep
   assert.equal(validate({ ...doc, sites: [{ ...doc.sites[0], extra: 1 }] }), false);
   assert.equal(evidenceDocument([mergeReport(null, report, NOW)], { site: 'other.example' }).sites.length, 0);
   assert.match(companiesCsv(doc), /\r\nnews\.example,Google,Alphabet,true,analytics,2,1,/);
+});
+
+test('what the bounds left out is told, and a report cut for space says so', () => {
+  assert.equal(omittedText({ omitted: { cookies: 0, trimmedForSpace: false }, companies: {} }), null);
+  assert.equal(omittedText({}), null);
+  const text = omittedText({ omitted: { unknownHostRequests: 3, cookies: 1, trimmedForSpace: true }, companies: { G: { omittedHosts: 99950 } } });
+  assert.match(text, /^Counted but not listed: 99950 more requests to hosts of listed companies, 3 more requests to other unknown hosts, 1 more cookie\./);
+  assert.match(text, /cut to make room for your other tabs/);
 });

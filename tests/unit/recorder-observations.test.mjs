@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fakeStorage } from '../support/fake-storage.mjs';
 import { createRecorder } from '../../extension/background/recorder.js';
+import { reportCore } from '../support/core.mjs';
 
 
 function fakeCore(checks) {
@@ -17,9 +18,11 @@ function fakeCore(checks) {
     };
   };
   return Promise.resolve({
+    ...reportCore,
     engine: { classifyBatch: (requests) => requests.map((r) => verdict(r.url)) },
     stripTrackingParams: () => ({ removed: [] }),
     sentParams: () => [],
+    scoreFingerprinting: (usage) => ({ score: usage.canvas_readback ? 60 : 0, level: usage.canvas_readback ? 'high' : 'none', techniques: [], reasons: [] }),
     findLeaks: (typed, url, body) => {
       checks.push({ typed: typed.map((t) => t.field), url, body: new TextDecoder().decode(body) });
       return typed.filter((t) => new TextDecoder().decode(body).includes(t.value)).map((t) => ({ field: t.field, encoding: 'plain', location: 'body' }));
@@ -66,4 +69,27 @@ test('a new page in the tab forgets what was typed on the last one', async () =>
   await recorder.flush();
   assert.equal(checks.length, 0);
   assert.deepEqual(storage.data['tab:1'].leaks ?? [], []);
+});
+
+test('a tab closed at once: its final report goes to onClosed, then leaves storage; findings sent as it closed still land', async () => {
+  const storage = fakeStorage();
+  const closed = [];
+  const recorder = createRecorder({ storage, core: fakeCore([]), flushDelayMs: 1000, onClosed: (report) => closed.push(structuredClone(report)) });
+  recorder.request({ tabId: 1, url: 'https://shop.example/', type: 'main_frame' });
+  recorder.request({ tabId: 1, url: 'https://rec.replay.example/bundle', type: 'script' });
+  // Closed before the queue's own flush: the queued requests are applied first, not lost.
+  await recorder.forget(1);
+  assert.equal(closed.length, 1);
+  assert.equal(closed[0].companies.Replayco.requests, 1);
+  assert.ok(!('tab:1' in storage.data), 'the closed tab leaves storage.session');
+
+  // The probe's pagehide message arrives after tabs.onRemoved: it reaches the history all the same.
+  recorder.fingerprinting(1, 'https://shop.example/', [{ script: 'https://rec.replay.example/bundle', canvas_readback: 2 }]);
+  await recorder.flush();
+  assert.equal(closed.length, 2);
+  assert.equal(closed[1].fingerprinting['https://rec.replay.example/bundle'].company, 'Replayco');
+  // A request event of the closed tab arriving late makes no new report.
+  recorder.request({ tabId: 1, url: 'https://rec.replay.example/late', type: 'xmlhttprequest' });
+  await recorder.flush();
+  assert.ok(!('tab:1' in storage.data));
 });

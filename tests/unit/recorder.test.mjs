@@ -6,11 +6,21 @@ import assert from 'node:assert/strict';
 import { fakeStorage } from '../support/fake-storage.mjs';
 import { createRecorder } from '../../extension/background/recorder.js';
 import { tabKey } from '../../extension/shared/state-keys.js';
-import { newReport } from '../../extension/shared/tab-report.js';
+import { reportCore } from '../support/core.mjs';
+
+/** A stored report of `url` built by the core, after `requests` third-party requests to `site`. */
+function newReport(url, { thirdParty = [] } = {}) {
+  const requests = thirdParty.map((site) => ({
+    kind: 'request', url: `https://x.${site}/p`,
+    verdict: { host: `x.${site}`, site, party: 'third_party', entity: null, categories: [], tracker: false, reason: 'r' },
+  }));
+  return reportCore.applyPageEvents(null, requests, { kind: 'page', url, startedAt: 1 });
+}
 
 
 const PAGE = 'https://news.example/';
 const core = Promise.resolve({
+  ...reportCore,
   classifyCookie: (cookie, pageUrl) => ({
     name: cookie.name,
     purpose: cookie.name === 'IDE' ? 'advertising' : 'necessary',
@@ -19,10 +29,6 @@ const core = Promise.resolve({
     third_party: !cookie.domain.replace(/^\./, '').endsWith(new URL(pageUrl).hostname),
     reason: `${cookie.name} reason`,
   }),
-  decodeConsent: (text) => {
-    if (text !== 'GOOD') throw new Error('malformed consent string: bad');
-    return { format: 'tcf', cmp_id: 10, purposes_consent: [1, 2], vendor_consents: { ids: [1, 2, 3] }, summary: 'You allowed 3 vendors.' };
-  },
 });
 
 function cookieStore(byQuery) {
@@ -45,10 +51,10 @@ async function loaded(recorder) {
 }
 
 test('cookies of the page and of its third-party sites are classified into the stored report', async () => {
-  const report = { ...newReport(PAGE, { site: 'news.example' }), thirdPartySites: ['doubleclick.net', 'news.example'], requests: 7 };
+  const report = newReport(PAGE, { thirdParty: ['doubleclick.net', 'news.example', 'doubleclick.net'] });
   const storage = fakeStorage({ [tabKey(1)]: report });
   const store = cookieStore({
-    [PAGE]: [cookie('SESSIONID', 'news.example', 'secret-session'), cookie('euconsent-v2', 'news.example', 'GOOD')],
+    [PAGE]: [cookie('SESSIONID', 'news.example', 'secret-session'), cookie('euconsent-v2', 'news.example', '1YNN')],
     'doubleclick.net': [cookie('IDE', '.doubleclick.net', 'secret-ide'), cookie('euconsent-v2', '.doubleclick.net', 'BAD')],
   });
   const recorder = createRecorder({ storage, core, cookieStore: store, cookieDelaysMs: [0], onError: () => {} });
@@ -57,24 +63,26 @@ test('cookies of the page and of its third-party sites are classified into the s
   assert.deepEqual(store.queries, [{ url: PAGE }, { domain: 'doubleclick.net' }]);
   const stored = storage.data[tabKey(1)];
   // What was already recorded is kept.
-  assert.equal(stored.requests, 7);
+  assert.equal(stored.requests, 3);
   assert.deepEqual(stored.cookies.map((c) => [c.name, c.purpose, c.thirdParty]), [
     ['SESSIONID', 'necessary', false], ['euconsent-v2', 'necessary', false], ['IDE', 'advertising', true], ['euconsent-v2', 'necessary', true],
   ]);
   assert.ok(!JSON.stringify(stored).includes('secret'));
-  assert.deepEqual(stored.consent, { format: 'tcf', summary: 'You allowed 3 vendors.', cmpId: 10, purposes: [1, 2], vendors: 3 });
+  // The page's own string, decoded by the core (a US Privacy string: notice given, no opt-out).
+  assert.equal(stored.consent.format, 'us_privacy');
+  assert.match(stored.consent.summary, /did not opt out/);
 });
 
 test('a malformed consent string is reported, not thrown', async () => {
-  const storage = fakeStorage({ [tabKey(1)]: newReport(PAGE, { site: 'news.example' }) });
+  const storage = fakeStorage({ [tabKey(1)]: newReport(PAGE) });
   const store = cookieStore({ [PAGE]: [cookie('euconsent-v2', 'news.example', 'BAD')] });
   const recorder = createRecorder({ storage, core, cookieStore: store, cookieDelaysMs: [0], onError: () => {} });
   await loaded(recorder);
-  assert.equal(storage.data[tabKey(1)].consent.error, 'malformed consent string: bad');
+  assert.match(storage.data[tabKey(1)].consent.error, /^malformed consent string: /);
 });
 
 test('a tab without a report, or not on the web, reads no cookies', async () => {
-  const storage = fakeStorage({ [tabKey(2)]: newReport('chrome://newtab/', null) });
+  const storage = fakeStorage({ [tabKey(2)]: newReport('chrome://newtab/') });
   const store = cookieStore({});
   const recorder = createRecorder({ storage, core, cookieStore: store, cookieDelaysMs: [0], onError: () => {} });
   await loaded(recorder);
