@@ -5,7 +5,7 @@ import { startDemoServer } from '../demo/server.mjs';
 import { launchWithExtension } from './browser.mjs';
 
 /** Requests Chromium makes on its own, which no extension can see (and tests must not blame on one). */
-export const BROWSER_OWN = new Set(['accounts.google.com', 'update.googleapis.com']);
+export const BROWSER_OWN = new Set(['accounts.google.com', 'update.googleapis.com', 'content-autofill.googleapis.com']);
 
 /** `options` go to launchWithExtension (e.g. `{ settings: OBSERVE_ONLY }`). */
 export function demoSession(options = {}) {
