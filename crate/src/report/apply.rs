@@ -154,7 +154,9 @@ fn add_request(report: &mut PageReport, url: &str, verdict: &RequestVerdict, bef
         }
         if report.tracking_requests.len() < LIMITS.tracking_requests {
             report.tracking_requests.push(TrackingRequest {
-                url: cut(url, LIMITS.url_chars),
+                // Without its query and fragment: their values (client ids, cookie copies) are the
+                // identifiers the report must never hold.
+                url: cut(url.split(['?', '#']).next().unwrap_or_default(), LIMITS.url_chars),
                 host: verdict.host.clone(),
                 company: verdict.entity.as_ref().map(|e| e.name.clone()),
                 categories: verdict.categories.clone(),

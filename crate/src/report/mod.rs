@@ -133,7 +133,7 @@ pub struct PageReport {
     pub consent_choice: Option<ConsentAction>,
     /// Link decoration in the page's own address (names and owners, never values).
     pub tracking_params: Vec<TrackingParam>,
-    /// Requests to trackers, in the order they were sent.
+    /// Requests to trackers, in the order they were sent; addresses without query or fragment.
     pub tracking_requests: Vec<TrackingRequest>,
     /// Tracker requests sent before the visitor made any consent choice.
     pub tracking_before_consent: u64,

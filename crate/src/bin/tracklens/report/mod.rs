@@ -313,6 +313,15 @@ pub fn add_page_events(
     events.extend(more);
     core::apply_all(&mut page, &events);
     fill_from_page(report, &page);
+    // The page report keeps tracker addresses without their query (it is stored in the browser);
+    // the audit's evidence is the full address, in the same order.
+    let full = events.iter().filter_map(|e| match e {
+        core::Event::Request { url, verdict, .. } if verdict.tracker => Some(url),
+        _ => None,
+    });
+    for (listed, url) in report.tracking_requests.iter_mut().zip(full) {
+        listed.url.clone_from(url);
+    }
 }
 
 /// Copies the core's page report into the audit report (its published shape). Cookies are
