@@ -50,7 +50,7 @@ const OUTPUT = join(REPO, 'crate', 'data', 'cookies.json');
 const DEFAULT_CSV = join(REPO, '..', 'shared', 'data', 'open-cookie-database-80.csv');
 
 const PURPOSES = ['necessary', 'preferences', 'analytics', 'advertising', 'personalization', 'social', 'security'];
-const CATEGORY_MAP = {
+export const CATEGORY_MAP = {
   Functional: 'necessary',
   Necessary: 'necessary',
   Preferences: 'preferences',

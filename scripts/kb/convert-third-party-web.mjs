@@ -28,7 +28,7 @@
 
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const OVERRIDES = join(REPO, 'crate', 'data', 'overrides.json');
@@ -123,7 +123,7 @@ function findInputs(dir) {
 
 /** Public suffixes (ICANN and private sections), exact rules only; wildcards and exceptions are
  * irrelevant here because a listed domain is compared against the rules themselves. */
-function loadPublicSuffixes(path) {
+export function loadPublicSuffixes(path) {
   const rules = new Set();
   if (!path) return rules;
   for (const line of readFileSync(path, 'utf8').split('\n')) {
@@ -338,7 +338,7 @@ function main() {
 }
 
 /** JSON with one line per domain, so a change to one domain is a one-line diff. */
-function serialise(header, entities) {
+export function serialise(header, entities) {
   const s = JSON.stringify;
   const lines = ['{'];
   for (const [key, value] of Object.entries(header)) lines.push(`  ${s(key)}: ${s(value)},`);
@@ -360,4 +360,5 @@ function serialise(header, entities) {
   return `${lines.join('\n')}\n`;
 }
 
-main();
+// Run as a script; imported (by convert-adguard-companiesdb.mjs) for its output format.
+if (import.meta.url === pathToFileURL(process.argv[1]).href) main();

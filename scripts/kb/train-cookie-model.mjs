@@ -22,22 +22,13 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { fnv1a32, parseCsv, retentionDays } from './convert-open-cookie-database.mjs';
+import { CATEGORY_MAP as GOLD, fnv1a32, parseCsv, retentionDays } from './convert-open-cookie-database.mjs';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const OUTPUT = join(REPO, 'crate', 'data', 'cookie-model.json');
 const KNOWLEDGE = ['trackers.json', 'trackers-adguard.json'].map((f) => join(REPO, 'crate', 'data', f));
 const CSV = resolve(process.argv[2] ?? join(REPO, '..', 'shared', 'data', 'open-cookie-database-80.csv'));
 const CLASSES = ['necessary', 'preferences', 'analytics', 'advertising', 'personalization', 'security'];
-const GOLD = {
-  Functional: 'necessary',
-  Necessary: 'necessary',
-  Preferences: 'preferences',
-  Analytics: 'analytics',
-  Marketing: 'advertising',
-  Personalization: 'personalization',
-  Security: 'security',
-};
 const MIN_COUNT = 2;
 const SMOOTHING = 0.5;
 
