@@ -129,7 +129,7 @@ fn disconnect(dir: &std::path::Path) -> Map {
         let broad = broad_of_disconnect(category);
         for item in list.as_array().expect("category list") {
             for (company, sites) in item.as_object().expect("entry") {
-                for (_, hosts) in sites.as_object().into_iter().flatten() {
+                for hosts in sites.as_object().into_iter().flat_map(|m| m.values()) {
                     for host in hosts.as_array().into_iter().flatten().filter_map(Value::as_str) {
                         let claim = domains.entry(host.to_owned()).or_insert_with(|| Claim {
                             company: company.clone(),
@@ -243,10 +243,10 @@ fn names_match(a: &str, b: &str) -> bool {
 /// The same company, allowing parent and child: by name, else by the map grouping this
 /// domain's company with another of our company's domains (ours says Xandr, theirs Microsoft).
 fn same_company(ours: &EntityRecord, our_domain: &str, claim: &Claim, map: &Map) -> (bool, bool) {
-    let our_names = [Some(ours.name), ours.parent].into_iter().flatten();
+    let mut our_names = [Some(ours.name), ours.parent].into_iter().flatten();
     let their_names: Vec<&str> =
         std::iter::once(claim.company.as_str()).chain(claim.aliases.iter().map(String::as_str)).collect();
-    let by_name = our_names.clone().any(|o| their_names.iter().any(|t| names_match(o, t)));
+    let by_name = our_names.any(|o| their_names.iter().any(|t| names_match(o, t)));
     if by_name {
         return (true, true);
     }
