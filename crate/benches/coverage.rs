@@ -29,6 +29,7 @@ enum Broad {
     Advertising,
     Analytics,
     Social,
+    /// Fingerprinting and fraud or bot detection (they read the same device traits).
     Fingerprinting,
     /// Content, CDN, embeds, chat, consent, tag managers: what the page itself needs.
     Content,
@@ -39,7 +40,7 @@ fn broad_of_ours(category: Category) -> Broad {
         Category::Advertising => Broad::Advertising,
         Category::Analytics | Category::SessionReplay | Category::Personalization => Broad::Analytics,
         Category::Social => Broad::Social,
-        Category::Fingerprinting => Broad::Fingerprinting,
+        Category::Fingerprinting | Category::Security => Broad::Fingerprinting,
         Category::TagManager
         | Category::Consent
         | Category::CustomerInteraction
