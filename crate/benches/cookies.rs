@@ -34,6 +34,8 @@ struct Row {
     /// A concrete name: a wildcard row's prefix gets a suffix.
     name: String,
     domain: String,
+    /// From the row's retention period; `None` for a session cookie or an unknown retention.
+    expires_in: Option<i64>,
 }
 
 fn main() {
@@ -90,7 +92,12 @@ fn score(rows: &[&Row], set: TableSet) {
     let mut hand_errors = 0;
     let mut errors: BTreeMap<(String, CookiePurpose, CookiePurpose), usize> = BTreeMap::new();
     for row in rows {
-        let cookie = Cookie { name: row.name.as_str().into(), domain: row.domain.as_str().into(), ..Cookie::default() };
+        let cookie = Cookie {
+            name: row.name.as_str().into(),
+            domain: row.domain.as_str().into(),
+            expires_in: row.expires_in,
+            ..Cookie::default()
+        };
         let verdict = classify_cookie_with(set, &cookie, PAGE);
         *confusion.entry((row.gold, verdict.purpose)).or_default() += 1;
         if let Some(m) = verdict.matched {
@@ -142,6 +149,14 @@ fn score(rows: &[&Row], set: TableSet) {
         "  as one class (tracking vs not): precision {:.1}%, recall {:.1}%",
         pct(merged_tp, predicted),
         pct(merged_tp, gold)
+    );
+    let necessary = count(&|g, _| g == CookiePurpose::Necessary);
+    let necessary_tracking = count(&|g, p| g == CookiePurpose::Necessary && SCORED.contains(&p));
+    let unknown = count(&|_, p| p == CookiePurpose::Unknown);
+    println!(
+        "  necessary called tracking: {:.1}% ({necessary_tracking}/{necessary}); unknown: {:.1}% ({unknown}/{n})",
+        pct(necessary_tracking, necessary),
+        pct(unknown, n)
     );
     println!("  errors on table matches from hand-written entries (deliberate disagreements): {hand_errors}");
 
@@ -306,6 +321,33 @@ fn speed(rows: &[Row]) {
 // Data
 
 /// FNV-1a, 32 bits, of the UTF-8 bytes: the hold-out split of the converter.
+/// "2 years" -> seconds, as a browser would report the cookie's expiry; session or unknown -> None.
+fn retention_seconds(text: &str) -> Option<i64> {
+    let t = text.trim().to_lowercase();
+    if t.contains("session") {
+        return None;
+    }
+    if t.contains("persistent") || t.contains("no expiration") || t.contains("local storage") {
+        return Some(3650 * 86_400);
+    }
+    let digits: String = t.chars().skip_while(|c| !c.is_ascii_digit()).take_while(|c| c.is_ascii_digit()).collect();
+    let n: f64 = digits.parse().ok()?;
+    let rest = &t[t.find(&digits)? + digits.len()..];
+    let unit = [
+        ("second", 1.0),
+        ("minute", 60.0),
+        ("hour", 3600.0),
+        ("day", 86_400.0),
+        ("week", 604_800.0),
+        ("month", 2_592_000.0),
+        ("year", 31_536_000.0),
+    ]
+    .into_iter()
+    .find(|(u, _)| rest.trim_start().starts_with(u))?
+    .1;
+    Some((n * unit) as i64)
+}
+
 fn fnv1a32(text: &str) -> u32 {
     text.bytes().fold(0x811c_9dc5u32, |hash, byte| (hash ^ u32::from(byte)).wrapping_mul(0x0100_0193))
 }
@@ -344,13 +386,14 @@ fn rows(text: &str) -> Vec<Row> {
             .position(|h| h.trim_start_matches('\u{feff}') == name)
             .unwrap_or_else(|| panic!("no {name} column"))
     };
-    let (id, platform, category, name, domain_col, wildcard) = (
+    let (id, platform, category, name, domain_col, wildcard, retention) = (
         column("ID"),
         column("Platform"),
         column("Category"),
         column("Cookie / Data Key name"),
         column("Domain"),
         column("Wildcard match"),
+        column("Retention period"),
     );
     records[1..]
         .iter()
@@ -372,6 +415,7 @@ fn rows(text: &str) -> Vec<Row> {
                 gold,
                 name,
                 domain: domain(field(domain_col)),
+                expires_in: retention_seconds(field(retention)),
             })
         })
         .collect()

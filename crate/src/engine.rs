@@ -81,7 +81,7 @@ impl Engine {
         let url = NetworkUrl::parse(&request.url).map_err(ClassifyError::Url)?;
         let page = page_of(request);
         let party = page.as_ref().map_or(Party::ThirdParty, |page| party_of(&url, page));
-        let record = knowledge::lookup(&url.host);
+        let record = knowledge::lookup_request(&url.host, &request.url);
         let decision = self.decide_parsed(request, &url, page.as_ref());
         let action = match decision {
             Some(FilterDecision::Block(_)) => Action::Block,

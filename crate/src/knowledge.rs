@@ -1,9 +1,10 @@
 //! The tracker knowledge base: which company receives data on a domain, and for what purpose.
 //!
-//! The data lives in `data/trackers.json`, generated from third-party-web and the corrections in
-//! `data/overrides.json` by `scripts/kb/convert-third-party-web.mjs`, and is compiled into sorted
-//! static tables by `build.rs`, so looking a host up is a few binary searches with no start-up
-//! cost.
+//! The data lives in `data/trackers.json` (third-party-web with the corrections in
+//! `data/overrides.json`, by `scripts/kb/convert-third-party-web.mjs`) and, below it in
+//! precedence, `data/trackers-adguard.json` (AdGuard's companiesdb, CC BY-SA 4.0, by
+//! `scripts/kb/convert-adguard-companiesdb.mjs`). `build.rs` checks both and compiles them into
+//! sorted static tables, so looking a host up is a few binary searches with no start-up cost.
 
 use crate::taxonomy::Category;
 use serde::Serialize;
@@ -14,6 +15,8 @@ pub struct EntityRecord {
     pub name: &'static str,
     /// The company that owns this one, where it is not independent.
     pub parent: Option<&'static str>,
+    /// Where the company is established, so where the data goes (ISO 3166 alpha-2), where known.
+    pub country: Option<&'static str>,
     pub homepage: Option<&'static str>,
     /// Known for every major company; not for every small one in the public data.
     pub privacy_policy: Option<&'static str>,
@@ -55,6 +58,35 @@ pub fn lookup(host: &str) -> Option<&'static DomainRecord> {
     }
 }
 
+/// The knowledge-base entry for a request: a path rule where one host serves several purposes
+/// (`www.google.com/recaptcha/` is bot protection, the rest of `www.google.com` advertising),
+/// else the domain entry of `host`. `url` is the request URL; only its path is read.
+pub fn lookup_request(host: &str, url: &str) -> Option<&'static DomainRecord> {
+    if !PATHS.is_empty() {
+        let path = path_of(url);
+        for record in PATHS {
+            let (rule_host, rule_path) = record.domain.split_once('/').unwrap_or((record.domain, ""));
+            let on_host = host.strip_suffix(rule_host).is_some_and(|rest| rest.is_empty() || rest.ends_with('.'));
+            if on_host && path.get(1..).is_some_and(|p| p.starts_with(rule_path)) {
+                return Some(record);
+            }
+        }
+    }
+    lookup(host)
+}
+
+/// The path of a URL (from the `/` after the authority, without query or fragment); `/` if none.
+fn path_of(url: &str) -> &str {
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let rest = &rest[rest.find(['/', '?', '#']).unwrap_or(rest.len())..];
+    let end = rest.find(['?', '#']).unwrap_or(rest.len());
+    if rest.starts_with('/') {
+        &rest[..end]
+    } else {
+        "/"
+    }
+}
+
 /// The entity that owns `host`, if the knowledge base knows it.
 pub fn entity_of(host: &str) -> Option<&'static EntityRecord> {
     lookup(host).map(DomainRecord::entity)
@@ -70,6 +102,11 @@ pub fn domains() -> &'static [DomainRecord] {
     DOMAINS
 }
 
+/// Every path rule (`host/path-prefix`), most specific first.
+pub fn path_rules() -> &'static [DomainRecord] {
+    PATHS
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -83,6 +120,7 @@ mod tests {
     #[test]
     fn tables_are_sorted_and_unique_for_binary_search() {
         assert!(DOMAINS.windows(2).all(|pair| pair[0].domain < pair[1].domain));
+        assert!(PATHS.windows(2).all(|pair| pair[0].domain.len() >= pair[1].domain.len()), "longest path rule first");
     }
 
     #[test]
@@ -171,8 +209,6 @@ mod tests {
     /// expects to see, each with its privacy policy.
     #[test]
     fn covers_the_major_companies() {
-        assert!(DOMAINS.len() >= 600, "only {} domains", DOMAINS.len());
-        assert!(entities().len() >= 100, "only {} companies", entities().len());
         const NAMED: &str = "Google, Meta, Amazon, Microsoft, Adobe, Oracle, Salesforce, Criteo, \
             The Trade Desk, Xandr, Magnite, PubMatic, Index Exchange, OpenX, Taboola, Outbrain, \
             TikTok, LinkedIn, X, Pinterest, Snap, Yandex, Baidu, Quantcast, Hotjar, FullStory, \
@@ -223,6 +259,58 @@ mod tests {
         for &(host, company, categories) in expected {
             assert_eq!(verdict(host), (company, categories), "{host}");
         }
+    }
+
+    /// One host, several purposes: the request's path decides (reCAPTCHA is bot protection on
+    /// Google's advertising host, Maps embeds are content).
+    #[test]
+    fn path_rules_give_the_purpose_the_request_serves() {
+        let purpose = |url: &str| {
+            let host = crate::url::NetworkUrl::parse(url).unwrap().host;
+            let record = lookup_request(&host, url).unwrap_or_else(|| panic!("{url} is not known"));
+            (record.entity().name, record.categories)
+        };
+        assert_eq!(purpose("https://www.google.com/recaptcha/api.js?render=x"), ("Google", &[Security][..]));
+        assert_eq!(
+            purpose("https://www.gstatic.com/recaptcha/releases/x/recaptcha__en.js"),
+            ("Google", &[Security][..])
+        );
+        assert_eq!(purpose("https://www.recaptcha.net/recaptcha/api.js"), ("Google", &[Security][..]));
+        assert_eq!(purpose("https://www.google.com/maps/embed?pb=1"), ("Google", &[Cdn][..]));
+        assert_eq!(purpose("https://www.google.com/pagead/1p-conversion/1/"), ("Google", &[Advertising][..]));
+        assert_eq!(purpose("https://google.com/ads/ga-audiences?v=1"), ("Google", &[Advertising][..]));
+        assert_eq!(purpose("https://www.gstatic.com/images/x.png"), ("Google", &[Cdn][..]));
+        // A path rule's prefix is a whole segment, and its host a whole label.
+        assert!(lookup_request("www.google.com", "https://www.google.com/recaptchaX")
+            .is_some_and(|r| r.categories == [Advertising]));
+        assert!(lookup_request("notgoogle.com", "https://notgoogle.com/recaptcha/").is_none());
+        assert!(lookup_request("google.com", "https://google.com/?q=/recaptcha/").is_none());
+    }
+
+    /// The long tail from AdGuard's companiesdb and the whole of third-party-web: the ad-tech
+    /// hosts real pages load that the first knowledge base left unnamed (issue 11).
+    #[test]
+    fn names_the_long_tail_of_ad_tech() {
+        let expected: &[(&str, &str)] = &[
+            ("x.bidswitch.net", "Bidswitch"),
+            ("sync.mathtag.com", "MediaMath"),
+            ("ad.360yield.com", "Improve Digital"),
+            ("top-fwz1.mail.ru", "VK"),
+            ("pr-bh.ybp.yahoo.com", "Yahoo"),
+            ("static.chartbeat.com", "Chartbeat"),
+            ("de.ioam.de", "INFOnline"),
+            ("a.teads.tv", "Teads"),
+        ];
+        for &(host, company) in expected {
+            assert_eq!(entity_of(host).map(|e| e.name), Some(company), "{host}");
+        }
+        assert!(DOMAINS.len() >= 6000, "only {} domains", DOMAINS.len());
+        assert!(entities().len() >= 3000, "only {} companies", entities().len());
+        assert_eq!(entity("Yahoo").parent, Some("Apollo Global Management"));
+        assert_eq!(entity("Bidswitch").parent, Some("Criteo"));
+        assert_eq!(entity("Google").country, Some("US"));
+        assert_eq!(entity("Criteo").country, Some("FR"));
+        assert_eq!(verdict("avatars.mds.yandex.net"), ("Yandex", &[Cdn][..]));
     }
 
     #[test]

@@ -30,13 +30,15 @@ pub enum Category {
     CustomerInteraction,
     /// Embedded audio and video players.
     AudioVideo,
+    /// Bot and fraud protection (CAPTCHAs): the site needs it to let the visitor in.
+    Security,
     /// Content delivery (fonts, libraries, images): needed by the page, not a tracker.
     Cdn,
 }
 
 impl Category {
     /// Every category, in display order.
-    pub const ALL: [Category; 11] = [
+    pub const ALL: [Category; 12] = [
         Category::Advertising,
         Category::Analytics,
         Category::Social,
@@ -47,6 +49,7 @@ impl Category {
         Category::Consent,
         Category::CustomerInteraction,
         Category::AudioVideo,
+        Category::Security,
         Category::Cdn,
     ];
 
@@ -63,16 +66,18 @@ impl Category {
             Category::Consent => "consent",
             Category::CustomerInteraction => "customer_interaction",
             Category::AudioVideo => "audio_video",
+            Category::Security => "security",
             Category::Cdn => "cdn",
         }
     }
 
     /// Whether a request in this category tracks the visitor. Content delivery and consent
     /// management do not: they still see the visitor's IP address, and a consent platform stores
-    /// the visitor's choice, but neither builds a profile. Ghostery and Privacy Badger leave both
+    /// the visitor's choice, but neither builds a profile; nor does bot protection, which the
+    /// site needs to let the visitor in. Ghostery and Privacy Badger leave both
     /// unblocked by default for the same reason (blocking a consent platform breaks sites).
     pub fn is_tracking(self) -> bool {
-        !matches!(self, Category::Cdn | Category::Consent)
+        !matches!(self, Category::Cdn | Category::Consent | Category::Security)
     }
 }
 
@@ -97,8 +102,8 @@ mod tests {
     }
 
     #[test]
-    fn only_cdn_and_consent_are_not_tracking() {
+    fn only_cdn_consent_and_security_are_not_tracking() {
         let not_tracking: Vec<_> = Category::ALL.into_iter().filter(|c| !c.is_tracking()).collect();
-        assert_eq!(not_tracking, vec![Category::Consent, Category::Cdn]);
+        assert_eq!(not_tracking, vec![Category::Consent, Category::Security, Category::Cdn]);
     }
 }

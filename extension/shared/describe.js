@@ -5,7 +5,7 @@ export const CATEGORY_LABELS = {
   advertising: 'Advertising', analytics: 'Analytics', social: 'Social', fingerprinting: 'Fingerprinting',
   session_replay: 'Session replay', personalization: 'Personalization / A-B testing', tag_manager: 'Tag manager',
   consent: 'Consent management', customer_interaction: 'Customer interaction', audio_video: 'Audio / video',
-  cdn: 'Content delivery (not tracking)',
+  security: 'Bot protection (not tracking)', cdn: 'Content delivery (not tracking)',
 };
 
 export const COOKIE_PURPOSE_LABELS = {

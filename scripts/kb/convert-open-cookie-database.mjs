@@ -43,14 +43,14 @@
 
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const OUTPUT = join(REPO, 'crate', 'data', 'cookies.json');
 const DEFAULT_CSV = join(REPO, '..', 'shared', 'data', 'open-cookie-database-80.csv');
 
 const PURPOSES = ['necessary', 'preferences', 'analytics', 'advertising', 'personalization', 'social', 'security'];
-const CATEGORY_MAP = {
+export const CATEGORY_MAP = {
   Functional: 'necessary',
   Necessary: 'necessary',
   Preferences: 'preferences',
@@ -80,7 +80,7 @@ function fail(message) {
 }
 
 /** RFC 4180 CSV: quoted fields may hold commas, quotes ("") and line breaks. */
-function parseCsv(text) {
+export function parseCsv(text) {
   const rows = [];
   let row = [];
   let field = '';
@@ -129,7 +129,7 @@ export function fnv1a32(text) {
   return hash >>> 0;
 }
 
-function retentionDays(text) {
+export function retentionDays(text) {
   const t = text.trim().toLowerCase();
   if (t === '' || t === 'unknown' || t === 'varies') return null;
   if (t.includes('session') || t.includes('immediately') || t.includes('deleted when')) return 0;
@@ -300,4 +300,5 @@ function serialize(kb) {
   return `${head},\n  "domains": [\n${list(domains)}\n  ],\n  "cookies": [\n${list(cookies)}\n  ]\n}\n`;
 }
 
-main();
+// Run as a script; imported (by train-cookie-model.mjs) for its CSV reader and split.
+if (import.meta.url === pathToFileURL(process.argv[1]).href) main();

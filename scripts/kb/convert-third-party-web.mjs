@@ -18,8 +18,7 @@
 //   4. overrides.companies adds or re-categorises domains per company (moving a domain from
 //      another company if needed) and supplies parent, homepage, privacy policy and opt-out page;
 //      overrides.drop removes domains that must not be in the knowledge base at all.
-//   5. Companies are kept in order of reach until both selection goals hold, plus every company
-//      in overrides.required.
+//   5. Every company is kept; overrides.required names companies that must exist.
 //   6. A subdomain whose company and categories equal its closest listed parent's is redundant
 //      (lookup already finds the parent) and is left out.
 //
@@ -29,7 +28,7 @@
 
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const OVERRIDES = join(REPO, 'crate', 'data', 'overrides.json');
@@ -50,6 +49,7 @@ const TAXONOMY = [
   'consent',
   'customer_interaction',
   'audio_video',
+  'security',
   'cdn',
 ];
 
@@ -123,7 +123,7 @@ function findInputs(dir) {
 
 /** Public suffixes (ICANN and private sections), exact rules only; wildcards and exceptions are
  * irrelevant here because a listed domain is compared against the rules themselves. */
-function loadPublicSuffixes(path) {
+export function loadPublicSuffixes(path) {
   const rules = new Set();
   if (!path) return rules;
   for (const line of readFileSync(path, 'utf8').split('\n')) {
@@ -139,6 +139,10 @@ function checkCategories(list, where) {
   for (const c of list) if (!TAXONOMY.includes(c)) fail(`${where}: unknown category ${JSON.stringify(c)}`);
   return [...new Set(list)].sort((a, b) => TAXONOMY.indexOf(a) - TAXONOMY.indexOf(b));
 }
+
+/** The key two spellings of one company share (legal forms, case and punctuation ignored). */
+const companyKey = (name) =>
+  name.replace(/(,?\s+(inc|llc|ltd|limited|corp|corporation|gmbh|co)\.?)+$/i, '').toLowerCase().replace(/[^a-z0-9]/g, '');
 
 const sameList = (a, b) => a.length === b.length && a.every((x, i) => x === b[i]);
 const byName = (a, b) => (a.toLowerCase() < b.toLowerCase() ? -1 : a.toLowerCase() > b.toLowerCase() ? 1 : a < b ? -1 : a > b ? 1 : 0);
@@ -167,10 +171,16 @@ function main() {
     if (!entities.some((e) => e.name === name)) fail(`overrides.products: no third-party-web entity named ${name}`);
   }
 
-  // 1-3. Products into companies; domain -> { company, categories, product }.
+  // 1-3. Products into companies; domain -> { company, categories, product }. Two spellings of
+  // one company ("WideOrbit", "Wideorbit"; "Acme" and "Acme, Inc.") become the first one seen.
   const companies = new Map();
   const owner = new Map();
-  const company = (name) => {
+  const spelling = new Map();
+  const company = (raw) => {
+    const key = companyKey(raw);
+    const name = spelling.get(key) ?? raw;
+    if (name !== raw) note(`merged company ${raw} into ${name} (same name)`, name);
+    spelling.set(key, name);
     if (!companies.has(name)) companies.set(name, { name, reach: 0, products: [], homepage: null });
     return companies.get(name);
   };
@@ -224,7 +234,10 @@ function main() {
   for (const [name, spec] of Object.entries(companyOverrides)) {
     const target = company(name);
     for (const [domain, value] of Object.entries(spec.domains ?? {})) {
-      if (!HOST.test(domain)) fail(`overrides.companies.${name}: ${domain} is not a lower-case host name`);
+      // `host/path-prefix`: a purpose for part of a host that serves several (reCAPTCHA on www.google.com).
+      const [host, ...path] = domain.split('/');
+      if (!HOST.test(host)) fail(`overrides.companies.${name}: ${domain} is not a lower-case host name (or host/path)`);
+      if (path.length && !path.join('/').endsWith('/')) fail(`overrides.companies.${name}: path rule ${domain} must end with /`);
       const categories = checkCategories(Array.isArray(value) ? value : value.categories, `${name}: ${domain}`);
       const existing = owner.get(domain);
       if (existing && existing.company !== name) {
@@ -250,6 +263,7 @@ function main() {
   // full table: a chain a.b.c -> b.c -> c with equal verdicts collapses to c.
   const redundant = new Set();
   for (const [domain, entry] of owner) {
+    if (domain.includes('/')) continue; // path rules refine their host; never redundant
     for (let parent = domain.slice(domain.indexOf('.') + 1); parent.includes('.'); parent = parent.slice(parent.indexOf('.') + 1)) {
       const up = owner.get(parent);
       if (!up) continue;
@@ -267,38 +281,21 @@ function main() {
     domainsOf.get(entry.company).set(domain, entry.categories);
   }
 
-  // 5. Selection by reach.
-  const { min_companies: minCompanies, min_domains: minDomains } = overrides.selection;
+  // 5. Every company is kept (a user meets the long tail too); reach still decides conflicts.
   const required = overrides.required ?? [];
   for (const name of required) {
     if (!domainsOf.has(name)) fail(`overrides.required: ${name} has no domains (missing from third-party-web and overrides.companies)`);
   }
-  const ranked = [...domainsOf.keys()].sort((a, b) => companies.get(b).reach - companies.get(a).reach || byName(a, b));
-  const chosen = [];
-  let domainCount = 0;
-  for (const name of ranked) {
-    if (chosen.length >= minCompanies && domainCount >= minDomains) break;
-    chosen.push(name);
-    domainCount += domainsOf.get(name).size;
-  }
-  const byReach = chosen.length;
-  for (const name of required) {
-    if (!chosen.includes(name)) {
-      chosen.push(name);
-      note(`required ${name} added below the reach cut (reach ${companies.get(name).reach}, rank ${ranked.indexOf(name) + 1})`, name);
-    }
-  }
+  const chosen = [...domainsOf.keys()];
   for (const name of Object.keys(companyOverrides)) {
-    if (!chosen.includes(name) && !required.includes(name)) {
-      note(`overrides.companies.${name} is not selected (rank ${ranked.indexOf(name) + 1}); its entry is unused`);
-    }
+    if (!chosen.includes(name)) note(`overrides.companies.${name} has no domains left; its entry is unused`);
   }
 
   // Output.
   const out = chosen.sort(byName).map((name) => {
     const spec = companyOverrides[name] ?? {};
     for (const key of Object.keys(spec)) {
-      if (!['parent', 'homepage', 'privacy_policy', 'opt_out', 'domains', 'why'].includes(key)) {
+      if (!['parent', 'country', 'homepage', 'privacy_policy', 'opt_out', 'domains', 'why'].includes(key)) {
         fail(`overrides.companies.${name}: unknown field ${key}`);
       }
     }
@@ -310,6 +307,7 @@ function main() {
     return {
       name,
       ...(spec.parent && { parent: spec.parent }),
+      ...(spec.country && { country: spec.country }),
       ...(homepage && { homepage }),
       ...(spec.privacy_policy && { privacy_policy: spec.privacy_policy }),
       ...(spec.opt_out && { opt_out: spec.opt_out }),
@@ -331,8 +329,7 @@ function main() {
   writeFileSync(OUTPUT, serialise(header, out));
 
   const summary = [
-    `${out.length} companies (${byReach} by reach, ${out.length - byReach} required below the cut), ` +
-      `${total} domains (${tracking} with a tracking purpose)`,
+    `${out.length} companies, ${total} domains (${tracking} with a tracking purpose)`,
     `inputs: ${[inputs.entities, inputs.usage, inputs.categories, inputs.psl ?? '(no public suffix list)'].map((p) => p.replace(/.*\//, '')).join(', ')}`,
   ];
   const log = notes.filter(({ about }) => about.length === 0 || about.some((c) => chosen.includes(c))).map((n) => n.line);
@@ -341,7 +338,7 @@ function main() {
 }
 
 /** JSON with one line per domain, so a change to one domain is a one-line diff. */
-function serialise(header, entities) {
+export function serialise(header, entities) {
   const s = JSON.stringify;
   const lines = ['{'];
   for (const [key, value] of Object.entries(header)) lines.push(`  ${s(key)}: ${s(value)},`);
@@ -363,4 +360,5 @@ function serialise(header, entities) {
   return `${lines.join('\n')}\n`;
 }
 
-main();
+// Run as a script; imported (by convert-adguard-companiesdb.mjs) for its output format.
+if (import.meta.url === pathToFileURL(process.argv[1]).href) main();
