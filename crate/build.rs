@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::{env, fs, path::Path};
 include!("build/cookies.rs");
+include!("build/context.rs");
 
 #[derive(Deserialize)]
 struct KnowledgeBase {
@@ -32,6 +33,7 @@ const SOURCE: &str = "data/trackers.json";
 
 fn main() {
     cookies::compile();
+    context::compile();
     println!("cargo:rerun-if-changed={SOURCE}");
     let text = fs::read_to_string(SOURCE).unwrap_or_else(|e| panic!("{SOURCE}: {e}"));
     let kb: KnowledgeBase = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{SOURCE}: {e}"));

@@ -3,6 +3,7 @@
 //! every output (terminal, JSON lines, HTML, JUnit) and every policy reads.
 //! The schema is documented in docs/audit-report.md and docs/audit-report.schema.json.
 
+pub mod context;
 pub mod html;
 pub mod junit;
 pub mod terminal;
@@ -78,6 +79,10 @@ pub struct PageReport {
     /// Trackers that still loaded and kept identifier cookies after the visitor refused.
     #[serde(default)]
     pub ignored_refusal: Vec<IgnoredRefusal>,
+    /// What the page is about (sensitive category, topics, evidence) and, on a sensitive page,
+    /// what each company received there; null when the page's signals were not read.
+    #[serde(default)]
+    pub context: Option<context::ContextSection>,
     pub violations: Vec<Violation>,
 }
 
@@ -287,6 +292,7 @@ impl PageReport {
             leaks: Vec::new(),
             declined: None,
             ignored_refusal: Vec::new(),
+            context: None,
             violations: Vec::new(),
         }
     }
