@@ -129,7 +129,11 @@ fn speed(rows: &[Row]) {
         sample.push_str(&row.description);
         sample.push(' ');
     }
-    let sample = sample[..sample.char_indices().take_while(|(i, _)| *i < 20_000).count()].to_owned();
+    let mut end = sample.len().min(20_000);
+    while !sample.is_char_boundary(end) {
+        end -= 1;
+    }
+    sample.truncate(end);
     let page = PageSignals {
         url: "https://pharmacy.example/products/oraquick-hiv-self-test".into(),
         title: "OraQuick HIV Self-Test | Pharmacy".into(),
