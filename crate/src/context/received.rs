@@ -39,9 +39,9 @@ pub struct CompanyRequests {
     pub requests: Vec<SentRequest>,
 }
 
-/// What one company learned about the visit.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
+/// What one company learned about the visit (also the report's `context.sensitive[]` entry).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
 pub struct Received {
     pub company: String,
     /// It is an advertising or social company (builds audiences from what it receives).

@@ -4,7 +4,7 @@
 use super::PageReport;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-use tracklens::context::{classify_page, what_companies_received, CompanyRequests, PageSignals, SentRequest};
+use tracklens::context::{classify_page, what_companies_received, CompanyRequests, PageSignals, Received, SentRequest};
 use tracklens::{Engine, Party, Request, ResourceType};
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -24,7 +24,7 @@ pub struct ContextSection {
     /// IAB Content Taxonomy tier-1 topics, strongest first.
     pub topics: Vec<Finding>,
     /// On a sensitive page: per company, what it received there.
-    pub sensitive: Vec<SensitiveEntry>,
+    pub sensitive: Vec<Received>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -35,24 +35,8 @@ pub struct Finding {
     pub evidence: Vec<String>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SensitiveEntry {
-    pub company: String,
-    /// An advertising or social company.
-    pub advertiser: bool,
-    pub summary: String,
-    pub address: Vec<String>,
-    pub title: Option<String>,
-    pub events: Vec<String>,
-    pub content: Vec<String>,
-    pub sensitive_terms: Vec<String>,
-    pub identifiers: Vec<String>,
-    pub cookies: Vec<String>,
-}
-
 impl ContextSection {
-    pub fn advertisers(&self) -> impl Iterator<Item = &SensitiveEntry> {
+    pub fn advertisers(&self) -> impl Iterator<Item = &Received> {
         self.sensitive.iter().filter(|s| s.advertiser)
     }
 }
@@ -104,21 +88,7 @@ pub fn add_context(
             .iter()
             .map(|f| Finding { name: f.topic.as_str().to_owned(), score: f.score, evidence: describe(&f.evidence) })
             .collect(),
-        sensitive: received
-            .into_iter()
-            .map(|r| SensitiveEntry {
-                company: r.company,
-                advertiser: r.advertiser,
-                summary: r.summary,
-                address: r.address,
-                title: r.title,
-                events: r.events,
-                content: r.content,
-                sensitive_terms: r.sensitive_terms,
-                identifiers: r.identifiers,
-                cookies: r.cookies,
-            })
-            .collect(),
+        sensitive: received,
     });
 }
 
