@@ -330,11 +330,21 @@ impl Score {
         self.evidence.iter().filter(|e| e.field != Field::Text).map(|e| e.weight).sum()
     }
 
+    /// The strongest signals, each term once (its strongest place), and no term that a kept
+    /// longer term already contains ('hiv' beside 'hiv self-test').
     fn top_evidence(mut self) -> Vec<Evidence> {
         self.evidence.retain(|e| e.weight > 0.0);
-        self.evidence.sort_by(|a, b| b.weight.total_cmp(&a.weight).then(a.field.cmp(&b.field)));
-        self.evidence.truncate(MAX_EVIDENCE);
-        self.evidence
+        self.evidence.sort_by(|a, b| {
+            b.weight.total_cmp(&a.weight).then(b.term.len().cmp(&a.term.len())).then(a.field.cmp(&b.field))
+        });
+        let mut kept: Vec<Evidence> = Vec::new();
+        for evidence in self.evidence {
+            let term = evidence.term.to_lowercase();
+            if kept.len() < MAX_EVIDENCE && !kept.iter().any(|k| k.term.to_lowercase().contains(&term)) {
+                kept.push(evidence);
+            }
+        }
+        kept
     }
 }
 

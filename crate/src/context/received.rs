@@ -14,7 +14,6 @@
 use super::words::for_each_word;
 use super::{Field, PageContext};
 use crate::collected::{documented_meaning, DataKind};
-use crate::cookie_purpose::{lookup, TableSet};
 use crate::params::percent_decode;
 use crate::taxonomy::Category;
 use serde::{Deserialize, Serialize};
@@ -105,10 +104,10 @@ fn received_by(company: &CompanyRequests, page_url: &str, page_path: &str, conte
                 push(&mut got.address, "Referer header");
             }
         }
+        // Every cookie it was sent: a browser only sends a company its own cookies, and their
+        // names (never values) say which of its identifiers came along.
         for cookie in &request.cookies {
-            if lookup(cookie, "", TableSet::All).is_some_and(|m| m.identifier) {
-                push(&mut got.cookies, cookie);
-            }
+            push(&mut got.cookies, cookie);
         }
     }
     got.sensitive_terms = sensitive_terms(&got, context);
