@@ -100,10 +100,9 @@ impl Scanner {
                     let end = self.ends[i + k];
                     hash = fnv_extend(hash, &self.words.as_bytes()[from..end]);
                     let Some(found) = entry(hash) else { break };
-                    for id in found.first..found.first + found.count {
+                    for (id, term) in TERMS.iter().enumerate().skip(found.first).take(found.count) {
                         if !self.seen.contains(&id) {
                             self.seen.push(id);
-                            let term = &TERMS[id];
                             emit(field, term.text, term.target, f32::from(term.weight));
                         }
                     }
