@@ -13,6 +13,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::{env, fs, path::Path};
 include!("build/cookies.rs");
+include!("build/context.rs");
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -69,6 +70,7 @@ struct Merged {
 
 fn main() {
     cookies::compile();
+    context::compile();
     let mut entities: Vec<Merged> = Vec::new();
     let mut by_key: BTreeMap<String, usize> = BTreeMap::new();
     // domain -> (entity, categories, source)

@@ -19,6 +19,7 @@
 pub mod classify;
 pub mod collected;
 pub mod consent;
+pub mod context;
 pub mod cookie_purpose;
 pub mod cookies;
 pub mod dnr;

@@ -215,7 +215,7 @@ fn reason(name: &str, info: &ParamInfo) -> String {
 
 /// `%XX` decoding of a parameter name, keeping malformed escapes as they are; names are matched
 /// after decoding so `utm%5Fsource` is found too. `+` stands for a space in query strings.
-fn percent_decode(text: &str) -> String {
+pub(crate) fn percent_decode(text: &str) -> String {
     if !text.bytes().any(|b| b == b'%' || b == b'+') {
         return text.to_owned();
     }

@@ -36,6 +36,8 @@ fn audit(args: &[&str]) -> Output {
 struct Received {
     host: String,
     path: String,
+    /// The query string, `?` included.
+    query: String,
     gpc: bool,
 }
 
@@ -51,6 +53,7 @@ fn audit_logged(name: &str, args: &[&str]) -> (Output, Vec<Received>) {
         .map(|r| Received {
             host: r["host"].as_str().unwrap_or_default().to_owned(),
             path: r["path"].as_str().unwrap_or_default().to_owned(),
+            query: r["query"].as_str().unwrap_or_default().to_owned(),
             gpc: r["gpc"] == true,
         })
         .collect();
@@ -375,4 +378,53 @@ fn a_browser_that_dies_mid_crawl_is_replaced_and_its_page_tried_again() {
     for page in &pages {
         assert_eq!(page["protection"], json!({ "mode": "off", "gpc": false, "rules": 0 }), "{}", page["url"]);
     }
+}
+
+#[test]
+fn a_sensitive_page_names_what_meta_received_and_fails_the_policy_while_its_control_passes() {
+    let json_path = temp("sensitive.jsonl");
+    let pharmacy = "https://shop.example/pharmacy/oraquick-hiv-self-test.html";
+    let control = "https://shop.example/products/ice-scraper.html";
+    let (output, received) = audit_logged(
+        "sensitive-requests.jsonl",
+        &["--demo", "--json", json_path.to_str().unwrap(), "--fail-on", "sensitive-to-advertisers", pharmacy, control],
+    );
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    // The witness: the demo's Meta endpoint got the product name from both pages.
+    let events: Vec<&Received> =
+        received.iter().filter(|r| r.host == "www.facebook.com" && r.query.contains("ev=ViewContent")).collect();
+    assert!(events.iter().any(|r| r.query.contains("OraQuick%20HIV%20Self-Test")), "{received:?}");
+    assert!(events.iter().any(|r| r.query.contains("Ice%20scraper")), "{received:?}");
+
+    let pages = lines(&json_path);
+    let page = |url: &str| pages.iter().find(|p| p["url"] == url).unwrap_or_else(|| panic!("{url}"));
+    let sensitive = page(pharmacy);
+    let context = &sensitive["context"];
+    assert_eq!(context["category"], "health", "{context}");
+    assert_eq!(context["signals"], "page");
+    let evidence = context["evidence"].to_string();
+    assert!(evidence.contains("title contains 'hiv self-test'") && evidence.contains("schema.org Drug"), "{evidence}");
+    let meta = context["sensitive"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["company"] == "Meta")
+        .expect("Meta in the sensitive list");
+    assert_eq!(meta["advertiser"], true);
+    assert_eq!(meta["content"], json!(["OraQuick HIV Self-Test"]));
+    assert!(
+        meta["cookies"].as_array().unwrap().iter().any(|c| c == "_fbp")
+            || meta["identifiers"].to_string().contains("_fbp"),
+        "{meta}"
+    );
+    let rules: Vec<&str> =
+        sensitive["violations"].as_array().unwrap().iter().map(|v| v["rule"].as_str().unwrap()).collect();
+    assert_eq!(rules, ["sensitive-to-advertisers"]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.contains("Meta received that you viewed 'OraQuick HIV Self-Test'"), "{stdout}");
+
+    let ordinary = page(control);
+    assert_eq!(ordinary["context"]["category"], Value::Null, "{}", ordinary["context"]);
+    assert_eq!(ordinary["context"]["sensitive"], json!([]));
+    assert_eq!(ordinary["violations"], json!([]));
 }

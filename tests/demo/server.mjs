@@ -90,7 +90,7 @@ export async function startDemoServer({ quiet = true, logFile } = {}) {
       headers: req.headers, cookies: cookieHeaderMap(req.headers.cookie),
     };
     requests.push(logged);
-    if (logFile) appendFileSync(logFile, `${JSON.stringify({ time: logged.time, host, method: req.method, path: url.pathname, gpc: req.headers['sec-gpc'] === '1' })}\n`);
+    if (logFile) appendFileSync(logFile, `${JSON.stringify({ time: logged.time, host, method: req.method, path: url.pathname, query: url.search, gpc: req.headers['sec-gpc'] === '1' })}\n`);
     if (!quiet) console.error(`demo: ${req.method} ${host}${url.pathname}`);
 
     const headers = { 'cache-control': 'no-store' };

@@ -8,6 +8,7 @@
 use crate::report::{self, PageReport, SeenRequest};
 use serde::Deserialize;
 use std::collections::BTreeMap;
+use tracklens::context::{PageSignals, SentRequest};
 use tracklens::cookie_purpose::{classify_cookie, Cookie};
 use tracklens::{Engine, ResourceType};
 
@@ -59,6 +60,21 @@ struct HarResponse {
     error: Option<String>,
     #[serde(default)]
     cookies: Vec<HarCookie>,
+    /// The body, when the recorder kept it (the page's own HTML gives its context).
+    #[serde(default)]
+    content: Option<HarContent>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct HarContent {
+    #[serde(default)]
+    mime_type: Option<String>,
+    #[serde(default)]
+    text: Option<String>,
+    /// `base64` for binary bodies, which are no HTML to read.
+    #[serde(default)]
+    encoding: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -134,7 +150,34 @@ fn page_report(entries: &[&Entry], engine: &Engine) -> PageReport {
     });
     report.tracking_params = report::tracking_params(&page_url);
     report.gpc.header = header(&entries[main].request.headers, "sec-gpc").map(|v| v.trim() == "1");
+    add_context(&mut report, entries, main, &page_url, engine);
     report
+}
+
+/// The page's context from its document response when the HAR kept the HTML, else from its
+/// address alone; joined with what each third party was sent.
+fn add_context(report: &mut PageReport, entries: &[&Entry], main: usize, page_url: &str, engine: &Engine) {
+    let html = entries[main]
+        .response
+        .content
+        .as_ref()
+        .filter(|c| c.encoding.is_none() && c.mime_type.as_deref().is_none_or(|m| m.contains("html")));
+    let (signals, source) = match html.and_then(|c| c.text.as_deref()) {
+        Some(text) => (PageSignals::from_html(page_url, text), "html"),
+        None => (PageSignals::from_url(page_url), "url"),
+    };
+    let sent: Vec<SentRequest> = entries
+        .iter()
+        .enumerate()
+        .filter(|(at, _)| *at != main)
+        .map(|(_, e)| SentRequest {
+            url: e.request.url.clone(),
+            referer: header(&e.request.headers, "referer").map(str::to_owned),
+            cookies: e.request.cookies.iter().map(|c| c.name.clone()).collect(),
+            body: None,
+        })
+        .collect();
+    report::context::add_context(report, engine, &signals, source, &sent);
 }
 
 /// The cookies the page's responses set, classified, one per name, domain and path.

@@ -22,7 +22,14 @@ pub struct Policy {
     /// No text typed into the page sent to a third party before the form was submitted.
     #[serde(default)]
     pub no_keylogging: bool,
+    /// No advertising or social company receives data on a page about a sensitive category
+    /// (health, religion, sexuality…): `--fail-on sensitive-to-advertisers`.
+    #[serde(default)]
+    pub sensitive_to_advertisers: bool,
 }
+
+/// The `--fail-on` name of the sensitive-page rule (not a purpose of the taxonomy).
+pub const SENSITIVE_TO_ADVERTISERS: &str = "sensitive-to-advertisers";
 
 impl Policy {
     /// Reads a policy file, saying where it is wrong (`failOn[1]: unknown variant ...`).
@@ -36,6 +43,10 @@ impl Policy {
     /// `--fail-on advertising,fingerprinting`
     pub fn add_fail_on(&mut self, list: &str) -> Result<(), String> {
         for name in list.split(',').map(str::trim).filter(|n| !n.is_empty()) {
+            if name == SENSITIVE_TO_ADVERTISERS {
+                self.sensitive_to_advertisers = true;
+                continue;
+            }
             let category: Category = serde_json::from_value(name.into())
                 .map_err(|_| format!("--fail-on: unknown purpose {name:?} (one of {})", category_names()))?;
             if !self.fail_on.contains(&category) {
@@ -77,6 +88,11 @@ impl Policy {
                 });
             }
         }
+        if self.sensitive_to_advertisers {
+            if let Some(violation) = sensitive_to_advertisers(report) {
+                report.violations.push(violation);
+            }
+        }
         if self.no_keylogging && !report.leaks.is_empty() {
             let evidence = report
                 .leaks
@@ -90,6 +106,26 @@ impl Policy {
             });
         }
     }
+}
+
+/// Advertising or social companies that learned which page it was, on a sensitive page.
+fn sensitive_to_advertisers(report: &PageReport) -> Option<Violation> {
+    let context = report.context.as_ref()?;
+    let label = context.label.as_deref()?;
+    let evidence: Vec<String> = context.advertisers().map(|s| s.summary.clone()).collect();
+    if evidence.is_empty() {
+        return None;
+    }
+    let names: Vec<&str> = context.advertisers().map(|s| s.company.as_str()).collect();
+    Some(Violation {
+        rule: SENSITIVE_TO_ADVERTISERS.into(),
+        message: format!(
+            "a page about {label} ({}) sent what you viewed to advertising or social companies: {}",
+            context.evidence.join("; "),
+            names.join(", ")
+        ),
+        evidence,
+    })
 }
 
 /// The `fail-on` violation for one purpose, if the page has it: a company of that purpose whose
@@ -134,7 +170,9 @@ fn fail_on(report: &PageReport, category: Category) -> Option<Violation> {
 }
 
 fn category_names() -> String {
-    Category::ALL.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(", ")
+    let mut names: Vec<&str> = Category::ALL.iter().map(|c| c.as_str()).collect();
+    names.push(SENSITIVE_TO_ADVERTISERS);
+    names.join(", ")
 }
 
 #[cfg(test)]

@@ -204,7 +204,35 @@ impl Tab {
                 report.tracking_params = report::tracking_params(&final_url);
             }
         }
+        self.add_context(&mut report, &mut browser.cdp, engine, &final_url, deadline)?;
         Ok(report)
+    }
+
+    /// The page's context from the live document, joined with the requests seen.
+    fn add_context(
+        &mut self,
+        report: &mut PageReport,
+        cdp: &mut Cdp,
+        engine: &Engine,
+        page_url: &str,
+        deadline: Instant,
+    ) -> Result<(), String> {
+        // A page that breaks the script (or the browser's answer) leaves the address alone.
+        let signals = self.eval(cdp, report::context::SIGNALS_SCRIPT, deadline).unwrap_or(Value::Null);
+        let signals: tracklens::context::PageSignals =
+            serde_json::from_value(signals).unwrap_or_else(|_| tracklens::context::PageSignals::from_url(page_url));
+        let sent: Vec<tracklens::context::SentRequest> = self
+            .requests
+            .iter()
+            .filter(|r| r.resource_type != ResourceType::MainFrame && !r.blocked)
+            .map(|r| tracklens::context::SentRequest {
+                url: r.url.clone(),
+                cookies: r.cookies_sent.clone(),
+                ..Default::default()
+            })
+            .collect();
+        report::context::add_context(report, engine, &signals, "page", &sent);
+        Ok(())
     }
 
     fn eval(&mut self, cdp: &mut Cdp, expression: &str, deadline: Instant) -> Result<Value, String> {

@@ -97,6 +97,7 @@ fn page_section(html: &mut String, report: &PageReport) {
         };
         let _ = write!(html, "<p>TrackLens protection {}</p>", esc(text));
     }
+    html.push_str(&super::context::html_section(report));
     html.push_str(
         "<table><tr><th>Company</th><th>Purposes</th><th>Hosts</th><th>Its requests carried</th><th>Why</th></tr>",
     );

@@ -3,6 +3,7 @@
 //! every output (terminal, JSON lines, HTML, JUnit) and every policy reads.
 //! The schema is documented in docs/audit-report.md and docs/audit-report.schema.json.
 
+pub mod context;
 pub mod html;
 pub mod junit;
 pub mod terminal;
@@ -85,6 +86,10 @@ pub struct PageReport {
     /// What the page report's bounds left out, counted (the core's `omitted`).
     #[serde(default)]
     pub omitted: Value,
+    /// What the page is about (sensitive category, topics, evidence) and, on a sensitive page,
+    /// what each company received there; null when the page's signals were not read.
+    #[serde(default)]
+    pub context: Option<context::ContextSection>,
     pub violations: Vec<Violation>,
 }
 
@@ -230,6 +235,7 @@ impl PageReport {
             ignored_refusal: Vec::new(),
             tracking_before_consent: 0,
             omitted: Value::Null,
+            context: None,
             violations: Vec::new(),
         }
     }

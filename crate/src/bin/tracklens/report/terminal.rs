@@ -31,6 +31,7 @@ pub fn page(report: &PageReport) -> String {
     if let Some(protection) = &report.protection {
         let _ = writeln!(line, "  TrackLens protection {}", protection_text(protection));
     }
+    line.push_str(&super::context::terminal_lines(report));
     for (title, tracking) in [("Tracking", true), ("Not tracking", false)] {
         let group: Vec<_> = report.companies.iter().filter(|c| c.tracker == tracking).collect();
         if group.is_empty() {
