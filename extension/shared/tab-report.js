@@ -3,6 +3,7 @@
 // Pure functions over plain objects (the shape stored in chrome.storage.session), so they can be
 // unit-tested without a browser and survive a service-worker restart unchanged. Sizes are bounded:
 // storage.session holds 10 MB for every tab together, and pages can make unbounded requests.
+import { VOCABULARY } from '../pkg/vocabulary.js';
 
 export const LIMITS = {
   hostsPerCompany: 50, unknownHosts: 200, cookieNames: 100, thirdPartySites: 100, pageCookies: 200, storageKeys: 200,
@@ -176,9 +177,7 @@ export function consentEntry(decoded, error = null) {
 }
 
 /** Display order of cookie purposes: what tracks first, what the site needs last. */
-export const COOKIE_PURPOSE_ORDER = [
-  'advertising', 'analytics', 'personalization', 'social', 'unknown', 'preferences', 'security', 'necessary',
-];
+export const COOKIE_PURPOSE_ORDER = VOCABULARY.cookiePurposes.map((p) => p.name);
 
 /** Cookies and storage keys grouped by purpose, in display order: [{purpose, cookies}], sorted by name. */
 export function cookiesByPurpose(report) {
