@@ -49,5 +49,5 @@ test('with history off nothing is written; clearing deletes records and pending 
   await history.clear();
   await history.flush();
   assert.deepEqual(Object.keys(storage.data).filter((k) => k.startsWith('site:')), []);
-  assert.deepEqual(storage.data.settings, { historyEnabled: true, retentionDays: 7 });
+  assert.deepEqual(storage.data.settings, { historyEnabled: false, retentionDays: 7 }, 'the history never writes the settings');
 });

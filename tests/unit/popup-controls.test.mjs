@@ -33,13 +33,13 @@ function treated(settings, site, company) {
 test('a company\'s treatment is the core\'s answer for its hosts, with the setting that decided', () => {
   const meta = { name: 'Meta', hosts: ['www.facebook.com'] };
   assert.deepEqual(treated(SETTINGS, 'news.example', meta), { treatment: 'allow', why: 'your choice for this site' });
-  assert.deepEqual(treated(SETTINGS, 'other.example', meta), { treatment: 'block', why: 'Advertising: blocked' });
+  assert.deepEqual(treated(SETTINGS, 'other.example', meta), { treatment: 'block', why: 'Advertising: blocked (default)' });
   // The site's domain choice outranks its company choice: the level the popup used to ignore.
   const both = treated(SETTINGS, 'news.example', { name: 'Meta', hosts: ['connect.facebook.net', 'www.facebook.com'] });
   assert.equal(both.treatment, 'block');
   assert.equal(both.why, 'your choice for connect.facebook.net for this site; other hosts of it are treated differently');
-  assert.deepEqual(treated(SETTINGS, 'other.example', { name: 'Google', hosts: ['www.google-analytics.com'] }),
-    { treatment: 'strip', why: 'Analytics: loads without cookies' });
+  assert.deepEqual(treated({ version: 1, categories: { analytics: 'block' } }, 'other.example', { name: 'Google', hosts: ['www.google-analytics.com'] }),
+    { treatment: 'block', why: 'Analytics: blocked' });
   assert.deepEqual(treated({ version: 1 }, 'other.example', { name: 'Google', hosts: ['www.google-analytics.com'] }),
     { treatment: 'strip', why: 'Analytics: loads without cookies (default)' });
   assert.deepEqual(treated(SETTINGS, 'other.example', { name: 'jsDelivr', hosts: ['cdn.jsdelivr.net'] }), { treatment: null, why: 'not blocked' });
