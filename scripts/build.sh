@@ -17,6 +17,8 @@ node_modules/.bin/wasm-opt -O3 "$pkg/tracklens_bg.wasm" -o "$pkg/tracklens_bg.wa
 cargo build --quiet --release -p tracklens --bin tracklens
 # The engine snapshot the service worker loads at start, so it never parses lists itself.
 target/release/tracklens snapshot --list EasyPrivacy=crate/data/lists/easyprivacy.txt --out "$pkg/engine.snapshot" >&2
+# Category and cookie-purpose names and labels for the pages, from the core (vocabulary.rs).
+target/release/tracklens vocabulary --out "$pkg/vocabulary.js" >&2
 # The EasyPrivacy static ruleset (off until the user subscribes in the options page).
 target/release/tracklens dnr --list EasyPrivacy=crate/data/lists/easyprivacy.txt --out "$pkg/easyprivacy-rules.json" >&2
 # DuckDuckGo's autoconsent (npm, MPL-2.0) bundled into the consent content script and the

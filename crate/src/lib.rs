@@ -35,7 +35,9 @@ pub mod report;
 pub mod request;
 pub mod snapshot;
 pub mod taxonomy;
+pub mod treatment;
 pub mod url;
+pub mod vocabulary;
 
 #[cfg(target_arch = "wasm32")]
 mod wasm;

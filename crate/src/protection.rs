@@ -6,6 +6,12 @@
 //! turn protection off, nor undo a site the user trusted). An import is read the same way and
 //! refused when any problem was noted, so a bad file changes nothing.
 //!
+//! The settings are one object with one writer (the extension's worker, `settings.js`): the
+//! protection choices below, and the history preferences (`historyEnabled`, `retentionDays`),
+//! which the dashboard changes and the history module reads. Keeping the history preferences
+//! in this schema rather than in a key of their own means one export file, one import check
+//! and one save path for every page; the compiler simply ignores them.
+//!
 //! Each choice (block, strip cookies, allow) applies to a category, a company or a domain,
 //! everywhere or on one site. The more specific choice wins: a site's over the global one, a
 //! domain's over its company's, a company's over its category's. Rules get one priority level
@@ -35,6 +41,7 @@ use crate::knowledge;
 use crate::params::remove_params_names;
 use crate::request::ResourceType;
 use crate::taxonomy::Category;
+use crate::vocabulary;
 use serde::Serialize;
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
@@ -127,7 +134,14 @@ pub struct Settings {
     /// The EasyPrivacy static ruleset (built into the extension, off by default).
     pub easy_privacy: bool,
     pub consent: ConsentMode,
+    /// Whether the per-site history (the dashboard's) is kept at all.
+    pub history_enabled: bool,
+    /// How long a site's history is kept after the last visit, in days.
+    pub retention_days: u32,
 }
+
+/// The range `retentionDays` may take.
+pub const RETENTION_DAYS: std::ops::RangeInclusive<u64> = 1..=365;
 
 impl Default for Settings {
     /// What a new install gets: advertising, fingerprinting and session replay blocked;
@@ -150,6 +164,8 @@ impl Default for Settings {
             remove_tracking_params: true,
             easy_privacy: false,
             consent: ConsentMode::Auto,
+            history_enabled: true,
+            retention_days: 30,
         }
     }
 }
@@ -174,7 +190,7 @@ pub fn read_settings(value: &Value) -> ReadSettings {
         problems.push("settings: not a JSON object; defaults used".to_owned());
         return ReadSettings { settings, problems };
     };
-    let mut reader = Reader { problems: &mut problems };
+    let mut reader = Reader { problems: &mut problems, unlisted: 0 };
     match object.get("version").map(Value::as_u64) {
         Some(Some(SETTINGS_VERSION)) => {}
         Some(Some(v)) if v > SETTINGS_VERSION => {
@@ -188,6 +204,7 @@ pub fn read_settings(value: &Value) -> ReadSettings {
         ("dnt", &mut settings.dnt),
         ("removeTrackingParams", &mut settings.remove_tracking_params),
         ("easyPrivacy", &mut settings.easy_privacy),
+        ("historyEnabled", &mut settings.history_enabled),
     ] {
         if let Some(flag) = object.get(key) {
             match flag.as_bool() {
@@ -202,10 +219,20 @@ pub fn read_settings(value: &Value) -> ReadSettings {
         Some(Some("one_click")) => settings.consent = ConsentMode::OneClick,
         Some(_) => reader.problem("consent: not \"auto\" or \"one_click\"".to_owned()),
     }
+    if let Some(days) = object.get("retentionDays") {
+        match days.as_u64().filter(|d| RETENTION_DAYS.contains(d)) {
+            Some(days) => settings.retention_days = days as u32,
+            None => reader.problem(format!(
+                "retentionDays: not a whole number of days from {} to {}",
+                RETENTION_DAYS.start(),
+                RETENTION_DAYS.end()
+            )),
+        }
+    }
     if let Some(sites) = object.get("sites") {
         settings.sites = reader.sites(sites);
     }
-    const KNOWN: [&str; 11] = [
+    const KNOWN: [&str; 13] = [
         "version",
         "categories",
         "companies",
@@ -216,23 +243,57 @@ pub fn read_settings(value: &Value) -> ReadSettings {
         "removeTrackingParams",
         "easyPrivacy",
         "consent",
+        "historyEnabled",
+        "retentionDays",
         "_comment",
     ];
     for key in object.keys().filter(|k| !KNOWN.contains(&k.as_str())) {
         reader.problem(format!("{}: unknown setting, ignored", shown(key)));
     }
+    reader.finish();
     ReadSettings { settings, problems }
 }
 
+/// How many problems are listed one by one; the rest are counted in a last line.
+const MAX_PROBLEMS: usize = 100;
+
 struct Reader<'p> {
     problems: &'p mut Vec<String>,
+    /// Problems beyond `MAX_PROBLEMS`, only counted.
+    unlisted: usize,
 }
 
 impl Reader<'_> {
     fn problem(&mut self, text: String) {
-        if self.problems.len() < 100 {
+        if self.problems.len() < MAX_PROBLEMS {
             self.problems.push(text);
+        } else {
+            self.unlisted += 1;
         }
+    }
+
+    /// Says how many problems were not listed, so a list of 100 is never mistaken for all.
+    fn finish(&mut self) {
+        if self.unlisted > 0 {
+            self.problems.push(format!("and {} more problems not listed", self.unlisted));
+        }
+    }
+
+    /// Entries beyond `MAX_ENTRIES` in `at`: one problem naming how many were dropped and the
+    /// first few, rather than one per entry (which would crowd out every other problem).
+    fn over_limit(&mut self, at: &str, dropped: &[&String]) {
+        if dropped.is_empty() {
+            return;
+        }
+        let named: Vec<String> = dropped.iter().take(5).map(|name| shown(name)).collect();
+        let more = dropped.len().saturating_sub(named.len());
+        let more = if more > 0 { format!(" and {more} more") } else { String::new() };
+        self.problem(format!(
+            "{at}: {} entries, over the limit of {MAX_ENTRIES}; {} dropped: {}{more}",
+            MAX_ENTRIES + dropped.len(),
+            dropped.len(),
+            named.join(", "),
+        ));
     }
 
     /// The `categories`, `companies` and `domains` of `object`; a missing one keeps `defaults`'.
@@ -242,7 +303,7 @@ impl Reader<'_> {
             choices.categories = self.entries(value, &format!("{at}categories"), |name| {
                 Category::ALL
                     .into_iter()
-                    .find(|c| c.as_str() == name && *c != Category::Cdn)
+                    .find(|c| c.as_str() == name && vocabulary::category_choosable(*c))
                     .ok_or("not a category (cdn is never blocked)")
             });
         }
@@ -275,10 +336,11 @@ impl Reader<'_> {
             self.problem(format!("{at}: not an object"));
             return out;
         };
+        let mut dropped = Vec::new();
         for (name, treatment) in map {
             let treatment = treatment.as_str().and_then(Treatment::parse);
             match (key(name), treatment) {
-                (Ok(_), _) if out.len() >= MAX_ENTRIES => self.problem(format!("{at}: over {MAX_ENTRIES} entries")),
+                (Ok(_), _) if out.len() >= MAX_ENTRIES => dropped.push(name),
                 (Ok(k), Some(t)) => {
                     out.insert(k, t);
                 }
@@ -286,6 +348,7 @@ impl Reader<'_> {
                 (Err(why), _) => self.problem(format!("{at}.{}: {why}", shown(name))),
             }
         }
+        self.over_limit(at, &dropped);
         out
     }
 
@@ -295,7 +358,12 @@ impl Reader<'_> {
             self.problem("sites: not an object".to_owned());
             return out;
         };
-        for (name, site) in map.iter().take(MAX_ENTRIES) {
+        let mut dropped = Vec::new();
+        for (name, site) in map {
+            if out.len() >= MAX_ENTRIES {
+                dropped.push(name);
+                continue;
+            }
             let at = format!("sites.{}", shown(name));
             let domain = match site_domain(name) {
                 Ok(domain) if domain == *name => domain,
@@ -321,6 +389,7 @@ impl Reader<'_> {
             }
             out.insert(domain, parsed);
         }
+        self.over_limit("sites", &dropped);
         out
     }
 
@@ -333,7 +402,7 @@ impl Reader<'_> {
         for item in list {
             // Necessary cookies are never deleted for the user: sessions and the consent choice.
             let purpose = item.as_str().and_then(|name| {
-                CookiePurpose::ALL.into_iter().find(|p| p.as_str() == name && *p != CookiePurpose::Necessary)
+                CookiePurpose::ALL.into_iter().find(|p| p.as_str() == name && vocabulary::purpose_deletable(*p))
             });
             match purpose {
                 Some(p) if !out.contains(&p) => out.push(p),
@@ -744,5 +813,52 @@ mod tests {
         let hostile = format!("{}\u{7}\n", "x".repeat(10_000));
         let read = read_settings(&json!({"version": 1, "companies": {hostile: "block"}}));
         assert!(read.problems[0].len() < 120 && !read.problems[0].contains('\u{7}'), "{:?}", read.problems);
+    }
+
+    #[test]
+    fn history_preferences_are_part_of_the_settings_and_checked() {
+        let read = read_settings(&json!({"version": 1, "historyEnabled": false, "retentionDays": 5}));
+        assert_eq!(read.problems, Vec::<String>::new());
+        assert!(!read.settings.history_enabled);
+        assert_eq!(read.settings.retention_days, 5);
+        // Saved back as the dashboard and the history module read them.
+        let json = serde_json::to_value(&read.settings).unwrap();
+        assert_eq!((json["historyEnabled"].clone(), json["retentionDays"].clone()), (json!(false), json!(5)));
+        for bad in [json!(0), json!(366), json!(2.5), json!("30")] {
+            let read = read_settings(&json!({"version": 1, "retentionDays": bad}));
+            assert_eq!(read.settings.retention_days, 30, "{bad}");
+            assert!(read.problems[0].starts_with("retentionDays: "), "{:?}", read.problems);
+        }
+        // The rules do not depend on them.
+        let off = Settings { history_enabled: false, retention_days: 1, ..Settings::default() };
+        assert_eq!(compile_settings(&off), compile_settings(&Settings::default()));
+    }
+
+    #[test]
+    fn entries_over_the_limit_are_named_and_counted_in_one_problem() {
+        let sites: Map<String, Value> =
+            (0..2_500).map(|i| (format!("site{i:04}.example"), json!({"mode": "trusted"}))).collect();
+        let read = read_settings(&json!({"version": 1, "sites": sites}));
+        assert_eq!(read.settings.sites.len(), MAX_ENTRIES);
+        assert_eq!(read.problems.len(), 1, "{:?}", read.problems);
+        let problem = &read.problems[0];
+        assert!(
+            problem.starts_with("sites: 2500 entries, over the limit of 2000; 500 dropped: \"site2000.example\""),
+            "{problem}"
+        );
+        assert!(problem.ends_with("and 495 more"), "{problem}");
+        let domains: Map<String, Value> = (0..2_003).map(|i| (format!("t{i}.example.com"), json!("block"))).collect();
+        let read = read_settings(&json!({"version": 1, "domains": domains}));
+        assert_eq!(read.settings.global.domains.len(), MAX_ENTRIES);
+        assert_eq!(read.problems.len(), 1, "{:?}", read.problems);
+        assert!(read.problems[0].contains("3 dropped"), "{:?}", read.problems);
+    }
+
+    #[test]
+    fn problems_beyond_the_listed_ones_are_counted() {
+        let companies: Map<String, Value> = (0..150).map(|i| (format!("Nobody {i}"), json!("block"))).collect();
+        let read = read_settings(&json!({"version": 1, "companies": companies}));
+        assert_eq!(read.problems.len(), MAX_PROBLEMS + 1);
+        assert_eq!(read.problems.last().unwrap(), "and 50 more problems not listed");
     }
 }

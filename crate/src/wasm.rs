@@ -263,3 +263,24 @@ pub fn plan_report_budget_js(stored: JsValue, keep: JsValue, incoming_bytes: usi
         trimmed_bytes: budget::TRIMMED_BYTES,
     })
 }
+
+// ---- Settings: how they treat a host, and the vocabulary pages show (h13-settings) ----
+
+/// `treatmentOf(settings, site, hosts)` → `[{host, treatment, decidedBy: {setting, scope, name,
+/// default}}]`: what the settings (read as `readSettings` reads them) do to each host's requests
+/// on pages of `site`, and which setting decided, resolved as Chrome resolves the compiled rules.
+#[wasm_bindgen(js_name = treatmentOf)]
+pub fn treatment_of_js(value: JsValue, site: &str, hosts: Vec<String>) -> Result<JsValue, JsError> {
+    let value: serde_json::Value = serde_wasm_bindgen::from_value(value).unwrap_or(serde_json::Value::Null);
+    let settings = protection::read_settings(&value).settings;
+    let treated: Vec<_> =
+        hosts.iter().take(1_000).map(|host| crate::treatment::treatment_of(&settings, site, host)).collect();
+    to_js(&treated)
+}
+
+/// `vocabulary()` → `{categories: [{name, label, choosable}], cookiePurposes: [...]}`, each in
+/// display order: the one definition of the words the pages show.
+#[wasm_bindgen]
+pub fn vocabulary() -> Result<JsValue, JsError> {
+    to_js(&crate::vocabulary::vocabulary())
+}

@@ -1,25 +1,24 @@
 // The control side of the worker: settings, blocking rules, GPC, cookie deletion and consent
 // banners. Listeners are registered synchronously when startControls() runs at the worker's top
 // level; their work waits on the core. Every settings change goes through this module (extension
-// pages send 'tracklens/settings/save'), so rules are applied one change at a time.
+// pages send MSG.SETTINGS_SAVE or MSG.SETTINGS_CHANGE through the router), so rules are applied
+// one change at a time.
 import { evalSnippets } from '../pkg/autoconsent-snippets.js';
-import { tabKey } from '../shared/state-keys.js';
-import { createSettingsStore, PROBLEMS_KEY } from './settings.js';
+import { PROBLEMS_KEY, PROTECTION_STATUS_KEY, TAB_KEY_PREFIX, tabKey } from '../shared/state-keys.js';
+import { MSG } from '../shared/message-types.js';
 import { applySettings } from './protection.js';
 import { createCookieCleaner } from './cookie-cleaner.js';
 import { AUTOCONSENT_MESSAGES, createConsentDecliner } from './consent-decline.js';
 
-export const STATUS_KEY = 'protectionStatus';
-const PURPOSES = new Set(['advertising', 'analytics', 'personalization', 'social', 'unknown', 'preferences', 'security']);
+export const STATUS_KEY = PROTECTION_STATUS_KEY;
 
-export function startControls({ core, recorder, session = chrome.storage.session }) {
-  const store = createSettingsStore({ local: chrome.storage.local, core });
+/**
+ * Starts the controls over `store` (settings.js). Returns { loadSettings, saveSettings, apply,
+ * routes }: `routes` are the messages it answers, for the worker's router (messages.js).
+ */
+export function startControls({ core, recorder, store, session = chrome.storage.session }) {
   const browser = { core, dnr: chrome.declarativeNetRequest, scripting: chrome.scripting };
-  let cached = null;
-  const loadSettings = () => (cached ??= store.load().catch((error) => {
-    cached = null;
-    throw error;
-  }));
+  const loadSettings = () => store.load();
 
   // One application at a time: two overlapping rule diffs would add the same ids twice.
   let applying = Promise.resolve();
@@ -41,7 +40,6 @@ export function startControls({ core, recorder, session = chrome.storage.session
   // At every start (install, update, browser start, worker wake-up): the stored settings, or the
   // defaults on a new install, put into effect. Applying is idempotent, so repeating it is cheap.
   store.ensureStored().then(async ({ settings, problems }) => {
-    cached = Promise.resolve({ settings, problems, stored: true });
     await session.set({ [PROBLEMS_KEY]: problems });
     await apply(settings);
   }).catch((error) => console.error('TrackLens: could not apply the settings', error));
@@ -56,7 +54,7 @@ export function startControls({ core, recorder, session = chrome.storage.session
     // before the batch that records the tracker on the new page, which would hide it here.
     await recorder.flush();
     const all = await session.get(null);
-    return Object.entries(all).filter(([key, report]) => key.startsWith('tab:') && report?.site === site).map(([, report]) => report);
+    return Object.entries(all).filter(([key, report]) => key.startsWith(TAB_KEY_PREFIX) && report?.site === site).map(([, report]) => report);
   }
 
   const cleaner = createCookieCleaner({ cookieStore: chrome.cookies, core, loadSettings, reportsForSite });
@@ -69,49 +67,58 @@ export function startControls({ core, recorder, session = chrome.storage.session
     onDeclined: (tabId) => recorder.pageLoaded(tabId),
   });
 
-  async function saveSettings(candidate) {
-    const saved = await store.save(candidate);
-    if (!saved.ok) return saved;
-    cached = Promise.resolve({ settings: saved.settings, problems: [], stored: true });
+  // A save or an edit, then the rules for the result.
+  async function saved(answer) {
+    const result = await answer;
+    if (!result.ok) return result;
     await session.set({ [PROBLEMS_KEY]: [] });
-    return { ...saved, applied: await apply(saved.settings) };
+    return { ...result, applied: await apply(result.settings) };
+  }
+  const saveSettings = (candidate) => saved(store.save(candidate));
+  const changeSettings = (edit) => saved(store.change(edit));
+
+  /** The settings, their reading problems, and (given a site and hosts) how they treat each host. */
+  async function describeSettings({ site, hosts }) {
+    const { settings, problems } = await loadSettings();
+    const answer = { ok: true, settings, problems };
+    if (typeof site === 'string' && Array.isArray(hosts)) {
+      const api = await core;
+      answer.treatments = api.treatmentOf(settings, site, hosts.filter((h) => typeof h === 'string').slice(0, 1000));
+    }
+    return answer;
   }
 
   async function deleteCookies(tabId, purposes, keep) {
     const report = await tabReport(tabId);
     if (!report?.site) return { ok: false, error: 'no page recorded in this tab' };
-    const chosen = (Array.isArray(purposes) ? purposes : []).filter((p) => PURPOSES.has(p));
+    const { vocabulary } = await core;
+    const deletable = new Set(vocabulary.cookiePurposes.filter((p) => p.choosable).map((p) => p.name));
+    const chosen = (Array.isArray(purposes) ? purposes : []).filter((p) => deletable.has(p));
     const deleted = await cleaner.deleteByPurpose(report.site, chosen, report.thirdPartySites ?? []);
-    if (keep && chosen.length) {
-      const { settings } = await loadSettings();
-      const next = structuredClone(settings);
-      const site = (next.sites[report.site] ??= { mode: 'protect', categories: {}, companies: {}, domains: {}, deleteCookies: [] });
-      site.deleteCookies = [...new Set([...(site.deleteCookies ?? []), ...chosen])];
-      await saveSettings(next);
-    }
+    if (keep && chosen.length) await changeSettings({ kind: 'keep-deleted', site: report.site, purposes: chosen });
     recorder.pageLoaded(tabId);
     return { ok: true, deleted };
   }
 
-  // Extension pages (popup, options) only: a content script's sender URL is its web page.
-  const fromExtensionPage = (sender) => sender.id === chrome.runtime.id && sender.url?.startsWith(chrome.runtime.getURL(''));
-  const fromContentScript = (sender) => sender.id === chrome.runtime.id && sender.tab && !fromExtensionPage(sender);
-
-  chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
-    const type = message?.type;
-    let work = null;
-    if (fromContentScript(sender) && AUTOCONSENT_MESSAGES.has(type)) {
-      decliner.handle(message, sender).catch((error) => console.error('TrackLens: consent banner', error));
-      return false;
-    }
-    if (!fromExtensionPage(sender)) return false;
-    if (type === 'tracklens/settings/save') work = saveSettings(message.settings);
-    else if (type === 'tracklens/consent/decline') work = tabReport(message.tabId).then((r) => decliner.decline(message.tabId, r)).then((ok) => ({ ok }));
-    else if (type === 'tracklens/cookies/delete') work = deleteCookies(message.tabId, message.purposes, Boolean(message.keep));
-    if (!work) return false;
-    work.then(sendResponse, (error) => sendResponse({ ok: false, error: String(error?.message ?? error) }));
-    return true;
-  });
+  const routes = [
+    { types: [MSG.SETTINGS_GET], from: 'extensionPage', handle: (m) => describeSettings(m) },
+    { types: [MSG.SETTINGS_SAVE], from: 'extensionPage', handle: (m) => saveSettings(m.settings) },
+    { types: [MSG.SETTINGS_CHANGE], from: 'extensionPage', handle: (m) => changeSettings(m.edit) },
+    {
+      types: [MSG.CONSENT_DECLINE],
+      from: 'extensionPage',
+      handle: (m) => tabReport(m.tabId).then((r) => decliner.decline(m.tabId, r)).then((ok) => ({ ok })),
+    },
+    { types: [MSG.COOKIES_DELETE], from: 'extensionPage', handle: (m) => deleteCookies(m.tabId, m.purposes, Boolean(m.keep)) },
+    // The autoconsent library's own protocol, from its content script in any frame of a tab.
+    {
+      types: [...AUTOCONSENT_MESSAGES],
+      from: 'tabContent',
+      handle: (m, sender) => {
+        decliner.handle(m, sender).catch((error) => console.error('TrackLens: consent banner', error));
+      },
+    },
+  ];
 
   chrome.cookies.onChanged.addListener((change) => {
     loadSettings().then(({ settings }) => {
@@ -127,5 +134,5 @@ export function startControls({ core, recorder, session = chrome.storage.session
     recorder.record(details.tabId, { kind: 'gpc', sent: gpc });
   }, { urls: ['<all_urls>'], types: ['main_frame'] }, ['requestHeaders', 'extraHeaders']);
 
-  return { loadSettings, saveSettings, apply };
+  return { loadSettings, saveSettings, apply, routes };
 }

@@ -3,7 +3,7 @@
 // waits as little as possible.
 import init, {
   TrackLens, classifyCookie, classifyStorage, stripTrackingParams, cookie_names as cookieNames, decodeConsent, set_cookie_name as setCookieName,
-  readSettings, compileProtection, scoreFingerprinting, findLeaks, sentParams,
+  readSettings, compileProtection, scoreFingerprinting, findLeaks, sentParams, treatmentOf, vocabulary,
   applyPageEvents, readPageReport, trimPageReport, planReportBudget,
 } from '../pkg/tracklens.js';
 
@@ -26,14 +26,14 @@ async function loadEngine() {
 /**
  * Resolves once the core is ready:
  * { engine, lists, loadMs, warning, cookieNames, setCookieName, classifyCookie, classifyStorage, stripTrackingParams, decodeConsent,
- *   readSettings, compileProtection, scoreFingerprinting, findLeaks, sentParams, and the page report's
- *   applyPageEvents, readPageReport, trimPageReport, planReportBudget }.
+ *   readSettings, compileProtection, scoreFingerprinting, findLeaks, sentParams, treatmentOf, vocabulary, and the page
+ *   report's applyPageEvents, readPageReport, trimPageReport, planReportBudget }.
  * Rejects only if the wasm module itself cannot start.
  */
 export const ready = init({ module_or_path: wasmUrl })
   .then(loadEngine)
   .then((loaded) => ({
     ...loaded, cookieNames, setCookieName, classifyCookie, classifyStorage, stripTrackingParams, decodeConsent,
-    readSettings, compileProtection, scoreFingerprinting, findLeaks, sentParams,
+    readSettings, compileProtection, scoreFingerprinting, findLeaks, sentParams, treatmentOf, vocabulary: vocabulary(),
     applyPageEvents, readPageReport, trimPageReport, planReportBudget,
   }));

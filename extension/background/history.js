@@ -1,19 +1,20 @@
 // The durable per-site history in chrome.storage.local, fed with the tab reports the recorder
 // writes. Every update reads the site records back first (the service worker may have restarted
 // since the last one) and writes are chained, so two never interleave. The user's settings decide
-// whether anything is kept at all and for how long.
+// whether anything is kept at all and for how long: `preferences()` resolves to the settings (as
+// the core read them) with `historyEnabled` and `retentionDays`; the settings store owns them.
 import {
-  DAY_MS, SETTINGS_KEY, keysToPrune, mergeReport, normaliseSettings, reportSite, siteKey, siteRecords,
+  DAY_MS, SITE_KEY_PREFIX, keysToPrune, mergeReport, reportSite, siteKey, siteRecords,
 } from '../shared/history-model.js';
+import { PRUNED_AT_KEY } from '../shared/state-keys.js';
 
 // Reports of a loading page are saved every few tens of milliseconds; the history takes the
 // latest of each tab at most this often (chrome.storage.local writes go to disk).
 const DEBOUNCE_MS = 300;
 // Pruning reads every record: at most once an hour is plenty for a retention counted in days.
 const PRUNE_EVERY_MS = 3600 * 1000;
-const PRUNED_AT_KEY = 'historyPrunedAt';
 
-export function createHistory({ storage, now = Date.now, onError = console.error, debounceMs = DEBOUNCE_MS }) {
+export function createHistory({ storage, preferences, now = Date.now, onError = console.error, debounceMs = DEBOUNCE_MS }) {
   let chain = Promise.resolve();
   // The latest report of each page (address and start time), waiting for the next write.
   let pending = new Map();
@@ -32,9 +33,7 @@ export function createHistory({ storage, now = Date.now, onError = console.error
     return chain;
   }
 
-  async function settings() {
-    return normaliseSettings((await storage.get(SETTINGS_KEY))[SETTINGS_KEY]);
-  }
+  const settings = () => preferences();
 
   async function record(reports) {
     const current = await settings();
@@ -86,7 +85,7 @@ export function createHistory({ storage, now = Date.now, onError = console.error
     clear: (site = null) => serialise(async () => {
       // Reports waiting to be written belong to the history being deleted.
       pending = new Map();
-      const keys = site ? [siteKey(site)] : Object.keys(await storage.get(null)).filter((k) => k.startsWith('site:'));
+      const keys = site ? [siteKey(site)] : Object.keys(await storage.get(null)).filter((k) => k.startsWith(SITE_KEY_PREFIX));
       if (keys.length) await storage.remove(keys);
     }),
     retentionMs: async () => (await settings()).retentionDays * DAY_MS,

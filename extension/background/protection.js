@@ -89,11 +89,6 @@ export async function applySettings({ core, dnr, scripting }, settings) {
   return { rules: rules.length, added, removed, skipped };
 }
 
-/** How TrackLens treats a site: 'protect', 'trusted' or 'paused'. */
-export function siteMode(settings, site) {
-  return settings?.sites?.[site]?.mode ?? 'protect';
-}
-
 /** Whether `host` belongs to `site` (a registrable domain): the site itself or a subdomain. */
 export function siteOf(host, site) {
   return host === site || host.endsWith(`.${site}`);

@@ -6,9 +6,15 @@ import { createRecorder } from './recorder.js';
 import { startControls } from './controls.js';
 import { createHistory } from './history.js';
 import { showTrackerCount } from './badge.js';
+import { createSettingsStore } from './settings.js';
+import { createRouter } from './messages.js';
+import { MSG } from '../shared/message-types.js';
+import { CORE_STATUS_KEY } from '../shared/state-keys.js';
 
 const storage = chrome.storage.session;
-const history = createHistory({ storage: chrome.storage.local });
+// The one owner of the settings; the history reads its preferences from it.
+const settings = createSettingsStore({ local: chrome.storage.local, core: ready });
+const history = createHistory({ storage: chrome.storage.local, preferences: async () => (await settings.load()).settings });
 const recorder = createRecorder({
   storage,
   core: ready,
@@ -28,8 +34,8 @@ const ALL_URLS = { urls: ['<all_urls>'] };
 
 // The popup shows this instead of an empty panel when the core could not start.
 ready.then(
-  ({ lists, loadMs, warning }) => storage.set({ coreStatus: { ok: true, lists, loadMs, warning, at: Date.now() } }),
-  (error) => storage.set({ coreStatus: { ok: false, error: String(error?.message ?? error), at: Date.now() } }),
+  ({ lists, loadMs, warning }) => storage.set({ [CORE_STATUS_KEY]: { ok: true, lists, loadMs, warning, at: Date.now() } }),
+  (error) => storage.set({ [CORE_STATUS_KEY]: { ok: false, error: String(error?.message ?? error), at: Date.now() } }),
 );
 
 // Requests outside tabs (tabId -1: other extensions, the browser itself) belong to no page.
@@ -67,44 +73,54 @@ chrome.tabs.onUpdated.addListener((tabId, changeInfo) => {
   if (changeInfo.status === 'complete') recorder.pageLoaded(tabId);
 });
 
-// Storage keys from our own content script, in a tab's top frame. Anything else is ignored: the
-// message type is allow-listed and the sender checked, as pages are hostile.
-const AREAS = new Set(['local', 'session']);
-chrome.runtime.onMessage.addListener((message, sender) => {
-  if (sender.id !== chrome.runtime.id || !sender.tab || sender.frameId !== 0 || message?.type !== 'tracklens/storage') return;
-  if (!Array.isArray(message.entries)) return;
-  const entries = message.entries
-    .filter((e) => AREAS.has(e?.area) && typeof e.key === 'string' && typeof e.value === 'string')
-    .slice(0, 400);
-  recorder.storage(sender.tab.id, sender.url, entries);
-});
-
 // Blocking, cookie stripping and deletion, GPC and consent banners, as the user's settings say.
-startControls({ core: ready, recorder, session: storage });
-// Fingerprinting counts and typed text from our own content scripts in a tab (top frames). The
-// values are page-derived: the types are allow-listed and every field checked before use.
-chrome.runtime.onMessage.addListener((message, sender) => {
-  if (sender.id !== chrome.runtime.id || !sender.tab) return;
-  const tabId = sender.tab.id;
-  if (message?.type === 'tracklens/fingerprint' && Array.isArray(message.scripts)) {
-    recorder.fingerprinting(tabId, sender.tab.url ?? sender.url, message.scripts.slice(0, 50));
-  } else if (message?.type === 'tracklens/typed' && typeof message.field === 'string' && typeof message.value === 'string') {
-    recorder.typed(tabId, message.field.slice(0, 80), message.value.slice(0, 256));
-  } else if (message?.type === 'tracklens/submitted' && Array.isArray(message.fields)) {
-    recorder.submitted(tabId, message.fields.filter((f) => typeof f === 'string').slice(0, 100));
-  }
-});
-
-// The dashboard asks the worker to clear or prune the history, so that is chained with its writes.
-chrome.runtime.onMessage.addListener((message, sender, respond) => {
-  const fromDashboard = sender.url?.startsWith(chrome.runtime.getURL('extension/dashboard/'));
-  if (sender.id !== chrome.runtime.id || !fromDashboard) return;
-  if (message?.type === 'tracklens/clear-history') {
-    history.clear(typeof message.site === 'string' ? message.site : null).then(() => respond({ ok: true }));
-    return true;
-  }
-  if (message?.type === 'tracklens/prune-history') {
-    history.prune().then(() => respond({ ok: true }));
-    return true;
-  }
-});
+const controls = startControls({ core: ready, recorder, store: settings, session: storage });
+// Every message goes through one router: what each type does and who may send it (messages.js).
+// Findings from our content scripts are always about the sender's own tab (sender.tab.id); the
+// values are page-derived, so every field is checked and capped before use.
+const AREAS = new Set(['local', 'session']);
+const routes = [
+  ...controls.routes,
+  {
+    types: [MSG.STORAGE],
+    from: 'tabTopFrame',
+    handle: (message, sender) => {
+      if (!Array.isArray(message.entries)) return;
+      const entries = message.entries
+        .filter((e) => AREAS.has(e?.area) && typeof e.key === 'string' && typeof e.value === 'string')
+        .slice(0, 400);
+      recorder.storage(sender.tab.id, sender.url, entries);
+    },
+  },
+  {
+    types: [MSG.FINGERPRINT],
+    from: 'tabContent',
+    handle: (message, sender) => {
+      if (Array.isArray(message.scripts)) recorder.fingerprinting(sender.tab.id, sender.tab.url ?? sender.url, message.scripts.slice(0, 50));
+    },
+  },
+  {
+    types: [MSG.TYPED],
+    from: 'tabContent',
+    handle: (message, sender) => {
+      if (typeof message.field === 'string' && typeof message.value === 'string') {
+        recorder.typed(sender.tab.id, message.field.slice(0, 80), message.value.slice(0, 256));
+      }
+    },
+  },
+  {
+    types: [MSG.SUBMITTED],
+    from: 'tabContent',
+    handle: (message, sender) => {
+      if (Array.isArray(message.fields)) recorder.submitted(sender.tab.id, message.fields.filter((f) => typeof f === 'string').slice(0, 100));
+    },
+  },
+  // Clearing and pruning go through the worker so they are chained with the history's writes.
+  {
+    types: [MSG.HISTORY_CLEAR],
+    from: 'extensionPage',
+    handle: (message) => history.clear(typeof message.site === 'string' ? message.site : null).then(() => ({ ok: true })),
+  },
+  { types: [MSG.HISTORY_PRUNE], from: 'extensionPage', handle: () => history.prune().then(() => ({ ok: true })) },
+];
+chrome.runtime.onMessage.addListener(createRouter(routes).listener);

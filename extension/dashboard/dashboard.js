@@ -1,15 +1,17 @@
 // The dashboard: the per-site history across sites. Companies ranked by reach, a site-company
-// graph, a visit timeline, a cookie table, exports and the history settings. It reads
-// chrome.storage.local; clearing goes through the service worker so it is ordered with its writes.
+// graph, a visit timeline, a cookie table, exports and the history settings. It reads the history
+// from chrome.storage.local and asks the worker for the settings; every change (the history
+// preferences, clearing) goes to the worker, the one writer.
 // Page-derived names are rendered with textContent (HTML) or as SVG text nodes, never as markup.
-import { SETTINGS_KEY, companiesByReach, cookiesAcrossSites, normaliseSettings, siteRecords } from '../shared/history-model.js';
+import { SITE_KEY_PREFIX, companiesByReach, cookiesAcrossSites, siteRecords } from '../shared/history-model.js';
+import { MSG } from '../shared/message-types.js';
 import { evidenceDocument, companiesCsv, cookiesCsv } from '../shared/evidence.js';
 import { COOKIE_PURPOSE_LABELS, categoryLabel, lifetime, plural } from '../shared/describe.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
 const HTML = 'http://www.w3.org/1999/xhtml';
 const $ = (id) => document.getElementById(id);
-const state = { records: [], settings: normaliseSettings(undefined), category: '', sort: { key: 'site', dir: 1 } };
+const state = { records: [], settings: null, category: '', sort: { key: 'site', dir: 1 } };
 
 /** An element in namespace `ns` with attributes and text content (never markup). */
 function make(ns, tag, attrs, text) {
@@ -166,10 +168,16 @@ function render() {
   $('retention').value = String(state.settings.retentionDays);
 }
 
+async function askSettings() {
+  const answer = await chrome.runtime.sendMessage({ type: MSG.SETTINGS_GET });
+  if (!answer?.ok) throw new Error(answer?.error ?? 'the settings could not be read');
+  return answer.settings;
+}
+
 async function load() {
-  const all = await chrome.storage.local.get(null);
+  const [all, settings] = await Promise.all([chrome.storage.local.get(null), askSettings()]);
   state.records = siteRecords(all);
-  state.settings = normaliseSettings(all[SETTINGS_KEY]);
+  state.settings = settings;
   render();
 }
 
@@ -191,10 +199,15 @@ function exportDoc() {
 const stamp = () => new Date().toISOString().slice(0, 10);
 const scopeName = () => $('scope').value || 'all-sites';
 
-async function saveSettings(change) {
-  const stored = (await chrome.storage.local.get(SETTINGS_KEY))[SETTINGS_KEY];
-  state.settings = normaliseSettings({ ...stored, ...change });
-  await chrome.storage.local.set({ [SETTINGS_KEY]: state.settings });
+/** Changes history preferences through the worker; says so when the core refuses the value. */
+async function saveSettings(fields) {
+  const answer = await chrome.runtime.sendMessage({ type: MSG.SETTINGS_CHANGE, edit: { kind: 'merge', fields } });
+  if (!answer?.ok) {
+    $('totals').textContent = `Not saved: ${(answer?.problems ?? [answer?.error ?? 'no answer']).join('; ')}`;
+    return false;
+  }
+  state.settings = answer.settings;
+  return true;
 }
 
 function wire() {
@@ -217,18 +230,18 @@ function wire() {
   $('clear').addEventListener('click', async () => {
     const site = $('scope').value || null;
     if (!window.confirm(site ? `Delete the history of ${site}?` : 'Delete the whole history?')) return;
-    await chrome.runtime.sendMessage({ type: 'tracklens/clear-history', site });
+    await chrome.runtime.sendMessage({ type: MSG.HISTORY_CLEAR, site });
     await load();
   });
   $('history-enabled').addEventListener('change', (e) => saveSettings({ historyEnabled: e.target.checked }));
   // A shorter retention applies at once: the worker prunes what is now too old.
   $('retention').addEventListener('change', async (e) => {
-    await saveSettings({ retentionDays: Number(e.target.value) });
-    await chrome.runtime.sendMessage({ type: 'tracklens/prune-history' });
+    if (!(await saveSettings({ retentionDays: Number(e.target.value) }))) return;
+    await chrome.runtime.sendMessage({ type: MSG.HISTORY_PRUNE });
     await load();
   });
   chrome.storage.local.onChanged.addListener((changes) => {
-    if (Object.keys(changes).some((k) => k.startsWith('site:'))) load();
+    if (Object.keys(changes).some((k) => k.startsWith(SITE_KEY_PREFIX))) load();
   });
 }
 

@@ -1,11 +1,11 @@
 // The options page: default protection by purpose, signals, trusted and paused sites, and export
-// and import of the settings as JSON. It reads the settings from chrome.storage.local and sends
-// every change to the worker, which checks it with the core and applies it; a change the core
-// does not accept (a bad import) is refused whole, and the page says why.
+// and import of the settings as JSON. It asks the worker for the settings and sends it every
+// change (an edit of the form's fields, or a whole imported file), which the worker checks with
+// the core and applies; a change the core does not accept (a bad import, one with more entries
+// than TrackLens keeps) is refused whole, and the page lists why and what would be dropped.
 import { CHOOSABLE_CATEGORIES } from '../shared/categories.js';
+import { MSG } from '../shared/message-types.js';
 
-const SETTINGS_KEY = 'settings';
-const PROBLEMS_KEY = 'settingsProblems';
 const FLAGS = ['gpc', 'dnt', 'removeTrackingParams', 'easyPrivacy'];
 const $ = (id) => document.getElementById(id);
 const form = $('settings');
@@ -42,32 +42,28 @@ function render(settings) {
     row.dataset.site = name;
     row.querySelector('.name').textContent = name;
     row.querySelector('.mode').textContent = site.mode === 'paused' ? '(protection paused)' : '(trusted: nothing blocked)';
-    row.querySelector('.forget').addEventListener('click', () => save(withSiteProtected(current, name), `${name} is protected again.`));
+    row.querySelector('.forget').addEventListener('click', () => change({ kind: 'site-mode', site: name, mode: 'protect' }, `${name} is protected again.`));
     return row;
   }));
   $('no-sites').hidden = special.length > 0;
 }
 
-function withSiteProtected(settings, site) {
-  const next = structuredClone(settings);
-  next.sites[site].mode = 'protect';
-  return next;
-}
-
-function fromForm() {
-  const next = structuredClone(current);
-  next.categories = {};
+/** The form's fields, as an edit: the rest of the settings (sites, history) is left as stored. */
+function formEdit() {
+  const fields = { categories: {}, consent: form.elements.consent.value };
   for (const [category] of CHOOSABLE_CATEGORIES) {
     const value = form.elements[`category:${category}`].value;
-    if (value) next.categories[category] = value;
+    if (value) fields.categories[category] = value;
   }
-  for (const flag of FLAGS) next[flag] = form.elements[flag].checked;
-  next.consent = form.elements.consent.value;
-  return next;
+  for (const flag of FLAGS) fields[flag] = form.elements[flag].checked;
+  return { kind: 'merge', fields };
 }
 
-async function save(settings, done) {
-  const answer = await chrome.runtime.sendMessage({ type: 'tracklens/settings/save', settings });
+const save = (settings, done) => answered(chrome.runtime.sendMessage({ type: MSG.SETTINGS_SAVE, settings }), done);
+const change = (edit, done) => answered(chrome.runtime.sendMessage({ type: MSG.SETTINGS_CHANGE, edit }), done);
+
+async function answered(request, done) {
+  const answer = await request;
   if (!answer?.ok) {
     say('Nothing was changed: TrackLens could not accept these settings.', { error: true, problems: answer?.problems ?? [answer?.error ?? 'no answer'] });
     return false;
@@ -79,16 +75,20 @@ async function save(settings, done) {
 
 form.addEventListener('submit', (event) => {
   event.preventDefault();
-  save(fromForm(), 'Saved. The new protection applies to every request from now on.');
+  change(formEdit(), 'Saved. The new protection applies to every request from now on.');
 });
 
-$('export').addEventListener('click', () => {
-  const blob = new Blob([`${JSON.stringify(current, null, 2)}\n`], { type: 'application/json' });
+// What is stored now, as the worker has it (another page may have changed it since this one opened).
+$('export').addEventListener('click', async () => {
+  const answer = await chrome.runtime.sendMessage({ type: MSG.SETTINGS_GET });
+  if (!answer?.ok) return say(`Not exported: ${answer?.error ?? 'no answer'}`, { error: true });
+  const blob = new Blob([`${JSON.stringify(answer.settings, null, 2)}\n`], { type: 'application/json' });
   const link = document.createElement('a');
   link.href = URL.createObjectURL(blob);
   link.download = 'tracklens-settings.json';
   link.click();
-  URL.revokeObjectURL(link.href);
+  // Revoked later: the download may start after click() returns.
+  setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
 });
 
 $('import').addEventListener('change', async (event) => {
@@ -105,9 +105,9 @@ $('import').addEventListener('change', async (event) => {
   await save(parsed, `Imported ${file.name}.`);
 });
 
-const stored = await chrome.storage.local.get(SETTINGS_KEY);
-const { [PROBLEMS_KEY]: problems = [] } = await chrome.storage.session.get(PROBLEMS_KEY).catch(() => ({}));
-if (stored[SETTINGS_KEY]) render(stored[SETTINGS_KEY]);
-else say('TrackLens is still starting; reopen this page in a moment.', { error: true });
+const stored = await chrome.runtime.sendMessage({ type: MSG.SETTINGS_GET }).catch((error) => ({ ok: false, error }));
+const problems = stored?.problems ?? [];
+if (stored?.ok) render(stored.settings);
+else say(`TrackLens could not read its settings: ${stored?.error ?? 'no answer'}`, { error: true });
 if (problems.length) say('Some stored settings could not be read and were left out; the rest is in effect.', { error: true, problems });
 document.body.dataset.ready = 'true';

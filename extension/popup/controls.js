@@ -1,15 +1,17 @@
 // The popup's controls, where they apply: trust or pause this site, block or allow each company
 // here or everywhere, delete this site's cookies by purpose, decline the consent banner, and what
 // protection did (GPC sent, banner declined, trackers that ignored the refusal). Renders into the
-// popup's <section id="controls">; every change goes to the worker, which checks and applies it.
-// Page-derived text is set with textContent only.
-import { CHOOSABLE_CATEGORIES } from '../shared/categories.js';
+// popup's <section id="controls">; every change goes to the worker as an edit, which the worker
+// applies to the stored settings, checks with the core and puts into effect. How the settings
+// treat each company comes from the core too (treatment.rs, through the worker): the popup only
+// words it. Page-derived text is set with textContent only.
 import { companiesByConcern, COOKIE_PURPOSE_ORDER } from '../shared/tab-report.js';
-import { isWebLink } from '../shared/describe.js';
+import { CATEGORY_LABELS, COOKIE_PURPOSE_LABELS, isWebLink } from '../shared/describe.js';
+import { VOCABULARY } from '../pkg/vocabulary.js';
+import { MSG } from '../shared/message-types.js';
 
-export const SETTINGS_KEY = 'settings';
-const CATEGORY_NAMES = Object.fromEntries(CHOOSABLE_CATEGORIES);
 const TREATMENT_TEXT = { block: 'blocked', strip: 'loads without cookies', allow: 'allowed' };
+const DELETABLE = new Set(VOCABULARY.cookiePurposes.filter((p) => p.choosable).map((p) => p.name));
 
 function el(tag, { text, className, data = {}, ...props } = {}, children = []) {
   const node = document.createElement(tag);
@@ -25,20 +27,30 @@ function button(text, action, extra = {}) {
   return el('button', { type: 'button', text, data: { action, ...extra } });
 }
 
-/** What the settings do to a company's requests on `site`, and why. */
-export function companyTreatment(settings, site, company) {
-  const here = settings.sites?.[site] ?? {};
-  if (here.mode === 'paused') return { treatment: 'allow', why: 'protection paused on this site' };
-  if (here.mode === 'trusted') return { treatment: 'allow', why: 'you trust this site' };
-  if (here.companies?.[company.name]) return { treatment: here.companies[company.name], why: 'your choice for this site' };
-  if (settings.companies?.[company.name]) return { treatment: settings.companies[company.name], why: 'your choice everywhere' };
-  for (const scope of [here.categories ?? {}, settings.categories ?? {}]) {
-    for (const treatment of ['block', 'strip']) {
-      const category = company.categories.find((c) => scope[c] === treatment);
-      if (category) return { treatment, why: `${CATEGORY_NAMES[category] ?? category}: ${TREATMENT_TEXT[treatment]}` };
-    }
+/** Words for the core's `decidedBy` (treatment.rs): which setting decided. */
+function decidedText({ setting, scope, name, default: isDefault } = {}, treatment) {
+  const where = scope === 'site' ? ' for this site' : ' everywhere';
+  switch (setting) {
+    case 'trusted': return 'you trust this site';
+    case 'paused': return 'protection paused on this site';
+    case 'company': return `your choice${where}`;
+    case 'domain': return `your choice for ${name}${where}`;
+    case 'category': return `${CATEGORY_LABELS[name] ?? name}: ${TREATMENT_TEXT[treatment]}${scope === 'site' ? ' on this site' : ''}${isDefault ? ' (default)' : ''}`;
+    default: return 'not blocked';
   }
-  return { treatment: null, why: 'not blocked' };
+}
+
+/**
+ * What the settings do to a company's requests, and why: the core's answer for the company's
+ * hosts (`treatments`, from the worker's MSG.SETTINGS_GET), the first host's when they differ.
+ */
+export function companyTreatment(treatments, company) {
+  const answers = (company.hosts ?? []).map((host) => treatments?.[host]).filter(Boolean);
+  if (!answers.length) return { treatment: null, why: 'not blocked' };
+  const [first] = answers;
+  const varies = answers.some((a) => a.treatment !== first.treatment);
+  const why = decidedText(first.decidedBy, first.treatment) + (varies ? '; other hosts of it are treated differently' : '');
+  return { treatment: first.treatment ?? null, why };
 }
 
 /** Only links to web pages: the knowledge base is packaged, but a link is a link. */
@@ -60,8 +72,8 @@ function siteSection(settings, site) {
   return el('div', { className: 'site-mode', data: { mode } }, [el('p', { id: 'site-mode', text: state }), el('p', { className: 'actions' }, actions)]);
 }
 
-function companyRow(settings, site, company) {
-  const { treatment, why } = companyTreatment(settings, site, company);
+function companyRow(treatments, company) {
+  const { treatment, why } = companyTreatment(treatments, company);
   const links = [safeLink(company.optOut, 'Opt out'), safeLink(company.privacyPolicy, 'Privacy policy')].filter(Boolean);
   return el('li', { className: 'control-company', data: { company: company.name, treatment: treatment ?? 'none' } }, [
     el('span', { className: 'name', text: company.name }),
@@ -77,12 +89,12 @@ function companyRow(settings, site, company) {
 
 function cookieSection(report) {
   const purposes = [...new Set((report.cookies ?? []).map((c) => c.purpose))]
-    .filter((p) => p !== 'necessary')
+    .filter((p) => DELETABLE.has(p))
     .sort((a, b) => COOKIE_PURPOSE_ORDER.indexOf(a) - COOKIE_PURPOSE_ORDER.indexOf(b));
   if (!purposes.length) return null;
   const boxes = purposes.map((purpose) => el('label', {}, [
     el('input', { type: 'checkbox', name: 'purpose', value: purpose, checked: purpose === 'advertising' || purpose === 'personalization' }),
-    ` ${purpose}`,
+    ` ${COOKIE_PURPOSE_LABELS[purpose] ?? purpose}`,
   ]));
   return el('div', { className: 'delete-cookies' }, [
     el('p', { text: 'Delete this site\'s cookies for:' }), ...boxes,
@@ -123,26 +135,10 @@ function consentSection(report) {
   return lines;
 }
 
-function withSite(settings, site) {
-  const next = structuredClone(settings);
-  next.sites ??= {};
-  next.sites[site] ??= { mode: 'protect', categories: {}, companies: {}, domains: {}, deleteCookies: [] };
-  return next;
-}
-
-/** The settings after the user's click on `data`, or null when the click changes no setting. */
-export function changedSettings(settings, site, data) {
-  if (data.action === 'site-mode') {
-    const next = withSite(settings, site);
-    next.sites[site].mode = data.mode;
-    return next;
-  }
-  if (data.action === 'company') {
-    const next = withSite(settings, site);
-    const scope = data.scope === 'all' ? next : next.sites[site];
-    scope.companies = { ...scope.companies, [data.company]: data.treatment };
-    return next;
-  }
+/** The settings edit (background/settings.js applyEdit) for the user's click on `data`, or null. */
+export function editFor(site, data) {
+  if (data.action === 'site-mode') return { kind: 'site-mode', site, mode: data.mode };
+  if (data.action === 'company') return { kind: 'company', site, scope: data.scope, company: data.company, treatment: data.treatment };
   return null;
 }
 
@@ -156,13 +152,23 @@ function say(section, text) {
   if (status) status.textContent = text;
 }
 
+/** Asks the worker for the settings and how they treat every host of the report's companies. */
+export async function describeSettings(report) {
+  if (!report?.site) return null;
+  const hosts = [...new Set(Object.values(report.companies ?? {}).flatMap((c) => c.hosts ?? []))];
+  const answer = await chrome.runtime.sendMessage({ type: MSG.SETTINGS_GET, site: report.site, hosts });
+  if (!answer?.ok) return null;
+  answer.treatments = Object.fromEntries((answer.treatments ?? []).map((t) => [t.host, t]));
+  return answer;
+}
+
 /**
- * Renders the controls for the tab's report into `section` (the popup's #controls). Safe to call
- * again on every report change.
+ * Renders the controls for the tab's report into `section` (the popup's #controls), with
+ * `described` from describeSettings(report). Safe to call again on every report change.
  */
-export async function renderControls(section, tabId, report) {
+export async function renderControls(section, tabId, report, described) {
   if (!section) return;
-  const { [SETTINGS_KEY]: settings } = await chrome.storage.local.get(SETTINGS_KEY);
+  const settings = described?.settings;
   if (!settings || !report?.site) {
     section.replaceChildren();
     return;
@@ -174,7 +180,7 @@ export async function renderControls(section, tabId, report) {
     el('h2', { text: 'Protection' }),
     siteSection(settings, site),
     ...consentSection(report),
-    trackers.length ? el('ul', { id: 'company-controls' }, trackers.map((c) => companyRow(settings, site, c))) : '',
+    trackers.length ? el('ul', { id: 'company-controls' }, trackers.map((c) => companyRow(described.treatments, c))) : '',
     cookieSection(report) ?? '',
     status,
   );
@@ -184,17 +190,16 @@ export async function renderControls(section, tabId, report) {
     const data = { ...target.dataset };
     let answer;
     if (data.action === 'decline') {
-      answer = await chrome.runtime.sendMessage({ type: 'tracklens/consent/decline', tabId });
+      answer = await chrome.runtime.sendMessage({ type: MSG.CONSENT_DECLINE, tabId });
     } else if (data.action === 'delete-cookies') {
       const purposes = [...section.querySelectorAll('input[name="purpose"]:checked')].map((box) => box.value);
       const keep = section.querySelector('input[name="keep"]').checked;
-      answer = await chrome.runtime.sendMessage({ type: 'tracklens/cookies/delete', tabId, purposes, keep });
+      answer = await chrome.runtime.sendMessage({ type: MSG.COOKIES_DELETE, tabId, purposes, keep });
       if (answer?.ok) say(section, `Deleted ${answer.deleted.length} cookies${keep ? '; they stay deleted while you keep this setting' : ''}.`);
     } else {
-      const next = changedSettings(settings, site, data);
-      answer = await chrome.runtime.sendMessage({ type: 'tracklens/settings/save', settings: next });
+      answer = await chrome.runtime.sendMessage({ type: MSG.SETTINGS_CHANGE, edit: editFor(site, data) });
       if (answer?.ok) {
-        await renderControls(section, tabId, report);
+        await renderControls(section, tabId, report, await describeSettings(report));
         say(section, 'Saved. Reload the page to see the difference.');
       }
     }

@@ -1,12 +1,12 @@
 // The popup: who tracks the user on the current tab's page, what each company collected, its
 // state, and why TrackLens says so. It only reads what the service worker stored; page-derived
 // text goes in with textContent only, never as markup.
-import { tabKey } from '../shared/state-keys.js';
+import { CORE_STATUS_KEY, tabKey } from '../shared/state-keys.js';
 import { companiesByConcern, companyFingerprinting, cookiesByPurpose } from '../shared/tab-report.js';
 import {
   COOKIE_PURPOSE_LABELS, ENCODING_LABELS, isWebLink, categoryLabel, collected, companyState, gpcStatus, lifetime, omittedText, plural, summaryDetail,
 } from '../shared/describe.js';
-import { SETTINGS_KEY, companyTreatment, renderControls } from './controls.js';
+import { companyTreatment, describeSettings, renderControls } from './controls.js';
 
 // When this module started running: the popup's own work is measured from here (bench-popup.mjs).
 const startedMs = performance.now();
@@ -34,13 +34,13 @@ function listItems(texts) {
 
 let whyFillers = [];
 
-function renderCompany(company, report, settings) {
+function renderCompany(company, report, described) {
   const item = clone('company-template');
   item.dataset.company = company.name;
   item.querySelector('.name').textContent = company.name;
   item.querySelector('.parent').textContent = company.parent ? `(${company.parent})` : '';
   item.querySelector('.requests').textContent = plural(company.requests, 'request');
-  const treatment = settings && report.site ? companyTreatment(settings, report.site, company).treatment : null;
+  const treatment = described ? companyTreatment(described.treatments, company).treatment : null;
   const state = companyState(company, treatment);
   const stateEl = item.querySelector('.state');
   stateEl.textContent = state.label;
@@ -159,7 +159,7 @@ function fillWhy() {
   });
 }
 
-function render(report, status, settings) {
+function render(report, status, described) {
   whyFillers = [];
   const summary = $('summary');
   summary.classList.toggle('error', status?.ok === false);
@@ -179,8 +179,8 @@ function render(report, status, settings) {
   summary.textContent = `${plural(trackers.length, 'tracking company', 'tracking companies')} · ${plural(report.thirdPartyRequests, 'third-party request')} of ${report.requests}`;
   $('summary-detail').textContent = summaryDetail(report);
   renderLeaks(report.leaks);
-  $('trackers').replaceChildren(...trackers.map((c) => renderCompany(c, report, settings)));
-  $('others').replaceChildren(...others.map((c) => renderCompany(c, report, settings)));
+  $('trackers').replaceChildren(...trackers.map((c) => renderCompany(c, report, described)));
+  $('others').replaceChildren(...others.map((c) => renderCompany(c, report, described)));
   $('trackers-section').hidden = trackers.length === 0;
   $('others-section').hidden = others.length === 0;
   const unknown = Object.keys(report.unknownThirdParties).length;
@@ -208,13 +208,14 @@ async function main() {
   const tabId = await currentTabId();
   const key = tabKey(tabId);
   const refresh = async () => {
-    const [stored, local] = await Promise.all([chrome.storage.session.get([key, 'coreStatus']), chrome.storage.local.get(SETTINGS_KEY)]);
-    render(stored[key], stored.coreStatus, local[SETTINGS_KEY]);
-    await renderControls($('controls'), tabId, stored[key]);
+    const stored = await chrome.storage.session.get([key, CORE_STATUS_KEY]);
+    const described = await describeSettings(stored[key]);
+    render(stored[key], stored[CORE_STATUS_KEY], described);
+    await renderControls($('controls'), tabId, stored[key], described);
     await fillWhy();
   };
   chrome.storage.session.onChanged.addListener((changes) => {
-    if (key in changes || 'coreStatus' in changes) refresh();
+    if (key in changes || CORE_STATUS_KEY in changes) refresh();
   });
   await refresh();
   // When the first full render was done, on the page's own clock (read by scripts/bench-popup.mjs).

@@ -1,18 +1,12 @@
 // Words for what the reports hold: labels of purposes, cookie lifetimes, a company's state and
 // what it collected. Pure functions shared by the popup and the dashboard, unit-tested under node.
+// Category and cookie-purpose labels come from the core (crate/src/vocabulary.rs, written into
+// pkg/vocabulary.js by the build).
+import { VOCABULARY } from '../pkg/vocabulary.js';
 
-export const CATEGORY_LABELS = {
-  advertising: 'Advertising', analytics: 'Analytics', social: 'Social', fingerprinting: 'Fingerprinting',
-  session_replay: 'Session replay', personalization: 'Personalization / A-B testing', tag_manager: 'Tag manager',
-  consent: 'Consent management', customer_interaction: 'Customer interaction', audio_video: 'Audio / video',
-  security: 'Bot protection (not tracking)', cdn: 'Content delivery (not tracking)',
-};
-
-export const COOKIE_PURPOSE_LABELS = {
-  advertising: 'Advertising', analytics: 'Analytics', personalization: 'Personalization / A-B testing',
-  social: 'Social', unknown: 'Unknown purpose', preferences: 'Preferences', security: 'Security',
-  necessary: 'Necessary for the site',
-};
+const labels = (terms) => Object.freeze(Object.fromEntries(terms.map((t) => [t.name, t.label])));
+export const CATEGORY_LABELS = labels(VOCABULARY.categories);
+export const COOKIE_PURPOSE_LABELS = labels(VOCABULARY.cookiePurposes);
 
 export const ENCODING_LABELS = {
   plain: 'as typed', url_encoded: 'URL-encoded', base64: 'Base64-encoded', md5: 'hashed with MD5', sha1: 'hashed with SHA-1',

@@ -7,32 +7,17 @@
 // once, because each visit is keyed by the report's `startedAt`. The history never leaves the
 // device; it holds names and verdicts, never cookie values or typed text.
 
+import { SITE_KEY_PREFIX, siteKey } from './state-keys.js';
+
+export { SITE_KEY_PREFIX, siteKey };
 export const HISTORY_VERSION = 1;
-export const SITE_KEY_PREFIX = 'site:';
-export const SETTINGS_KEY = 'settings';
 export const DAY_MS = 24 * 3600 * 1000;
 
-export const DEFAULT_SETTINGS = Object.freeze({ historyEnabled: true, retentionDays: 30 });
 // chrome.storage.local holds 10 MB without the unlimitedStorage permission, which TrackLens does
 // not ask for: the history keeps to 8 MB (measured as JSON text), dropping the oldest sites first.
 export const HISTORY_LIMITS = Object.freeze({
   sites: 1000, companiesPerSite: 100, cookiesPerSite: 200, visitsPerSite: 100, reasons: 8, bytes: 8_000_000,
 });
-const RETENTION_DAYS = { min: 1, max: 365 };
-
-export function siteKey(site) {
-  return `${SITE_KEY_PREFIX}${site}`;
-}
-
-/** Settings as stored, with defaults for what is missing and bad values replaced, never thrown. */
-export function normaliseSettings(stored) {
-  const settings = { ...DEFAULT_SETTINGS };
-  if (typeof stored?.historyEnabled === 'boolean') settings.historyEnabled = stored.historyEnabled;
-  const days = Number(stored?.retentionDays);
-  if (Number.isFinite(days)) settings.retentionDays = Math.min(RETENTION_DAYS.max, Math.max(RETENTION_DAYS.min, Math.round(days)));
-  // Keys other features keep in the same settings object survive untouched.
-  return { ...stored, ...settings };
-}
 
 /** The site a report is about, or null for pages that are not web sites (new tab, file:). */
 export function reportSite(report) {
@@ -121,11 +106,12 @@ function strongestFingerprinting(report, companyName) {
 }
 
 /**
- * The site keys to delete: records last seen before the retention window, then the oldest beyond
- * the count and size caps (`limits` is for tests).
+ * The site keys to delete: records last seen before the retention window (`retentionDays`, a
+ * setting the core has checked), then the oldest beyond the count and size caps (`limits` is for
+ * tests).
  */
-export function keysToPrune(records, settings, now, limits = HISTORY_LIMITS) {
-  const cutoff = now - normaliseSettings(settings).retentionDays * DAY_MS;
+export function keysToPrune(records, { retentionDays }, now, limits = HISTORY_LIMITS) {
+  const cutoff = now - retentionDays * DAY_MS;
   const stale = [];
   const kept = [];
   for (const record of records) (record.lastSeen < cutoff ? stale : kept).push(record);

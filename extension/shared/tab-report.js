@@ -2,6 +2,7 @@
 // worker in chrome.storage.session): ordering and grouping for the popup and the badge. What
 // happened on the page — counts, states, cookie ownership, ignored refusals — is the core's and
 // is read from the report as it is, never recomputed here.
+import { VOCABULARY } from '../pkg/vocabulary.js';
 
 /** Companies for display: trackers first, then by number of requests. */
 export function companiesByConcern(report) {
@@ -11,9 +12,7 @@ export function companiesByConcern(report) {
 }
 
 /** Display order of cookie purposes: what tracks first, what the site needs last. */
-export const COOKIE_PURPOSE_ORDER = [
-  'advertising', 'analytics', 'personalization', 'social', 'unknown', 'preferences', 'security', 'necessary',
-];
+export const COOKIE_PURPOSE_ORDER = VOCABULARY.cookiePurposes.map((p) => p.name);
 
 /** Cookies and storage keys grouped by purpose, in display order: [{purpose, cookies}], sorted by name. */
 export function cookiesByPurpose(report) {

@@ -285,6 +285,12 @@ test('the options page imports valid settings, and a bad file changes nothing an
   // The status may still be the broken file's: wait for this file's problem to be listed.
   await options.locator('#problems', { hasText: /categories\."advertising": not "block", "strip" or "allow"/ }).waitFor();
   assert.deepEqual(await storedSettings(), before);
+  // More sites than TrackLens keeps: refused, saying how many would be dropped and which.
+  const sites = Object.fromEntries(Array.from({ length: 2500 }, (_, i) => [`site${String(i).padStart(4, '0')}.example`, { mode: 'trusted' }]));
+  await options.setInputFiles('#import', file('many.json', JSON.stringify({ ...before, sites })));
+  await options.locator('#problems', { hasText: 'sites: 2500 entries, over the limit of 2000; 500 dropped: "site2000.example"' }).waitFor();
+  assert.match(await options.locator('#status').textContent(), /Nothing was changed/);
+  assert.deepEqual(await storedSettings(), before);
 
   await options.setInputFiles('#import', file('good.json', JSON.stringify({ ...before, companies: { X: 'block' }, dnt: true })));
   await options.locator('#status', { hasText: 'Imported good.json' }).waitFor();

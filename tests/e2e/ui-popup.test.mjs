@@ -44,7 +44,7 @@ test('each tracking company shows purposes, requests, state, what it collected a
     assert.equal(company.requests, `${demo.report.companies[name].requests} request${demo.report.companies[name].requests === 1 ? '' : 's'}`);
     assert.ok(company.reasons.length > 0, `${name} explains itself`);
   }
-  assert.deepEqual(companies.Google.purposes.sort(), ['Advertising', 'Analytics', 'Tag manager']);
+  assert.deepEqual(companies.Google.purposes.sort(), ['Advertising', 'Analytics', 'Tag managers']);
   assert.match(companies.Google.collected, /cookies .*_ga.*identifiers \(cid\).*address of the page you are on/);
   assert.ok(companies.Google.sent.includes('dl: the address of the page you are on'));
   assert.match(companies.Meta.collected, /_fbp.*identifiers \(fbp\)/);

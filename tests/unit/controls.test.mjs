@@ -73,6 +73,48 @@ test('a save the core does not accept changes nothing and says why', async () =>
   assert.equal(local.data[SETTINGS_KEY].dnt, true);
 });
 
+test('history preferences, then a protection click, then keeping cookies deleted: every change sticks', async () => {
+  // The flow that broke: the dashboard's history preferences made every later popup save fail,
+  // and "keep them deleted" turned history back on.
+  const local = fakeLocal();
+  const store = createSettingsStore({ local, core });
+  await store.ensureStored();
+  const steps = [
+    { kind: 'merge', fields: { historyEnabled: false, retentionDays: 5 } },
+    { kind: 'company', site: 'news.example', scope: 'all', company: 'Meta', treatment: 'block' },
+    { kind: 'site-mode', site: 'news.example', mode: 'trusted' },
+    { kind: 'keep-deleted', site: 'news.example', purposes: ['advertising'] },
+  ];
+  for (const edit of steps) {
+    const answer = await store.change(edit);
+    assert.equal(answer.ok, true, `${edit.kind}: ${JSON.stringify(answer.problems)}`);
+  }
+  const stored = local.data[SETTINGS_KEY];
+  assert.equal(stored.historyEnabled, false);
+  assert.equal(stored.retentionDays, 5);
+  assert.equal(stored.companies.Meta, 'block');
+  assert.equal(stored.sites['news.example'].mode, 'trusted');
+  assert.deepEqual(stored.sites['news.example'].deleteCookies, ['advertising']);
+  // The store answers from what it wrote; a bad edit is refused with its problem, nothing written.
+  assert.deepEqual((await store.load()).settings, stored);
+  const refused = await store.change({ kind: 'merge', fields: { retentionDays: 0 } });
+  assert.equal(refused.ok, false);
+  assert.match(refused.problems[0], /^retentionDays: /);
+  assert.equal(local.data[SETTINGS_KEY].retentionDays, 5);
+});
+
+test('an import with more sites than TrackLens keeps is refused, naming how many and which would be dropped', async () => {
+  const local = fakeLocal();
+  const store = createSettingsStore({ local, core });
+  const { settings } = await store.ensureStored();
+  const sites = Object.fromEntries(Array.from({ length: 2500 }, (_, i) => [`site${String(i).padStart(4, '0')}.example`, { mode: 'trusted' }]));
+  const answer = await store.save({ ...settings, sites });
+  assert.equal(answer.ok, false);
+  assert.equal(answer.problems.length, 1, answer.problems.join('\n'));
+  assert.match(answer.problems[0], /^sites: 2500 entries, over the limit of 2000; 500 dropped: "site2000\.example", .* and 495 more$/);
+  assert.deepEqual(local.data[SETTINGS_KEY].sites, {});
+});
+
 function fakeDnr() {
   const calls = [];
   let rules = [];

@@ -3,9 +3,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  DAY_MS, DEFAULT_SETTINGS, HISTORY_LIMITS, companiesByReach, cookiesAcrossSites, keysToPrune, mergeReport, normaliseSettings,
+  DAY_MS, HISTORY_LIMITS, companiesByReach, cookiesAcrossSites, keysToPrune, mergeReport,
   reportSite, siteRecords,
 } from '../../extension/shared/history-model.js';
+
+// The history preferences of a new install (protection.rs reads and checks them).
+const PREFS = { historyEnabled: true, retentionDays: 30 };
 
 const T0 = Date.UTC(2026, 10, 1);
 
@@ -76,21 +79,13 @@ test('records older than the retention window are pruned, and the count is cappe
     { site: 'old.example', lastSeen: T0 },
     { site: 'recent.example', lastSeen: now - DAY_MS },
   ];
-  assert.deepEqual(keysToPrune(records, DEFAULT_SETTINGS, now), ['site:old.example']);
+  assert.deepEqual(keysToPrune(records, PREFS, now), ['site:old.example']);
   assert.deepEqual(keysToPrune(records, { retentionDays: 60 }, now), []);
   const many = Array.from({ length: HISTORY_LIMITS.sites + 3 }, (_, i) => ({ site: `s${i}.example`, lastSeen: now - i }));
-  assert.deepEqual(keysToPrune(many, DEFAULT_SETTINGS, now), ['site:s1000.example', 'site:s1001.example', 'site:s1002.example']);
+  assert.deepEqual(keysToPrune(many, PREFS, now), ['site:s1000.example', 'site:s1001.example', 'site:s1002.example']);
   // The size cap: three records of 46 bytes each in a budget of 100 keep the newest two.
   const small = many.slice(0, 3);
-  assert.deepEqual(keysToPrune(small, DEFAULT_SETTINGS, now, { sites: 10, bytes: 100 }), ['site:s2.example']);
-});
-
-test('settings: bad values fall back to defaults, other features\' keys survive', () => {
-  assert.deepEqual(normaliseSettings(undefined), { historyEnabled: true, retentionDays: 30 });
-  assert.deepEqual(normaliseSettings({ historyEnabled: 'no', retentionDays: 'x', blocking: { ads: true } }),
-    { historyEnabled: true, retentionDays: 30, blocking: { ads: true } });
-  assert.equal(normaliseSettings({ retentionDays: 1e9 }).retentionDays, 365);
-  assert.equal(normaliseSettings({ historyEnabled: false }).historyEnabled, false);
+  assert.deepEqual(keysToPrune(small, PREFS, now, { sites: 10, bytes: 100 }), ['site:s2.example']);
 });
 
 test('only web pages have a site; records of another version are ignored', () => {

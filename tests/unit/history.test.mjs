@@ -1,6 +1,7 @@
 // The history store over a fake chrome.storage.local: writes are debounced per page, each update
 // reads the stored record back first (a restarted worker adds to it), the off switch is obeyed,
-// and clearing keeps the settings.
+// and clearing keeps the settings. The preferences come from the settings store (here a plain
+// object the test changes).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fakeStorage } from '../support/fake-storage.mjs';
@@ -8,6 +9,7 @@ import { createHistory } from '../../extension/background/history.js';
 
 
 const T0 = Date.UTC(2026, 10, 25);
+const PREFS = { historyEnabled: true, retentionDays: 30 };
 const report = (startedAt, requests) => ({
   pageUrl: 'https://news.example/', site: 'news.example', startedAt, cookies: [],
   companies: { Google: { name: 'Google', requests, tracker: true, categories: ['analytics'], hosts: ['g.example'], reasons: ['r'] } },
@@ -15,7 +17,7 @@ const report = (startedAt, requests) => ({
 
 test('reports of a loading page are coalesced into one write; a new worker adds to the stored record', async () => {
   const storage = fakeStorage();
-  const first = createHistory({ storage, now: () => T0, debounceMs: 5 });
+  const first = createHistory({ storage, preferences: async () => PREFS, now: () => T0, debounceMs: 5 });
   for (let n = 1; n <= 20; n++) first.record([report(T0, n)]);
   await first.flush();
   assert.equal(storage.data['site:news.example'].companies.Google.requests, 20);
@@ -23,7 +25,7 @@ test('reports of a loading page are coalesced into one write; a new worker adds 
   assert.ok(writesAfterFirst <= 2, `one record write (and the prune stamp), not 20: ${writesAfterFirst}`);
 
   // A restarted worker: a fresh history object over the same storage, a second visit.
-  const second = createHistory({ storage, now: () => T0 + 1000, debounceMs: 5 });
+  const second = createHistory({ storage, preferences: async () => PREFS, now: () => T0 + 1000, debounceMs: 5 });
   second.record([report(T0 + 1000, 3)]);
   await second.flush();
   const record = storage.data['site:news.example'];
@@ -32,13 +34,14 @@ test('reports of a loading page are coalesced into one write; a new worker adds 
 });
 
 test('with history off nothing is written; clearing deletes records and pending reports, keeps settings', async () => {
-  const storage = fakeStorage({ settings: { historyEnabled: false, retentionDays: 7 } });
-  const history = createHistory({ storage, now: () => T0, debounceMs: 5 });
+  const prefs = { historyEnabled: false, retentionDays: 7 };
+  const storage = fakeStorage({ settings: prefs });
+  const history = createHistory({ storage, preferences: async () => prefs, now: () => T0, debounceMs: 5 });
   history.record([report(T0, 1)]);
   await history.flush();
   assert.equal(storage.data['site:news.example'], undefined);
 
-  storage.data.settings.historyEnabled = true;
+  prefs.historyEnabled = true;
   history.record([report(T0, 1)]);
   await history.flush();
   assert.ok(storage.data['site:news.example']);
@@ -46,5 +49,5 @@ test('with history off nothing is written; clearing deletes records and pending 
   await history.clear();
   await history.flush();
   assert.deepEqual(Object.keys(storage.data).filter((k) => k.startsWith('site:')), []);
-  assert.deepEqual(storage.data.settings, { historyEnabled: true, retentionDays: 7 });
+  assert.deepEqual(storage.data.settings, { historyEnabled: false, retentionDays: 7 }, 'the history never writes the settings');
 });
