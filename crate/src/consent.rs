@@ -10,8 +10,9 @@
 //!
 //! The input comes from pages, so it is untrusted: every read is bounds-checked, malformed or
 //! truncated input is a [`ConsentError`] saying what is wrong, and nothing panics. Memory is
-//! bounded too: vendor ranges are merged before they are expanded, so a few bytes claiming
-//! millions of vendors cannot allocate more than the 65,535 ids the format can name.
+//! bounded by the input, never by what it claims: vendor sets and publisher restrictions stay
+//! ranges ([`IdRanges`]) from the decoder to the popup and the CLI, so a 33-bit entry claiming
+//! vendors 1-65,535 costs 4 bytes, not 65,535 ids (issue 18: one 4 KB cookie used to cost 440 MB).
 //!
 //! Field layouts follow the public IAB Tech Lab specifications ("Transparency and Consent String
 //! and Global Vendor List Format" v2.2, "CCPA Compliance Mechanism" US Privacy string v1, and
@@ -86,24 +87,34 @@ impl Bits {
         if text.is_empty() {
             return Err(ConsentError::Empty);
         }
-        let mut bits = Bits { bytes: vec![0; (text.len() * 6).div_ceil(8)], len: 0, pos: 0 };
-        for (position, character) in text.chars().enumerate() {
-            let value = match character {
-                'A'..='Z' => character as u8 - b'A',
-                'a'..='z' => character as u8 - b'a' + 26,
-                '0'..='9' => character as u8 - b'0' + 52,
-                '-' | '+' => 62,
-                '_' | '/' => 63,
-                _ => return Err(ConsentError::InvalidCharacter { position, character }),
-            };
-            for shift in (0..6).rev() {
-                if value >> shift & 1 == 1 {
-                    bits.bytes[bits.len / 8] |= 0x80 >> (bits.len % 8);
+        let mut bytes = Vec::with_capacity((text.len() * 6).div_ceil(8));
+        let (mut pending, mut pending_bits) = (0u32, 0u32);
+        for (position, byte) in text.bytes().enumerate() {
+            let value = match byte {
+                b'A'..=b'Z' => byte - b'A',
+                b'a'..=b'z' => byte - b'a' + 26,
+                b'0'..=b'9' => byte - b'0' + 52,
+                b'-' | b'+' => 62,
+                b'_' | b'/' => 63,
+                _ => {
+                    let character = text[position..].chars().next().unwrap_or(char::REPLACEMENT_CHARACTER);
+                    return Err(ConsentError::InvalidCharacter {
+                        position: text[..position].chars().count(),
+                        character,
+                    });
                 }
-                bits.len += 1;
+            };
+            pending = pending << 6 | u32::from(value);
+            pending_bits += 6;
+            if pending_bits >= 8 {
+                pending_bits -= 8;
+                bytes.push((pending >> pending_bits) as u8);
             }
         }
-        Ok(bits)
+        if pending_bits > 0 {
+            bytes.push((pending << (8 - pending_bits)) as u8);
+        }
+        Ok(Bits { bytes, len: text.len() * 6, pos: 0 })
     }
 
     fn bit(&mut self, field: &'static str) -> Result<bool, ConsentError> {
@@ -115,30 +126,79 @@ impl Bits {
         Ok(bit)
     }
 
-    /// An unsigned integer of `width` bits (at most 64).
+    /// An unsigned integer of `width` bits (at most 64), read a byte at a time.
     fn int(&mut self, width: u32, field: &'static str) -> Result<u64, ConsentError> {
         if self.len - self.pos < width as usize {
             return Err(ConsentError::Truncated { field });
         }
         let mut value = 0u64;
-        for _ in 0..width {
-            value = value << 1 | u64::from(self.bit(field)?);
+        let mut remaining = width;
+        while remaining > 0 {
+            let available = 8 - (self.pos % 8) as u32;
+            let take = available.min(remaining);
+            let chunk = u64::from(self.bytes[self.pos / 8] >> (available - take)) & ((1 << take) - 1);
+            value = value << take | chunk;
+            self.pos += take as usize;
+            remaining -= take;
         }
         Ok(value)
     }
 
-    /// The ids (1-based) of the set bits among the next `count`.
+    /// The ids (1-based) of the set bits among the next `count` (at most 64: purposes, features).
     fn flags(&mut self, count: usize, field: &'static str) -> Result<Vec<u16>, ConsentError> {
+        let word = self.int(count as u32, field)?;
+        Ok((1..=count).filter(|&id| word >> (count - id) & 1 == 1).map(|id| id as u16).collect())
+    }
+
+    /// The set bits among the next `count` as id ranges (1-based). Read 64 bits at a time, twice:
+    /// runs are counted first (a popcount per word) so the list is allocated once at its exact
+    /// size, at most one range per two bits of input.
+    fn flag_ranges(&mut self, count: usize, field: &'static str) -> Result<IdRanges, ConsentError> {
         if self.len - self.pos < count {
             return Err(ConsentError::Truncated { field });
         }
-        let mut ids = Vec::new();
-        for id in 1..=count {
-            if self.bit(field)? {
-                ids.push(id as u16);
+        // Words left-aligned: the first id of a word is its most significant bit. At most 1,024
+        // words (65,535 bits): 16 kB, freed on return.
+        let mut chunks = Vec::with_capacity(count.div_ceil(64));
+        let mut left = count;
+        while left > 0 {
+            let width = left.min(64) as u32;
+            left -= width as usize;
+            chunks.push((self.int(width, field)? << (64 - width), width));
+        }
+        let mut runs = 0u32;
+        let mut previous = false;
+        for &(word, width) in &chunks {
+            let starts = word & !(word >> 1 | u64::from(previous) << 63);
+            runs += starts.count_ones();
+            previous = word >> (64 - width) & 1 == 1;
+        }
+        let mut ranges = Vec::with_capacity(runs as usize);
+        let mut open: Option<u16> = None;
+        let mut id = 0u32;
+        for (word, width) in chunks {
+            match word {
+                0 if open.is_none() => id += width,
+                _ if width == 64 && word == u64::MAX && open.is_some() => id += 64,
+                _ => {
+                    for shift in (64 - width..64).rev() {
+                        id += 1;
+                        match (word >> shift & 1 == 1, open) {
+                            (true, None) => open = Some(id as u16),
+                            (false, Some(start)) => {
+                                ranges.push((start, (id - 1) as u16));
+                                open = None;
+                            }
+                            _ => {}
+                        }
+                    }
+                }
             }
         }
-        Ok(ids)
+        if let Some(start) = open {
+            ranges.push((start, id as u16));
+        }
+        Ok(IdRanges { ranges })
     }
 
     /// Two letters of six bits each, `A` = 0 (language and country codes).
@@ -187,19 +247,92 @@ pub enum VendorEncoding {
     Range,
 }
 
+/// A set of ids kept as inclusive ranges: ascending, disjoint and never adjacent, so two equal
+/// sets are equal values whatever encoding the string used. Serialised as
+/// `{"count": 4, "ranges": "3-5,9"}`: its size follows the input, not the ids claimed, and it is one
+/// string for JavaScript to receive, not an array per range.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct IdRanges {
+    ranges: Vec<(u16, u16)>,
+}
+
+impl IdRanges {
+    /// Sorts and merges inclusive `(start, end)` ranges (each with `start <= end`).
+    pub fn from_ranges(mut ranges: Vec<(u16, u16)>) -> Self {
+        ranges.sort_unstable();
+        let mut merged: Vec<(u16, u16)> = Vec::with_capacity(ranges.len());
+        for (start, end) in ranges {
+            match merged.last_mut() {
+                Some(last) if u32::from(start) <= u32::from(last.1) + 1 => last.1 = last.1.max(end),
+                _ => merged.push((start, end)),
+            }
+        }
+        merged.shrink_to_fit();
+        IdRanges { ranges: merged }
+    }
+
+    /// How many ids the set holds (up to 65,535).
+    pub fn count(&self) -> u32 {
+        self.ranges.iter().map(|&(start, end)| u32::from(end - start) + 1).sum()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ranges.is_empty()
+    }
+
+    pub fn contains(&self, id: u16) -> bool {
+        let after = self.ranges.partition_point(|&(start, _)| start <= id);
+        after > 0 && self.ranges[after - 1].1 >= id
+    }
+
+    pub fn ranges(&self) -> &[(u16, u16)] {
+        &self.ranges
+    }
+
+    /// The ids one by one, ascending (for callers that want a few; the set can hold 65,535).
+    pub fn iter(&self) -> impl Iterator<Item = u16> + '_ {
+        self.ranges.iter().flat_map(|&(start, end)| start..=end)
+    }
+}
+
+impl Serialize for IdRanges {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("IdRanges", 2)?;
+        out.serialize_field("count", &self.count())?;
+        out.serialize_field("ranges", &self.to_string())?;
+        out.end()
+    }
+}
+
+/// `3-5,9`: the ranges, a lone id without its dash.
+impl fmt::Display for IdRanges {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (index, &(start, end)) in self.ranges.iter().enumerate() {
+            let comma = if index == 0 { "" } else { "," };
+            if start == end {
+                write!(f, "{comma}{start}")?;
+            } else {
+                write!(f, "{comma}{start}-{end}")?;
+            }
+        }
+        Ok(())
+    }
+}
+
 /// A set of Global Vendor List ids.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct VendorSet {
     /// The highest vendor id the section covers.
     pub max_vendor_id: u16,
     pub encoding: VendorEncoding,
-    /// The vendor ids in the set, ascending.
-    pub ids: Vec<u16>,
+    /// The vendor ids in the set.
+    pub ids: IdRanges,
 }
 
 impl VendorSet {
     pub fn contains(&self, id: u16) -> bool {
-        self.ids.binary_search(&id).is_ok()
+        self.ids.contains(id)
     }
 }
 
@@ -222,7 +355,7 @@ pub enum RestrictionType {
 pub struct PublisherRestriction {
     pub purpose: u8,
     pub restriction: RestrictionType,
-    pub vendors: Vec<u16>,
+    pub vendors: IdRanges,
 }
 
 /// The publisher's own purposes (the optional Publisher TC segment).
@@ -377,20 +510,25 @@ fn narrow(ids: Vec<u16>) -> Vec<u8> {
 fn vendor_section(bits: &mut Bits, field: &'static str) -> Result<VendorSet, ConsentError> {
     let max_vendor_id = bits.int(16, field)? as u16;
     if !bits.bit(field)? {
-        let ids = bits.flags(usize::from(max_vendor_id), field)?;
+        let ids = bits.flag_ranges(usize::from(max_vendor_id), field)?;
         return Ok(VendorSet { max_vendor_id, encoding: VendorEncoding::BitField, ids });
     }
     let ranges = range_entries(bits, field)?;
     if let Some(&(start, end)) = ranges.iter().find(|&&(_, end)| end > max_vendor_id) {
         return Err(ConsentError::InvalidRange { field, start: start.into(), end: end.into() });
     }
-    Ok(VendorSet { max_vendor_id, encoding: VendorEncoding::Range, ids: expand(ranges) })
+    Ok(VendorSet { max_vendor_id, encoding: VendorEncoding::Range, ids: IdRanges::from_ranges(ranges) })
 }
 
 /// NumEntries (12 bits), then per entry IsARange, StartOrOnlyVendorId and, for a range,
 /// EndVendorId (16 bits each).
 fn range_entries(bits: &mut Bits, field: &'static str) -> Result<Vec<(u16, u16)>, ConsentError> {
     let count = bits.int(12, field)?;
+    // Each entry takes at least 17 bits: a count the rest of the string cannot hold is truncated,
+    // and must not reserve memory first.
+    if (bits.len - bits.pos) / 17 < count as usize {
+        return Err(ConsentError::Truncated { field });
+    }
     let mut ranges = Vec::with_capacity(count as usize);
     for _ in 0..count {
         let is_range = bits.bit(field)?;
@@ -402,22 +540,6 @@ fn range_entries(bits: &mut Bits, field: &'static str) -> Result<Vec<(u16, u16)>
         ranges.push((start as u16, end as u16));
     }
     Ok(ranges)
-}
-
-/// The ids in a list of inclusive ranges, ascending and without repeats. Overlapping ranges are
-/// merged first, so the work is bounded by the 65,535 possible ids, not by what ranges claim.
-fn expand(mut ranges: Vec<(u16, u16)>) -> Vec<u16> {
-    ranges.sort_unstable();
-    let mut ids: Vec<u16> = Vec::new();
-    for (start, end) in ranges {
-        let from = match ids.last() {
-            Some(&last) if last >= end => continue,
-            Some(&last) if last >= start => last + 1,
-            _ => start,
-        };
-        ids.extend(from..=end);
-    }
-    ids
 }
 
 fn publisher_restrictions(bits: &mut Bits) -> Result<Vec<PublisherRestriction>, ConsentError> {
@@ -436,7 +558,7 @@ fn publisher_restrictions(bits: &mut Bits) -> Result<Vec<PublisherRestriction>, 
             2 => RestrictionType::RequireLegitimateInterest,
             _ => RestrictionType::Undefined,
         };
-        let vendors = expand(range_entries(bits, FIELD)?);
+        let vendors = IdRanges::from_ranges(range_entries(bits, FIELD)?);
         restrictions.push(PublisherRestriction { purpose, restriction, vendors });
     }
     Ok(restrictions)
@@ -477,14 +599,14 @@ fn iso_datetime(seconds: u64) -> String {
 impl TcString {
     /// One or two plain sentences the popup can show about what the visitor agreed to.
     pub fn summary(&self) -> String {
-        let vendors = self.vendor_consents.ids.len();
+        let vendors = self.vendor_consents.ids.count() as usize;
         let uses = consented_uses(&self.purposes_consent);
         let mut text = if vendors == 0 || uses.is_empty() {
             "You did not consent to any vendor using your data.".to_owned()
         } else {
             format!("You allowed {} to {}.", plural(vendors, "vendor"), join_words(&uses))
         };
-        let li_vendors = self.vendor_legitimate_interests.ids.len();
+        let li_vendors = self.vendor_legitimate_interests.ids.count() as usize;
         let li_purposes: Vec<u8> = self.purposes_legitimate_interest.iter().copied().filter(|&p| p != 1).collect();
         if li_vendors > 0 && !li_purposes.is_empty() {
             text.push_str(&format!(
@@ -670,13 +792,15 @@ pub fn decode_gpp(text: &str) -> Result<GppString, ConsentError> {
         return Err(ConsentError::InvalidField { field: "GPP header type", value: kind });
     }
     let version = bits.int(6, "GPP version")? as u8;
-    let section_ids = fibonacci_ranges(&mut bits, "GPP section ids")?;
+    let section_ranges = fibonacci_ranges(&mut bits, "GPP section ids")?;
     let bodies: Vec<&str> = parts.collect();
-    if bodies.len() != section_ids.len() {
+    // Compared before the ids are listed: only as many ids as the string has sections.
+    if bodies.len() as u64 != u64::from(section_ranges.count()) {
         return Err(ConsentError::InvalidGpp {
             reason: "the header lists a different number of sections than follow it",
         });
     }
+    let section_ids: Vec<u16> = section_ranges.iter().collect();
     let sections = section_ids
         .iter()
         .zip(bodies)
@@ -695,10 +819,11 @@ pub fn decode_gpp(text: &str) -> Result<GppString, ConsentError> {
 }
 
 /// NumEntries (12 bits), then per entry IsARange and Fibonacci-coded offsets: a single id is an
-/// offset from the previous id; a range is a start offset and the distance to its end.
-fn fibonacci_ranges(bits: &mut Bits, field: &'static str) -> Result<Vec<u16>, ConsentError> {
+/// offset from the previous id; a range is a start offset and the distance to its end. Kept as
+/// ranges: a few bits can claim all 65,535 ids.
+fn fibonacci_ranges(bits: &mut Bits, field: &'static str) -> Result<IdRanges, ConsentError> {
     let count = bits.int(12, field)?;
-    let mut ids = Vec::new();
+    let mut ranges = Vec::new();
     let mut last = 0u64;
     for _ in 0..count {
         let is_range = bits.bit(field)?;
@@ -707,10 +832,10 @@ fn fibonacci_ranges(bits: &mut Bits, field: &'static str) -> Result<Vec<u16>, Co
         if end > u64::from(u16::MAX) {
             return Err(ConsentError::InvalidRange { field, start, end });
         }
-        ids.extend(start as u16..=end as u16);
+        ranges.push((start as u16, end as u16));
         last = end;
     }
-    Ok(ids)
+    Ok(IdRanges::from_ranges(ranges))
 }
 
 impl GppString {
@@ -865,7 +990,7 @@ mod tests {
         assert_eq!(tc.vendor_list_version, 150);
         assert_eq!(tc.tcf_policy_version, 5);
         assert_eq!(tc.purposes_consent, (1..=11).collect::<Vec<u8>>());
-        assert_eq!(tc.vendor_consents.ids, [91, 755, 793]);
+        assert_eq!(tc.vendor_consents.ids.iter().collect::<Vec<_>>(), [91, 755, 793]);
         assert_eq!(tc.vendor_consents.encoding, VendorEncoding::BitField);
         assert!(tc.created.starts_with("20"), "{}", tc.created);
         assert_eq!(tc.consent_language.len(), 2);
@@ -911,7 +1036,11 @@ mod tests {
         assert_eq!(tc.publisher_country, "DE");
         assert_eq!(
             tc.vendor_consents,
-            VendorSet { max_vendor_id: 6, encoding: VendorEncoding::BitField, ids: vec![2, 6] }
+            VendorSet {
+                max_vendor_id: 6,
+                encoding: VendorEncoding::BitField,
+                ids: IdRanges::from_ranges(vec![(2, 2), (6, 6)])
+            }
         );
         assert!(tc.vendor_legitimate_interests.ids.is_empty());
         assert!(tc.publisher_restrictions.is_empty());
@@ -937,14 +1066,22 @@ mod tests {
         });
         let tc = decode_tc_string(&text).unwrap();
         assert_eq!(tc.vendor_consents.encoding, VendorEncoding::Range);
-        assert_eq!(tc.vendor_consents.ids, [3, 4, 5, 9]);
+        assert_eq!(tc.vendor_consents.ids.ranges(), [(3, 5), (9, 9)]);
         assert!(tc.vendor_consents.contains(9) && !tc.vendor_consents.contains(6));
-        assert_eq!(tc.vendor_legitimate_interests.ids, [1, 3]);
+        assert_eq!(tc.vendor_legitimate_interests.ids.ranges(), [(1, 1), (3, 3)]);
         assert_eq!(
             tc.publisher_restrictions,
             [
-                PublisherRestriction { purpose: 2, restriction: RestrictionType::NotAllowed, vendors: vec![7, 8] },
-                PublisherRestriction { purpose: 7, restriction: RestrictionType::RequireConsent, vendors: vec![1] },
+                PublisherRestriction {
+                    purpose: 2,
+                    restriction: RestrictionType::NotAllowed,
+                    vendors: IdRanges::from_ranges(vec![(7, 8)])
+                },
+                PublisherRestriction {
+                    purpose: 7,
+                    restriction: RestrictionType::RequireConsent,
+                    vendors: IdRanges::from_ranges(vec![(1, 1)])
+                },
             ]
         );
         assert!(tc.summary().contains("2 vendors may still use it for 2 purposes without asking"), "{}", tc.summary());
@@ -966,8 +1103,8 @@ mod tests {
             .flags(&[1], 2)
             .finish();
         let tc = decode_tc_string(&format!("{text}.{disclosed}.{allowed}.{publisher}")).unwrap();
-        assert_eq!(tc.disclosed_vendors.unwrap().ids, [1, 4]);
-        assert_eq!(tc.allowed_vendors.unwrap().ids, [2]);
+        assert_eq!(tc.disclosed_vendors.unwrap().ids.ranges(), [(1, 1), (4, 4)]);
+        assert_eq!(tc.allowed_vendors.unwrap().ids.ranges(), [(2, 2)]);
         assert_eq!(
             tc.publisher_tc,
             Some(PublisherTc {
@@ -1025,7 +1162,39 @@ mod tests {
             w.int(0, 16).bit(false).int(0, 12);
         });
         let tc = decode_tc_string(&text).unwrap();
-        assert_eq!(tc.vendor_consents.ids.len(), 65_535);
+        assert_eq!(tc.vendor_consents.ids.count(), 65_535);
+        assert_eq!(tc.vendor_consents.ids.ranges(), [(1, 65_535)]);
+    }
+
+    #[test]
+    fn restrictions_stay_ranges_and_serialise_small() {
+        // 100 restrictions each claiming every vendor: a few hundred bytes of JSON, not 6.5 M ids.
+        let text = core(&[1], |w| {
+            w.int(0, 16).bit(false).int(0, 16).bit(false).int(100, 12);
+            for purpose in 0..100 {
+                w.int(purpose % 11 + 1, 6).int(0, 2).int(1, 12).bit(true).int(1, 16).int(65_535, 16);
+            }
+        });
+        let tc = decode_tc_string(&text).unwrap();
+        assert_eq!(tc.publisher_restrictions.len(), 100);
+        assert!(tc.publisher_restrictions.iter().all(|r| r.vendors.count() == 65_535));
+        let json = serde_json::to_string(&tc).unwrap();
+        assert!(json.len() < 16_000, "{} bytes", json.len());
+        assert!(json.contains(r#""vendors":{"count":65535,"ranges":"1-65535"}"#), "{json}");
+    }
+
+    #[test]
+    fn a_bit_field_becomes_merged_ranges() {
+        let text = core(&[1], |w| {
+            w.int(10, 16).bit(false).flags(&[1, 2, 3, 5, 9, 10], 10);
+            w.int(0, 16).bit(false).int(0, 12);
+        });
+        let ids = decode_tc_string(&text).unwrap().vendor_consents.ids;
+        assert_eq!(ids.ranges(), [(1, 3), (5, 5), (9, 10)]);
+        assert_eq!(ids.count(), 6);
+        assert_eq!(ids.to_string(), "1-3,5,9-10");
+        assert!(ids.contains(10) && ids.contains(5) && !ids.contains(4) && !ids.contains(11) && !ids.contains(0));
+        assert_eq!(IdRanges::from_ranges(vec![(4, 6), (1, 3), (2, 2), (8, 9)]).ranges(), [(1, 6), (8, 9)]);
     }
 
     #[test]
@@ -1105,7 +1274,7 @@ mod tests {
                 w.bit(c == '1');
             }
             let mut reader = Bits::from_base64url(&w.finish()).unwrap();
-            assert_eq!(fibonacci_ranges(&mut reader, "test").unwrap(), ids);
+            assert_eq!(fibonacci_ranges(&mut reader, "test").unwrap().iter().collect::<Vec<_>>(), ids);
         }
     }
 

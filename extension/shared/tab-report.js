@@ -171,7 +171,7 @@ export function consentEntry(decoded, error = null) {
     summary: decoded.summary,
     cmpId: decoded.cmp_id ?? null,
     purposes: Array.isArray(decoded.purposes_consent) ? decoded.purposes_consent.slice(0, 32) : [],
-    vendors: decoded.vendor_consents?.ids?.length ?? 0,
+    vendors: decoded.vendor_consents?.ids?.count ?? 0,
   };
 }
 

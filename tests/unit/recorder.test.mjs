@@ -21,7 +21,7 @@ const core = Promise.resolve({
   }),
   decodeConsent: (text) => {
     if (text !== 'GOOD') throw new Error('malformed consent string: bad');
-    return { format: 'tcf', cmp_id: 10, purposes_consent: [1, 2], vendor_consents: { ids: [1, 2, 3] }, summary: 'You allowed 3 vendors.' };
+    return { format: 'tcf', cmp_id: 10, purposes_consent: [1, 2], vendor_consents: { ids: { count: 3, ranges: '1-3' } }, summary: 'You allowed 3 vendors.' };
   },
 });
 

@@ -115,7 +115,7 @@ test('cookies are deduplicated, bounded and grouped by purpose, trackers first',
 
 test('the consent entry keeps the summary, the CMP, the purposes and the number of vendors', () => {
   const decoded = {
-    format: 'tcf', cmp_id: 10, purposes_consent: [1, 2, 3], vendor_consents: { ids: [91, 755, 793], max_vendor_id: 793 },
+    format: 'tcf', cmp_id: 10, purposes_consent: [1, 2, 3], vendor_consents: { ids: { count: 3, ranges: '91,755,793' }, max_vendor_id: 793 },
     summary: 'You allowed 3 vendors to store and access information on your device.',
   };
   assert.deepEqual(consentEntry(decoded), {

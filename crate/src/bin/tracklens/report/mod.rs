@@ -447,7 +447,7 @@ pub fn consent_entry(text: &str) -> Value {
         Ok(signal) => {
             let decoded = serde_json::to_value(&signal).unwrap_or(Value::Null);
             let purposes = decoded.get("purposes_consent").cloned().unwrap_or_else(|| Value::Array(Vec::new()));
-            let vendors = decoded.pointer("/vendor_consents/ids").and_then(Value::as_array).map_or(0, Vec::len);
+            let vendors = decoded.pointer("/vendor_consents/ids/count").and_then(Value::as_u64).unwrap_or(0);
             serde_json::json!({
                 "format": decoded.get("format"),
                 "summary": signal.summary(),
