@@ -400,6 +400,18 @@ mod tests {
     }
 
     #[test]
+    fn mixed_domain_lists_and_fetch_requests_as_adblock_rust_reads_them() {
+        let s = set("adv$domain=~example.com|foo.example.com\n||px.example^$~xmlhttprequest");
+        let image = TypeMask::IMAGE;
+        assert!(decide(&s, "https://x.example/adv", image, true, "foo.example.com").is_none());
+        assert!(decide(&s, "https://x.example/adv", image, true, "other.org").is_none());
+        // `fetch()` is an xmlhttprequest to filter lists: the request corpora's `fetch` type.
+        let fetch = TypeMask::of(crate::ResourceType::from_name("fetch"));
+        assert!(decide(&s, "https://px.example/p", fetch, true, "site.example").is_none());
+        assert!(decide(&s, "https://px.example/p", image, true, "site.example").is_some());
+    }
+
+    #[test]
     fn documents_match_untyped_filters_but_not_other_types() {
         let s =
             set("||tracker.example^\n||phish.example^$document\n||cdn.example^$script\n||site.example/px/\n$ping,3p");

@@ -84,8 +84,9 @@ pub struct Domains {
 }
 
 impl Domains {
-    /// Whether a page on `host` passes. The most specific listed domain decides, so
-    /// `domain=example.com|~shop.example.com` excludes shop.example.com but not example.com.
+    /// Whether a page on `host` passes: no excluded domain matches it, and an included one does
+    /// (when any is listed). `domain=example.com|~shop.example.com` excludes shop.example.com
+    /// but not example.com.
     pub fn allows(&self, host: &str) -> bool {
         let include = self.include.iter().map(|d| (false, d.as_str()));
         domains_allow(include.chain(self.exclude.iter().map(|d| (true, d.as_str()))), host)
@@ -106,22 +107,22 @@ pub fn spec_entries(spec: &str) -> impl Iterator<Item = (bool, &str)> {
     })
 }
 
-/// Whether a page on `host` passes a domain list of `(negated, domain)` entries: with no
-/// positive entry every page not excluded passes; otherwise the most specific match decides.
+/// Whether a page on `host` passes a domain list of `(negated, domain)` entries: an excluded
+/// domain that matches always wins, even over a more specific included one, as in adblock-rust
+/// (`check_excluded_domains`) and in declarativeNetRequest, where `excludedInitiatorDomains`
+/// takes precedence; with no positive entry every page not excluded passes.
 pub fn domains_allow<'a>(entries: impl Iterator<Item = (bool, &'a str)>, host: &str) -> bool {
-    let (mut has_include, mut include, mut exclude) = (false, 0, 0);
+    let (mut has_include, mut included) = (false, false);
     for (negated, domain) in entries {
         has_include |= !negated;
         if domain_matches(host, domain) {
-            let best = if negated { &mut exclude } else { &mut include };
-            *best = (*best).max(domain.len());
+            if negated {
+                return false;
+            }
+            included = true;
         }
     }
-    if exclude > 0 {
-        include > exclude
-    } else {
-        !has_include || include > 0
-    }
+    !has_include || included
 }
 
 /// `host` is `domain` or one of its subdomains. `name.*` (uBlock Origin's entity syntax) matches
@@ -290,7 +291,10 @@ mod tests {
     }
 
     #[test]
-    fn domains_most_specific_wins() {
+    fn an_excluded_domain_wins_over_an_included_one() {
+        // adblock-rust: `adv$domain=~example.com|foo.example.com` does not apply on foo.example.com.
+        let mixed = parse_options("domain=~example.com|foo.example.com").unwrap().domains.unwrap();
+        assert!(!mixed.allows("foo.example.com") && !mixed.allows("example.com") && !mixed.allows("other.org"));
         let d = parse_options("domain=example.com|~shop.example.com").unwrap().domains.unwrap();
         assert!(d.allows("example.com") && d.allows("www.example.com"));
         assert!(!d.allows("shop.example.com") && !d.allows("a.shop.example.com"));

@@ -269,10 +269,8 @@ pub fn consent_entry(text: &str) -> ConsentEntry {
                 summary: Some(signal.summary()),
                 cmp_id: decoded["cmp_id"].as_u64(),
                 purposes,
-                vendors: decoded
-                    .pointer("/vendor_consents/ids")
-                    .and_then(|ids| ids.as_array())
-                    .map_or(0, |ids| ids.len()) as u64,
+                // Vendor sets are ranges with a count, never expanded id lists (hostile strings).
+                vendors: decoded.pointer("/vendor_consents/ids/count").and_then(serde_json::Value::as_u64).unwrap_or(0),
                 error: None,
             }
         }
