@@ -80,6 +80,10 @@ export function createRecorder({
         if (report) addCookies(report, hostOf(event.url), cookieNames(api, event), event.direction);
         continue;
       }
+      if (event.kind === 'submitted') {
+        for (const field of event.fields) typedValues.get(event.tabId)?.delete(field);
+        continue;
+      }
       if (event.kind === 'blocked') {
         const report = reports.get(event.tabId);
         if (report) addBlocked(report, hostOf(event.url));
@@ -240,9 +244,12 @@ export function createRecorder({
       if (fields.size < MAX_TYPED_FIELDS || fields.has(field)) fields.set(field, value);
       typedValues.set(tabId, fields);
     },
-    /** A form was submitted: its fields' values may now legitimately leave; forget them. */
+    /**
+     * A form was submitted: its fields' values may now legitimately leave; forget them, but only
+     * after the requests queued before the submit were checked, so a submit never erases a leak.
+     */
     submitted(tabId, fields) {
-      for (const field of fields) typedValues.get(tabId)?.delete(field);
+      enqueue({ kind: 'submitted', tabId, fields });
     },
     /** The tab's probe saw scripts use fingerprinting APIs on `pageUrl`. */
     fingerprinting(tabId, pageUrl, scripts) {
