@@ -19,7 +19,8 @@ const MAX_QUEUE = 500;
 const COOKIE_READ_DELAYS_MS = [300, 3000];
 const CONSENT_COOKIE = 'euconsent-v2';
 const MAX_TYPED_FIELDS = 20;
-const MAX_BODY_BYTES = 256 * 1024;
+// The core reads at most this much of a body for typed text (leaks::MAX_BODY); copy no more.
+const MAX_BODY_BYTES = 64 * 1024;
 
 export function createRecorder({
   storage, core, cookieStore = null, flushDelayMs = 50, cookieDelaysMs = COOKIE_READ_DELAYS_MS, onError = console.error,
