@@ -191,8 +191,11 @@ impl Drop for Process {
 /// and an audit must see what an everyday browser would send. The directory is created 0700
 /// with a random name (`tempfile`), so no other user reads its cookies or plants one first.
 fn fresh_profile() -> Result<tempfile::TempDir, String> {
+    use std::os::unix::fs::PermissionsExt;
+    // tempfile creates directories with the default mode (umask): ask for 0700 explicitly.
     let profile = tempfile::Builder::new()
         .prefix("tracklens-audit-")
+        .permissions(std::fs::Permissions::from_mode(0o700))
         .tempdir()
         .map_err(|e| format!("cannot create a browser profile in {}: {e}", std::env::temp_dir().display()))?;
     let default = profile.path().join("Default");
