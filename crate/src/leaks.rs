@@ -17,8 +17,14 @@ use sha2::{Digest, Sha256};
 
 /// Shorter values (a one-letter search, "yes") would match by chance.
 pub const MIN_VALUE_LEN: usize = 5;
-/// Bodies are searched up to this many bytes: replay uploads can be large, leaks sit early.
-pub const MAX_BODY: usize = 256 * 1024;
+/// Bodies are searched up to this many bytes, URLs up to `MAX_URL`: a page controls both, and
+/// each typed value is looked for in about twenty forms, so the cost must not grow with what the
+/// page sends. Replay and lead-capture uploads put form values early (their first event batch);
+/// a value only past 64 KiB of a body goes unseen. `cargo bench --bench leaks` prints the cost of
+/// a forged 256 KiB body against this bound.
+pub const MAX_BODY: usize = 64 * 1024;
+/// Chrome accepts URLs up to 2 MB; query strings that carry a typed value are far shorter.
+pub const MAX_URL: usize = 16 * 1024;
 
 /// What the user typed into one field.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -58,18 +64,29 @@ pub struct Leak {
 
 /// Every typed value found in the request (`url`, `body`), at most one leak per field and place.
 pub fn find_leaks(typed: &[TypedValue], url: &str, body: &[u8]) -> Vec<Leak> {
-    let url_text = url.to_ascii_lowercase();
-    let body_text = String::from_utf8_lossy(&body[..body.len().min(MAX_BODY)]).to_lowercase();
+    let url_text = lowered(&url.as_bytes()[..url.len().min(MAX_URL)]);
+    let body_text = lowered(&body[..body.len().min(MAX_BODY)]);
     let mut leaks = Vec::new();
     for value in typed {
         let forms = encoded_forms(&value.value);
         for (location, haystack) in [(Location::Url, &url_text), (Location::Body, &body_text)] {
-            if let Some(&(encoding, _)) = forms.iter().find(|(_, needle)| haystack.contains(needle.as_str())) {
+            let found = forms.iter().find(|(_, needle)| memchr::memmem::find(haystack, needle.as_bytes()).is_some());
+            if let Some(&(encoding, _)) = found {
                 leaks.push(Leak { field: value.field.clone(), encoding, location });
             }
         }
     }
     leaks
+}
+
+/// Lower-cased as the needles are: ASCII in place when the text is ASCII (bodies nearly always
+/// are), else as text (an unfinished character at the cut becomes U+FFFD).
+fn lowered(bytes: &[u8]) -> Vec<u8> {
+    if bytes.is_ascii() {
+        bytes.to_ascii_lowercase()
+    } else {
+        String::from_utf8_lossy(bytes).to_lowercase().into_bytes()
+    }
 }
 
 /// The forms in which a value can leave the page, lower-cased (the haystacks are too), most
@@ -200,5 +217,20 @@ mod tests {
     fn binary_bodies_and_odd_text_never_panic() {
         let body: Vec<u8> = (0..=255u8).cycle().take(MAX_BODY + 10).collect();
         let _ = find_leaks(&typed("x", "\u{0}\u{ffff}ǅ weird"), "not a url", &body);
+    }
+
+    #[test]
+    fn bodies_and_urls_are_read_up_to_their_bound_and_no_further() {
+        let field = typed("email", "jane@example.com");
+        let at = |offset: usize| {
+            let mut body = vec![b'x'; offset];
+            body.extend_from_slice(b"jane@example.com");
+            body
+        };
+        assert_eq!(find_leaks(&field, "https://t.example/", &at(MAX_BODY - 16)).len(), 1, "ends at the bound");
+        assert!(find_leaks(&field, "https://t.example/", &at(MAX_BODY - 15)).is_empty(), "one byte past it");
+        let url = |offset: usize| format!("https://t.example/?{}&e=jane@example.com", "a".repeat(offset));
+        assert_eq!(find_leaks(&field, &url(MAX_URL - 40), b"").len(), 1);
+        assert!(find_leaks(&field, &url(MAX_URL), b"").is_empty());
     }
 }

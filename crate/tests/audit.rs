@@ -428,3 +428,58 @@ fn a_sensitive_page_names_what_meta_received_and_fails_the_policy_while_its_cont
     assert_eq!(ordinary["context"]["sensitive"], json!([]));
     assert_eq!(ordinary["violations"], json!([]));
 }
+
+/// Whether process `pid` still runs (a zombie waiting to be reaped does not).
+fn running(pid: u32) -> bool {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    !stat.is_empty() && stat.rsplit_once(')').and_then(|(_, rest)| rest.split_whitespace().next()) != Some("Z")
+}
+
+fn gone_within(pid: u32, timeout: Duration) -> bool {
+    let deadline = Instant::now() + timeout;
+    while running(pid) && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    !running(pid)
+}
+
+/// Starts a demo audit that stays on its page, and returns it with its Chromium, demo server and
+/// Chromium's profile directory once all three exist.
+fn running_audit() -> (std::process::Child, u32, u32, PathBuf, MutexGuard<'static, ()>) {
+    let (mut command, one) = audit_command(&["--demo", "--settle", "60000"]);
+    let crawl = command.stdout(std::process::Stdio::null()).stderr(std::process::Stdio::piped()).spawn().unwrap();
+    let demo = child_process(crawl.id(), "server.mjs", Duration::from_secs(20)).expect("the demo server started");
+    let chromium =
+        child_process(crawl.id(), "--remote-debugging-port", Duration::from_secs(20)).expect("Chromium started");
+    let cmdline = String::from_utf8_lossy(&std::fs::read(format!("/proc/{chromium}/cmdline")).unwrap()).into_owned();
+    let profile = cmdline.split('\0').find_map(|arg| arg.strip_prefix("--user-data-dir=")).expect("a profile").into();
+    (crawl, chromium, demo, profile, one)
+}
+
+#[test]
+fn sigterm_ends_chromium_and_the_demo_server_and_removes_the_private_profile() {
+    use std::os::unix::fs::PermissionsExt;
+    let (crawl, chromium, demo, profile, _one) = running_audit();
+    let profile: PathBuf = profile;
+    let name = profile.file_name().unwrap().to_string_lossy().into_owned();
+    assert!(name.starts_with("tracklens-audit-") && name.len() > "tracklens-audit-".len() + 4, "{name}");
+    assert_eq!(std::fs::metadata(&profile).unwrap().permissions().mode() & 0o777, 0o700, "private to its user");
+    assert!(Command::new("kill").args(["-TERM", &crawl.id().to_string()]).status().unwrap().success());
+    let output = crawl.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(128 + 15));
+    assert!(stderr(&output).contains("stopped by signal 15"), "{}", stderr(&output));
+    assert!(gone_within(chromium, Duration::from_secs(5)), "Chromium outlived the audit");
+    assert!(gone_within(demo, Duration::from_secs(5)), "the demo server outlived the audit");
+    assert!(!profile.exists(), "the profile {} was left behind", profile.display());
+}
+
+#[test]
+fn sigkill_still_takes_chromium_and_the_demo_server_down() {
+    let (mut crawl, chromium, demo, profile, _one) = running_audit();
+    crawl.kill().unwrap();
+    crawl.wait().unwrap();
+    assert!(gone_within(chromium, Duration::from_secs(10)), "Chromium outlived a killed audit");
+    assert!(gone_within(demo, Duration::from_secs(10)), "the demo server outlived a killed audit");
+    // Nothing can run after SIGKILL: the private profile is all that may stay behind.
+    let _ = std::fs::remove_dir_all(profile);
+}

@@ -19,7 +19,8 @@ const MAX_QUEUE = 500;
 const COOKIE_READ_DELAYS_MS = [300, 3000];
 const CONSENT_COOKIE = 'euconsent-v2';
 const MAX_TYPED_FIELDS = 20;
-const MAX_BODY_BYTES = 256 * 1024;
+// The core reads at most this much of a body for typed text (leaks::MAX_BODY); copy no more.
+const MAX_BODY_BYTES = 64 * 1024;
 // Reports of tabs closed in this worker's life, kept in memory so findings a page sent as it
 // closed (pagehide) still land in its history when they arrive after tabs.onRemoved.
 const MAX_CLOSED_TABS = 16;
@@ -86,6 +87,10 @@ export function createRecorder({
       const tab = tabs.get(event.tabId);
       if (event.kind === 'cookies') {
         tab.events.push({ kind: 'cookies', host: hostOf(event.url), sent: event.direction === 'sent', names: cookieNames(api, event) });
+        continue;
+      }
+      if (event.kind === 'submitted') {
+        for (const field of event.fields) typedValues.get(event.tabId)?.delete(field);
         continue;
       }
       if (event.kind === 'blocked') {
@@ -220,9 +225,12 @@ export function createRecorder({
       if (fields.size < MAX_TYPED_FIELDS || fields.has(field)) fields.set(field, value);
       typedValues.set(tabId, fields);
     },
-    /** A form was submitted: its fields' values may now legitimately leave; forget them. */
+    /**
+     * A form was submitted: its fields' values may now legitimately leave; forget them, but only
+     * after the requests queued before the submit were checked, so a submit never erases a leak.
+     */
     submitted(tabId, fields) {
-      for (const field of fields) typedValues.get(tabId)?.delete(field);
+      enqueue({ kind: 'submitted', tabId, fields });
     },
     /** The tab's probe saw scripts use fingerprinting APIs on `pageUrl` (`scripts`: [{script, ...usage}]). */
     fingerprinting(tabId, pageUrl, scripts) {

@@ -1,15 +1,26 @@
 // Isolated-world half of the fingerprinting probe: receives the page-world probe's counts and
-// forwards them to the service worker. The page can dispatch the same event with anything in it,
-// so the message is parsed defensively, checked field by field, and capped; it can make a page
-// look worse than it is, never inject markup or grow the report without bound.
+// forwards them to the service worker.
+//
+// The page cannot forge them: at document_start, after the probe and before any page script,
+// this relay picks a random event name and tells the probe once (`HELLO`, see
+// fingerprint-probe.js). It listens only to that name, which the page never sees; events under
+// the old fixed name or any guessed one are never heard. The counts are still parsed defensively,
+// checked field by field and capped: the probe shares its world with the page, which can make its
+// own calls look worse than they are, never inject markup or grow the report without bound.
 (() => {
-  const EVENT = 'tracklens:fingerprint';
+  const HELLO = 'tracklens:relay-hello';
   const MAX_SCRIPTS = 50;
   const MAX_NAMES = 32;
   const MAX_COUNT = 1_000_000;
 
+  const random = new Uint32Array(4);
+  crypto.getRandomValues(random);
+  const channel = `tracklens:fingerprint-${[...random].map((n) => n.toString(36)).join('')}`;
+
+  const isObject = (value) => typeof value === 'object' && value !== null && !Array.isArray(value);
   const count = (n) => (Number.isInteger(n) && n >= 0 ? Math.min(n, MAX_COUNT) : 0);
-  const names = (list) => (Array.isArray(list) ? list.filter((n) => typeof n === 'string' && n.length <= 40).slice(0, MAX_NAMES) : []);
+  // The probe sends a set of names as { name: true }.
+  const names = (set) => (isObject(set) ? Object.keys(set).filter((n) => n.length <= 40 && set[n] === true).slice(0, MAX_NAMES) : []);
 
   function validScripts(detail) {
     let parsed;
@@ -18,18 +29,18 @@
     } catch {
       return [];
     }
-    if (!Array.isArray(parsed?.scripts)) return [];
-    return parsed.scripts
-      .filter((s) => typeof s?.script === 'string' && /^https?:\/\//.test(s.script) && s.script.length <= 2048)
+    if (!isObject(parsed?.scripts)) return [];
+    return Object.entries(parsed.scripts)
+      .filter(([script, use]) => /^https?:\/\//.test(script) && script.length <= 2048 && isObject(use))
       .slice(0, MAX_SCRIPTS)
-      .map((s) => ({
-        script: s.script, canvas_readback: count(s.canvas_readback), webgl_unmasked: count(s.webgl_unmasked), audio: count(s.audio),
-        fonts: count(s.fonts), navigator: names(s.navigator), screen: names(s.screen),
+      .map(([script, use]) => ({
+        script, canvas_readback: count(use.canvas_readback), webgl_unmasked: count(use.webgl_unmasked), audio: count(use.audio),
+        fonts: count(use.fonts), navigator: names(use.navigator), screen: names(use.screen),
       }));
   }
 
-  // A page can fire the event in a loop: forward at most one message per interval. Counts are
-  // cumulative per script, so the latest entry of each script is all that needs to travel.
+  // Forward at most one message per interval. Counts are cumulative per script, so the latest
+  // entry of each script is all that needs to travel.
   const INTERVAL_MS = 400;
   const pending = new Map();
   let cooling = false;
@@ -58,10 +69,12 @@
     else leaving = false;
   });
 
-  document.addEventListener(EVENT, (event) => {
+  document.addEventListener(channel, (event) => {
     for (const entry of validScripts(event.detail)) {
       if (pending.has(entry.script) || pending.size < MAX_SCRIPTS) pending.set(entry.script, entry);
     }
     if (!cooling || leaving) forward();
   });
+  // Synchronous: the probe, already listening, keeps this name before any page script can run.
+  document.dispatchEvent(new CustomEvent(HELLO, { detail: channel }));
 })();

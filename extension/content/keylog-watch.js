@@ -3,6 +3,12 @@
 // the form is submitted. The worker holds the values in memory for this tab only and stores just
 // "field → receiving host, encoding". On submit the form's values are withdrawn: sending them is
 // then what the user asked for.
+//
+// Pages are hostile: a synthetic `input` (no typing) would create a leak, a synthetic `submit`
+// would withdraw values before the tracker's request is checked. Only events the browser made
+// (`isTrusted`) count, and a submit only when the user just acted (a click or a key: transient
+// user activation), not when a script calls `form.requestSubmit()` on its own. The worker applies
+// a submit after the requests that came before it, so it never erases a leak already sent.
 (() => {
   const TEXT_TYPES = new Set(['text', 'email', 'tel', 'search', 'url', 'password', 'number', '']);
   const MAX_VALUE = 256;
@@ -17,12 +23,14 @@
   }
 
   document.addEventListener('input', (event) => {
+    if (!event.isTrusted) return;
     const el = event.target;
     if (!isTextField(el) || el.value.length < MIN_VALUE) return;
     chrome.runtime.sendMessage({ type: 'tracklens/typed', field: fieldName(el), value: el.value.slice(0, MAX_VALUE) }).catch(() => {});
   }, true);
 
   document.addEventListener('submit', (event) => {
+    if (!event.isTrusted || navigator.userActivation?.isActive === false) return;
     const fields = [...(event.target?.elements ?? [])].filter(isTextField).map(fieldName);
     chrome.runtime.sendMessage({ type: 'tracklens/submitted', fields }).catch(() => {});
   }, true);

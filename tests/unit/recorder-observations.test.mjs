@@ -59,6 +59,22 @@ test('typed text found in a third-party body before submit is a leak; only names
   assert.equal(checks.length, 1);
 });
 
+test('a submit right after a leaking request withdraws the value only after that request is checked', async () => {
+  const storage = fakeStorage();
+  const checks = [];
+  const recorder = createRecorder({ storage, core: fakeCore(checks), flushDelayMs: 1000 });
+  recorder.request({ tabId: 1, url: 'https://shop.example/', type: 'main_frame' });
+  await recorder.flush();
+  recorder.typed(1, 'email', 'jane@example.com');
+  // The tracker sends the address, then the page submits at once, before the batch is applied.
+  recorder.request({ tabId: 1, url: 'https://rec.replay.example/bundle', type: 'xmlhttprequest', requestBody: body('jane@example.com') });
+  recorder.submitted(1, ['email']);
+  recorder.request({ tabId: 1, url: 'https://rec.replay.example/after', type: 'xmlhttprequest', requestBody: body('jane@example.com') });
+  await recorder.flush();
+  assert.deepEqual(checks.map((c) => c.url), ['https://rec.replay.example/bundle']);
+  assert.deepEqual(storage.data['tab:1'].leaks.map((l) => l.field), ['email']);
+});
+
 test('a new page in the tab forgets what was typed on the last one', async () => {
   const storage = fakeStorage();
   const checks = [];

@@ -95,6 +95,10 @@ fn parse_line(line: &str, number: u32, list: u16) -> Line {
     if line.len() > MAX_LINE {
         return Line::Malformed(format!("longer than {MAX_LINE} characters"));
     }
+    // Binary data: bytes that were not UTF-8 (read as U+FFFD) or control characters.
+    if line.chars().any(|c| c == '\u{FFFD}' || (c.is_control() && c != '\t')) {
+        return Line::Malformed("binary data, not text".to_owned());
+    }
     if is_cosmetic(line) {
         return Line::Cosmetic;
     }
@@ -171,6 +175,19 @@ mod tests {
 
     fn one(line: &str) -> Line {
         parse_line(line, 1, 0)
+    }
+
+    #[test]
+    fn a_binary_line_is_skipped_and_counted_and_the_rest_kept() {
+        let list =
+            format!("||a.example^\n{}\n\u{0}\u{1}x\n||b.example^\n", String::from_utf8_lossy(b"\xff\xfe||c.example^"));
+        let (filters, report) = parse_list("test", &list, 0);
+        assert_eq!(filters.len(), 2);
+        assert_eq!((report.lines, report.malformed), (4, 2));
+        assert_eq!(
+            report.warnings.iter().map(|w| (w.line, w.reason.as_str())).collect::<Vec<_>>(),
+            [(2, "binary data, not text"), (3, "binary data, not text")]
+        );
     }
 
     #[test]

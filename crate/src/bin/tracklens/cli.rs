@@ -151,18 +151,25 @@ impl<'a> Sink<'a> {
         let mut reports = Vec::new();
         let mut resumed = HashSet::new();
         if let (true, Some(path)) = (options.resume, &options.json) {
-            // A page is finished when a line holds its report; failed pages are tried again.
-            let text = std::fs::read_to_string(path).unwrap_or_default();
-            for line in text.lines().filter(|l| !l.trim().is_empty()) {
-                if let Ok(report) = serde_json::from_str::<PageReport>(line) {
-                    if report.status == Status::Ok && resumed.insert(report.url.clone()) {
-                        reports.push(report);
-                    }
+            let bytes = match std::fs::read(path) {
+                Ok(bytes) => bytes,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
+                Err(e) => return Err(format!("--resume {path}: {e}")),
+            };
+            let finished =
+                read_finished(&bytes).map_err(|e| format!("--resume {path}: {e}; the file was left as it is"))?;
+            if let Some(torn) = finished.torn {
+                eprintln!("tracklens: --resume {path}: the last line was cut off mid-write ({torn} bytes, no newline): dropped it, kept {} finished pages", finished.reports.len());
+            }
+            for report in finished.reports {
+                if resumed.insert(report.url.clone()) {
+                    reports.push(report);
                 }
             }
-            // Keep the finished lines only, so the file ends with one line per page.
+            // Keep the finished lines only, so the file ends with one line per page. Written to a
+            // new file beside it, then renamed over it: a crash now loses nothing either.
             let kept: String = reports.iter().map(json_line).collect();
-            std::fs::write(path, kept).map_err(|e| format!("{path}: {e}"))?;
+            replace_file(path, kept.as_bytes()).map_err(|e| format!("--resume {path}: {e}"))?;
         }
         let json = match &options.json {
             Some(path) => Some(
@@ -183,9 +190,11 @@ impl<'a> Sink<'a> {
         if report.status == Status::Ok {
             self.options.policy.check(&mut report);
         }
-        print!("{}", report::terminal::page(&report));
+        print!("{}", report::terminal::printable(&report::terminal::page(&report)));
         println!();
         if let Some(file) = &mut self.json {
+            // Held while the line is written, so that a Ctrl-C never cuts it (see guard.rs).
+            let _writing = crate::guard::hold_exit();
             file.write_all(json_line(&report).as_bytes())
                 .and_then(|_| file.flush())
                 .map_err(|e| format!("--json: {e}"))?;
@@ -201,7 +210,7 @@ impl<'a> Sink<'a> {
         let (done, failed) = (this_run.len(), this_run.iter().filter(|r| r.status == Status::Failed).count());
         let width = 20;
         let filled = (done * width).checked_div(self.total).unwrap_or(width).min(width);
-        let last = self.reports.last().map_or("", |r| r.url.as_str());
+        let last = report::terminal::printable(self.reports.last().map_or("", |r| r.url.as_str()));
         eprintln!(
             "tracklens: [{}{}] {done}/{} pages, {failed} failed  {last}",
             "#".repeat(filled),
@@ -231,6 +240,58 @@ impl<'a> Sink<'a> {
             ExitCode::SUCCESS
         }
     }
+}
+
+/// What a JSON-lines file from an earlier run holds: the finished pages' reports (failed pages
+/// are tried again), and the length of a torn last line, if the run was cut mid-write.
+#[derive(Debug)]
+struct Finished {
+    reports: Vec<PageReport>,
+    torn: Option<usize>,
+}
+
+/// Reads the finished pages of a JSON-lines file. Only a last line without its newline (where a
+/// crash stops a write, possibly inside a multi-byte character) may be damaged: it is dropped.
+/// Any other line that is not a page report is an error, so nothing finished is ever thrown away.
+fn read_finished(bytes: &[u8]) -> Result<Finished, String> {
+    let (complete, torn) = match bytes.iter().rposition(|&b| b == b'\n') {
+        Some(end) => (&bytes[..=end], &bytes[end + 1..]),
+        None => (&bytes[..0], bytes),
+    };
+    let mut reports = Vec::new();
+    let mut keep = |report: PageReport| {
+        if report.status == Status::Ok {
+            reports.push(report);
+        }
+    };
+    for (index, line) in complete.split(|&b| b == b'\n').enumerate() {
+        if line.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        let report = serde_json::from_slice::<PageReport>(line)
+            .map_err(|e| format!("line {} is not a TrackLens page report ({e})", index + 1))?;
+        keep(report);
+    }
+    // A last line that is whole but for its newline is kept.
+    let torn = match serde_json::from_slice::<PageReport>(torn) {
+        _ if torn.iter().all(u8::is_ascii_whitespace) => None,
+        Ok(report) => {
+            keep(report);
+            None
+        }
+        Err(_) => Some(torn.len()),
+    };
+    Ok(Finished { reports, torn })
+}
+
+/// Replaces `path`'s content with `bytes` through a new file in the same directory, renamed over
+/// it: at every moment the path holds either the old content or the new, whole.
+fn replace_file(path: &str, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = std::path::Path::new(path).parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(".".as_ref());
+    let mut file = tempfile::NamedTempFile::new_in(dir)?;
+    file.write_all(bytes)?;
+    file.as_file().sync_all()?;
+    file.persist(path).map(|_| ()).map_err(|e| e.error)
 }
 
 fn json_line(report: &PageReport) -> String {
@@ -263,4 +324,43 @@ pub fn analyze_command(args: &[String]) -> ExitCode {
         eprintln!("tracklens: {error}");
         ExitCode::from(ERROR)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(url: &str, status: Status) -> String {
+        let mut report = PageReport::new(url, "test");
+        report.status = status;
+        json_line(&report)
+    }
+
+    #[test]
+    fn a_torn_last_line_is_dropped_and_every_finished_page_kept() {
+        let mut file =
+            (0..3).map(|i| line(&format!("https://site{i}.example/"), Status::Ok)).collect::<String>().into_bytes();
+        file.extend_from_slice(line("https://failed.example/", Status::Failed).as_bytes());
+        // A crash mid-write: the last line stops inside the two bytes of "é".
+        let torn = line("https://caf\u{e9}.example/", Status::Ok);
+        let cut = torn.find('\u{e9}').unwrap() + 1;
+        file.extend_from_slice(&torn.as_bytes()[..cut]);
+        let finished = read_finished(&file).unwrap();
+        let urls: Vec<&str> = finished.reports.iter().map(|r| r.url.as_str()).collect();
+        assert_eq!(urls, ["https://site0.example/", "https://site1.example/", "https://site2.example/"]);
+        assert_eq!(finished.torn, Some(cut));
+    }
+
+    #[test]
+    fn a_whole_last_line_without_newline_is_kept_and_a_damaged_middle_line_is_an_error() {
+        let whole = line("https://a.example/", Status::Ok);
+        let finished = read_finished(whole.trim_end().as_bytes()).unwrap();
+        assert_eq!((finished.reports.len(), finished.torn), (1, None));
+        let damaged = format!("{whole}{{\"url\": \n{whole}");
+        assert_eq!(
+            read_finished(damaged.as_bytes()).unwrap_err().split(' ').take(2).collect::<Vec<_>>(),
+            ["line", "2"]
+        );
+        assert_eq!(read_finished(b"").unwrap().reports.len(), 0);
+    }
 }

@@ -3,6 +3,7 @@
 
 mod audit;
 mod cli;
+mod guard;
 mod har;
 mod policy;
 mod report;
@@ -143,7 +144,11 @@ impl Args {
         self.lists
             .iter()
             .map(|(name, path)| {
-                std::fs::read_to_string(path).map(|text| (name.clone(), text)).map_err(|e| format!("list {path}: {e}"))
+                // Not UTF-8 throughout is no reason to refuse a list: each line that is not text
+                // is skipped and counted by the parser, like any other bad line.
+                std::fs::read(path)
+                    .map(|bytes| (name.clone(), String::from_utf8_lossy(&bytes).into_owned()))
+                    .map_err(|e| format!("list {path}: {e}"))
             })
             .collect()
     }

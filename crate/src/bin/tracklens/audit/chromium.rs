@@ -1,10 +1,13 @@
 //! Launching Debian's headless Chromium for one audit job, with or without the built extension,
-//! and finding the extension's service worker. Each browser has its own throw-away profile.
+//! and finding the extension's service worker. Each browser has its own throw-away profile: a
+//! private (0700) directory with a random name, never reused, removed when the browser goes.
+//! Chromium's sandbox is on unless this machine cannot run it (then the audit says why).
 
 use super::cdp::{evaluate, Cdp};
 use serde_json::{json, Value};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
+use std::sync::Once;
 use std::time::{Duration, Instant};
 
 /// How a browser is started: where Chromium and the extension are, and where hosts resolve.
@@ -29,7 +32,8 @@ pub struct Browser {
 /// The Chromium process and its profile: ended and removed when dropped, whatever happened.
 struct Process {
     child: Child,
-    profile: PathBuf,
+    profile: tempfile::TempDir,
+    _registered: crate::guard::Registered,
 }
 
 const START_TIMEOUT: Duration = Duration::from_secs(20);
@@ -40,7 +44,6 @@ impl Browser {
         let mut args: Vec<String> = [
             "--headless",
             "--remote-debugging-port=0",
-            "--no-sandbox",
             "--disable-gpu",
             "--disable-quic",
             "--no-first-run",
@@ -52,7 +55,12 @@ impl Browser {
         ]
         .map(str::to_owned)
         .into();
-        args.push(format!("--user-data-dir={}", profile.display()));
+        if let Some(reason) = sandbox_blocker() {
+            static SAID: Once = Once::new();
+            SAID.call_once(|| eprintln!("tracklens: Chromium runs without its sandbox here: {reason}"));
+            args.push("--no-sandbox".to_owned());
+        }
+        args.push(format!("--user-data-dir={}", profile.path().display()));
         if let Some(extension) = &options.extension {
             args.push(format!("--disable-extensions-except={}", extension.display()));
             args.push(format!("--load-extension={}", extension.display()));
@@ -66,7 +74,7 @@ impl Browser {
             args.push("--ignore-certificate-errors".to_owned());
         }
         args.push("about:blank".to_owned());
-        let child = Command::new(&options.chromium)
+        let child = crate::guard::die_with_parent(&mut Command::new(&options.chromium))
             .args(&args)
             .stdin(Stdio::null())
             .stdout(Stdio::null())
@@ -74,7 +82,8 @@ impl Browser {
             .spawn()
             .map_err(|e| format!("cannot start {}: {e}", options.chromium.display()))?;
         // From here on, dropping `process` ends Chromium and removes the profile.
-        let mut process = Process { child, profile };
+        let _registered = crate::guard::register(child.id(), Some(profile.path()));
+        let mut process = Process { child, profile, _registered };
         let cdp = Cdp::connect(&process.devtools_url()?)?;
         let mut browser = Browser { cdp, worker: None, extension_id: String::new(), process };
         if options.extension.is_some() {
@@ -142,7 +151,7 @@ impl Process {
     /// Chromium writes its DevTools port and path to `DevToolsActivePort` in the profile once it
     /// listens (the same line it prints on stderr, without the log noise around it).
     fn devtools_url(&mut self) -> Result<String, String> {
-        let file = self.profile.join("DevToolsActivePort");
+        let file = self.profile.path().join("DevToolsActivePort");
         let deadline = Instant::now() + START_TIMEOUT;
         while Instant::now() < deadline {
             if let Ok(Some(status)) = self.child.try_wait() {
@@ -174,20 +183,73 @@ impl Drop for Process {
         }
         let _ = self.child.kill();
         let _ = self.child.wait();
-        let _ = std::fs::remove_dir_all(&self.profile);
+        // The TempDir field removes the profile after this.
     }
 }
 
 /// A new profile directory, with third-party cookies allowed: Chromium blocks them by default,
-/// and an audit must see what an everyday browser would send.
-fn fresh_profile() -> Result<PathBuf, String> {
-    use std::sync::atomic::{AtomicU32, Ordering};
-    static COUNT: AtomicU32 = AtomicU32::new(0);
-    let name = format!("tracklens-audit-{}-{}", std::process::id(), COUNT.fetch_add(1, Ordering::Relaxed));
-    let profile = std::env::temp_dir().join(name);
-    let default = profile.join("Default");
+/// and an audit must see what an everyday browser would send. The directory is created 0700
+/// with a random name (`tempfile`), so no other user reads its cookies or plants one first.
+fn fresh_profile() -> Result<tempfile::TempDir, String> {
+    use std::os::unix::fs::PermissionsExt;
+    // tempfile creates directories with the default mode (umask): ask for 0700 explicitly.
+    let profile = tempfile::Builder::new()
+        .prefix("tracklens-audit-")
+        .permissions(std::fs::Permissions::from_mode(0o700))
+        .tempdir()
+        .map_err(|e| format!("cannot create a browser profile in {}: {e}", std::env::temp_dir().display()))?;
+    let default = profile.path().join("Default");
     std::fs::create_dir_all(&default).map_err(|e| format!("{}: {e}", default.display()))?;
     std::fs::write(default.join("Preferences"), r#"{"profile":{"cookie_controls_mode":0}}"#)
         .map_err(|e| format!("{}: {e}", default.display()))?;
     Ok(profile)
+}
+
+/// Why Chromium's sandbox cannot run on this machine, or `None` when it can.
+fn sandbox_blocker() -> Option<&'static str> {
+    // SAFETY: geteuid(2) has no preconditions and cannot fail.
+    let euid = unsafe { libc::geteuid() };
+    let read = |path: &str| std::fs::read_to_string(path).ok();
+    sandbox_blocker_for(
+        euid,
+        read("/proc/sys/kernel/unprivileged_userns_clone"),
+        read("/proc/sys/user/max_user_namespaces"),
+    )
+}
+
+/// The decision, from the effective user and the kernel's user-namespace settings: Chromium's
+/// Linux sandbox needs unprivileged user namespaces, and refuses to start as root with it.
+fn sandbox_blocker_for(euid: u32, userns_clone: Option<String>, max_userns: Option<String>) -> Option<&'static str> {
+    if euid == 0 {
+        return Some("running as root, where Chromium refuses its sandbox (--no-sandbox)");
+    }
+    if userns_clone.is_some_and(|v| v.trim() == "0") || max_userns.is_some_and(|v| v.trim() == "0") {
+        return Some("unprivileged user namespaces are disabled in this kernel (--no-sandbox)");
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_sandbox_is_off_only_where_chromium_cannot_run_it() {
+        assert!(sandbox_blocker_for(0, None, None).unwrap().contains("root"));
+        assert!(sandbox_blocker_for(1000, Some("0\n".into()), None).unwrap().contains("namespaces"));
+        assert!(sandbox_blocker_for(1000, None, Some("0\n".into())).is_some());
+        assert_eq!(sandbox_blocker_for(1000, Some("1\n".into()), Some("63000\n".into())), None);
+        assert_eq!(sandbox_blocker_for(1000, None, None), None);
+    }
+
+    #[test]
+    fn profiles_are_private_and_never_reused() {
+        use std::os::unix::fs::PermissionsExt;
+        let (a, b) = (fresh_profile().unwrap(), fresh_profile().unwrap());
+        assert_ne!(a.path(), b.path());
+        assert_eq!(std::fs::metadata(a.path()).unwrap().permissions().mode() & 0o777, 0o700);
+        let path = a.path().to_path_buf();
+        drop(a);
+        assert!(!path.exists());
+    }
 }

@@ -8,6 +8,7 @@ pub const DEMO_URL: &str = "https://news.example/";
 
 pub struct DemoServer {
     child: Child,
+    _registered: crate::guard::Registered,
     pub http_port: u16,
     pub https_port: u16,
 }
@@ -20,7 +21,7 @@ impl DemoServer {
         if !script.is_file() {
             return Err(format!("no demo site at {}: run from the repository", script.display()));
         }
-        let mut child = Command::new("node")
+        let mut child = crate::guard::die_with_parent(&mut Command::new("node"))
             .arg(&script)
             .arg("--ports-json")
             .stdin(Stdio::null())
@@ -34,7 +35,10 @@ impl DemoServer {
         let ports: Option<serde_json::Value> = read.ok().and_then(|_| serde_json::from_str(&line).ok());
         let port = |name: &str| ports.as_ref().and_then(|p| p[name].as_u64()).and_then(|p| u16::try_from(p).ok());
         match (port("httpPort"), port("httpsPort")) {
-            (Some(http_port), Some(https_port)) => Ok(DemoServer { child, http_port, https_port }),
+            (Some(http_port), Some(https_port)) => {
+                let _registered = crate::guard::register(child.id(), None);
+                Ok(DemoServer { child, _registered, http_port, https_port })
+            }
             _ => {
                 let _ = child.kill();
                 let _ = child.wait();

@@ -28,6 +28,7 @@ const DEFAULT_SETTLE: Duration = Duration::from_millis(3500);
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 
 pub fn audit_command(args: &[String]) -> ExitCode {
+    crate::guard::install();
     match run(args) {
         Ok(code) => code,
         Err(error) => {

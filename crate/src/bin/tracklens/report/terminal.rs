@@ -10,6 +10,18 @@ use std::fmt::Write;
 const PURPOSE_ORDER: &[&str] =
     &["advertising", "analytics", "personalization", "social", "unknown", "preferences", "security", "necessary"];
 
+/// `text` safe to print on a terminal: a URL or a cookie name from a page can hold ESC, OSC or
+/// BEL sequences that would rewrite the tester's terminal (set its title, hide lines, fake
+/// output). Control characters other than newline and tab, C0 and C1 alike, are shown escaped
+/// (`\u{1b}`) instead.
+pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    let unsafe_char = |c: char| c.is_control() && c != '\n' && c != '\t';
+    if !text.chars().any(unsafe_char) {
+        return text.into();
+    }
+    text.chars().map(|c| if unsafe_char(c) { c.escape_unicode().to_string() } else { c.to_string() }).collect()
+}
+
 pub fn page(report: &PageReport) -> String {
     let mut out = String::new();
     let line = &mut out;
@@ -193,4 +205,16 @@ pub fn totals(reports: &[PageReport]) -> String {
     let failed = reports.iter().filter(|r| r.status == Status::Failed).count();
     let violating = reports.iter().filter(|r| !r.violations.is_empty()).count();
     format!("{} pages audited, {failed} failed, {violating} violating the policy", reports.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::printable;
+
+    #[test]
+    fn control_characters_from_pages_are_shown_escaped() {
+        let hostile = "https://a.example/\u{1b}]0;pwned\u{7}\u{1b}[2J\u{9b}31m?x=1\nnext\tcol";
+        assert_eq!(printable(hostile), "https://a.example/\\u{1b}]0;pwned\\u{7}\\u{1b}[2J\\u{9b}31m?x=1\nnext\tcol");
+        assert!(matches!(printable("plain ünïcode"), std::borrow::Cow::Borrowed(_)));
+    }
 }

@@ -1,0 +1,74 @@
+// End to end: a hostile page (tests/demo/site/shop.example/static/hostile.js) tries every way to
+// forge or erase TrackLens' evidence: probe events under the old and under guessed channel names,
+// a second handshake, spying on the page world's events, rewritten built-ins and stacks, messages
+// in the worker's format, text set by script with a synthetic input event, and synthetic or
+// scripted submits right after a real leak. The page logs each step to its own server (the
+// witness); the forged findings must be absent from the report, the real ones present.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { OBSERVE_ONLY, openExtensionPage, readSession, visit, waitForReport } from '../support/browser.mjs';
+import { demoSession } from '../support/demo-session.mjs';
+
+const session = demoSession({ settings: OBSERVE_ONLY });
+const HOSTILE_URL = 'https://shop.example/hostile.html';
+const HOSTILE_SCRIPT = 'https://shop.example/static/hostile.js';
+
+/** The steps the hostile page logged to its server, in order. */
+function steps() {
+  return session.demo.received('shop.example').filter((r) => r.path === '/hostile-log')
+    .map((r) => new URLSearchParams(r.query).get('step'));
+}
+
+async function waitForStep(prefix, timeoutMs = 10000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const found = steps().find((s) => s.startsWith(prefix));
+    if (found) return found;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`the hostile page never logged "${prefix}"; it logged ${JSON.stringify(steps())}`);
+}
+
+test('forged fingerprinting events, channels, stacks and messages are dropped; the real read-backs are kept', async () => {
+  const { page, tabId } = await visit(session.browser, HOSTILE_URL, { settleMs: 0 });
+  // The page forged on every name it learned, then read the canvas a second time: once that
+  // second read-back is in the report, everything the page dispatched before it has been relayed.
+  const learned = await waitForStep('forged-fingerprint:');
+  const { report } = await waitForReport(session.browser, { tabId },
+    (r) => r.fingerprinting?.[HOSTILE_SCRIPT]?.usage.canvas_readback >= 2, { timeoutMs: 10000 });
+  // Spying on the page world learned no name but the one the page made up for its own hello.
+  assert.equal(learned, 'forged-fingerprint:tracklens:fingerprint-forged');
+  // Only what really happened: two read-backs by hostile.js, one by a call whose stack the page
+  // rewrote (attributed to the page, not to the script the rewritten stack named).
+  assert.deepEqual(Object.keys(report.fingerprinting).sort(), [HOSTILE_URL, HOSTILE_SCRIPT]);
+  assert.equal(report.fingerprinting[HOSTILE_SCRIPT].usage.canvas_readback, 2);
+  assert.equal(report.fingerprinting[HOSTILE_URL].usage.canvas_readback, 1);
+  for (const entry of Object.values(report.fingerprinting)) {
+    assert.equal(entry.usage.fonts, 0);
+    assert.notEqual(entry.company, 'Google');
+  }
+  assert.ok(!JSON.stringify(report).includes('google-analytics'), 'no forged Google finding anywhere in the report');
+  const popup = await openExtensionPage(session.browser, `extension/popup/popup.html?tab=${tabId}`);
+  assert.doesNotMatch(await popup.locator('body').textContent(), /Google/);
+  await popup.close();
+  await page.close();
+});
+
+test('text set by script with a synthetic input event is no leak; a real leak survives synthetic and scripted submits', async () => {
+  const { page, tabId } = await visit(session.browser, HOSTILE_URL, { settleMs: 0 });
+  // The key logger uploaded the scripted address, then tried both submits; the upload is recorded.
+  await waitForStep('forged-submit:forged.victim@example.org');
+  assert.ok(session.demo.received('rs.fullstory.com').some((r) => r.body === 'v=forged.victim@example.org'));
+  const { report: before } = await waitForReport(session.browser, { tabId }, (r) => r.companies?.FullStory);
+  assert.deepEqual(before.leaks ?? [], []);
+
+  // Now the visitor types; the logger uploads it and at once submits, synthetically and by script.
+  await page.fill('#email', 'jane.roe@example.com');
+  await waitForStep('forged-submit:jane.roe@example.com');
+  assert.ok(session.demo.received('rs.fullstory.com').some((r) => r.body === 'v=jane.roe@example.com'));
+  const { report } = await waitForReport(session.browser, { tabId }, (r) => r.leaks?.length > 0, { timeoutMs: 10000 });
+  assert.deepEqual(report.leaks, [{ field: 'email', host: 'rs.fullstory.com', company: 'FullStory', encoding: 'plain', location: 'body' }]);
+  const stored = JSON.stringify(await readSession(session.browser));
+  assert.ok(!stored.includes('jane.roe'), 'the typed value is never stored');
+  await page.close();
+});
