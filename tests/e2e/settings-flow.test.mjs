@@ -145,12 +145,19 @@ test('a web page can neither send a settings message nor put findings into anoth
     });
     document.dispatchEvent(new CustomEvent('tracklens:fingerprint', { detail }));
     window.postMessage({ type: 'tracklens/settings/save', settings: { version: 1, gpc: false }, tabId: victimTab }, '*');
+    // Then a real canvas read-back (attributed to the page itself): once it is in the report,
+    // everything dispatched before it has been through the relay.
+    const canvas = document.createElement('canvas');
+    canvas.getContext('2d').fillText('TrackLens', 2, 10);
+    canvas.toDataURL();
     return results;
   }, { extensionId: session.browser.extensionId, victimTab: victim.tabId, script: forged });
   for (const line of attempts) assert.doesNotMatch(line, /: sent$/, line);
 
-  // The forged finding lands, at most, in the attacker's own report: wait for it there.
-  await waitForReport(session.browser, { tabId: attacker.tabId }, (r) => JSON.stringify(r.fingerprinting ?? {}).includes('forged.example'));
+  const attackerUrl = attacker.page.url();
+  const { report: attackerReport } = await waitForReport(session.browser, { tabId: attacker.tabId },
+    (r) => r.fingerprinting?.[attackerUrl]?.usage?.canvas_readback >= 1);
+  assert.ok(!JSON.stringify(attackerReport).includes('forged.example'), 'the forged finding is dropped');
   const { report: victimReport } = await waitForReport(session.browser, { tabId: victim.tabId });
   assert.ok(!JSON.stringify(victimReport).includes('forged.example'), 'nothing in the other tab');
   const after = await inEffect(0);
