@@ -20,7 +20,6 @@ use serde_json::{json, Value};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::Instant;
 use tracklens::{Engine, Request};
 
 const BIN: &str = env!("CARGO_BIN_EXE_tracklens");

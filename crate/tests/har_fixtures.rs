@@ -139,7 +139,7 @@ fn chrome_har_redirect_chains_end_on_the_page() {
     assert!(company(&pages[0], "Meta")["tracker"] == true);
     assert!(company(&pages[0], "Trusted Shops")["requests"].as_u64() >= Some(4));
     // IDE for 390 days (Expires Wed, 16-Jan-2019 21:58:51 in a response of Fri, 22 Dec 2017
-    // 21:58:51); test_cookie's line expires it in 2008: a deletion, not a cookie set.
+    // 21:58:51); test_cookie is set for 15 minutes, then a later response expires it (2008): gone.
     let ide = cookie(&pages[0], "IDE");
     assert_eq!((ide["lifetimeDays"].as_f64(), ide["purpose"].as_str()), (Some(390.0), Some("advertising")));
     assert!(!has_cookie(&pages[0], "test_cookie"));

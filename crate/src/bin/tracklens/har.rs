@@ -88,15 +88,23 @@ fn live_cookies(entry: &Entry) -> impl Iterator<Item = (tracklens::cookies::SetC
         .filter(|(_, lifetime)| lifetime.is_none_or(|s| s > 0))
 }
 
-/// The cookies the page's responses set, classified, one per name, domain and path.
+/// The cookies the page's responses set and did not delete again, classified, one per name,
+/// domain and path.
 fn classify_cookies(entries: &[Entry], page_url: &str) -> Vec<report::CookieEntry> {
     let mut found: BTreeMap<(String, String, String), report::CookieEntry> = BTreeMap::new();
     for entry in entries {
         let request_host = NetworkUrl::parse(&entry.url).map(|u| u.host).unwrap_or_default();
-        for (cookie, expires_in) in live_cookies(entry) {
+        let now = entry.response_time();
+        for cookie in entry.cookies_set() {
+            let expires_in = cookie.expires_in(now);
             let domain = cookie.domain.map_or_else(|| request_host.clone(), str::to_owned);
             let path = cookie.path.unwrap_or("/").to_owned();
             let key = (cookie.name.to_owned(), domain, path);
+            // A line that expires the cookie deletes it: what a later response removed is gone.
+            if expires_in.is_some_and(|s| s <= 0) {
+                found.remove(&key);
+                continue;
+            }
             if found.contains_key(&key) {
                 continue;
             }
