@@ -1,19 +1,16 @@
-//! `tracklens audit` and `tracklens analyze`, measured end to end through the built binary.
+//! `tracklens audit`, measured end to end through the built binary.
 //!
-//!   cargo bench --bench audit [-- DATA_DIR]
+//!   cargo bench --bench audit
 //!
 //! 1. The demo site audited in headless Chromium: wall time per page with the default settle
 //!    time, and the load time TrackLens adds: the same page, in the same run, in a browser with
 //!    the extension observing (`--protection off`, the audit's default), in one without it, and
 //!    with the extension's default protection on (interleaved rounds, medians, ratios).
-//! 2. HAR analysis throughput (requests per second) on a HAR made from the shared Cliqz request
-//!    corpus, with the binary's start-up (engine build) measured apart; Brave's adblock engine
-//!    matching the same requests against the same list is the peer.
+//!
+//! HAR analysis throughput is `cargo bench --bench analyze`.
 
-mod support;
-
-use serde_json::{json, Value};
-use std::path::{Path, PathBuf};
+use serde_json::Value;
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
@@ -29,7 +26,6 @@ fn main() {
         eprintln!("audit: no built extension in {}/dist/chromium: run scripts/build.sh first", root.display());
         std::process::exit(2);
     }
-    analyze_har(&work);
     let _ = std::fs::remove_dir_all(&work);
 }
 
@@ -100,79 +96,4 @@ fn audit_demo(root: &Path, work: &Path) {
     println!("  with TrackLens protection on (blocking) {}", spread(&protected));
     let base = median(without.clone());
     println!("  ratio of medians: observing {:.2}, protection on {:.2}", median(with) / base, median(protected) / base);
-}
-
-fn analyze_har(work: &Path) {
-    let dir = support::data_dir();
-    let samples = support::corpus(&dir, "requests-cliqz-top500-30k.jsonl.gz");
-    let har = work.join("corpus.har");
-    write_har(&har, &samples);
-    let empty = work.join("empty.har");
-    write_har(&empty, &samples[..1]);
-    let run = |path: &PathBuf| {
-        let status = Command::new(BIN)
-            .args(["analyze", path.to_str().unwrap(), "--json", work.join("har.jsonl").to_str().unwrap()])
-            .stdout(Stdio::null())
-            .status()
-            .expect("tracklens runs");
-        assert!(status.code().is_some_and(|c| c < 2), "analyze failed: {status}");
-    };
-    let (startup_ms, _) = support::median_ms(5, || run(&empty));
-    let (total_ms, _) = support::median_ms(3, || run(&har));
-    let analysis_s = (total_ms - startup_ms) / 1e3;
-    let pages: std::collections::HashSet<&str> = samples.iter().map(|s| s.source.as_str()).collect();
-    println!(
-        "analyze: HAR of {} requests on {} pages ({} MB) from the Cliqz corpus",
-        samples.len(),
-        pages.len(),
-        std::fs::metadata(&har).unwrap().len() / 1_000_000
-    );
-    println!(
-        "  {total_ms:.0} ms in all, {startup_ms:.0} ms of it start-up (bundled EasyPrivacy engine): {:.0} requests/s",
-        samples.len() as f64 / analysis_s
-    );
-    println!("  (parse HAR, classify, attribute cookies, build reports, policies, write JSON lines)");
-
-    // Peer: Brave's adblock engine, the same EasyPrivacy, matching the same requests (matching
-    // only: no parsing, no companies, no reports).
-    let easyprivacy = include_str!("../data/lists/easyprivacy.txt");
-    let mut set = adblock::lists::FilterSet::new(false);
-    set.add_filter_list(easyprivacy.to_owned(), adblock::lists::ParseOptions::default());
-    let engine = adblock::Engine::new_with_filter_set(set);
-    let requests: Vec<_> = samples.iter().filter_map(support::adblock_request).collect();
-    let (peer_ms, blocked) =
-        support::median_ms(3, || requests.iter().filter(|r| engine.check_network_request(r).should_block()).count());
-    println!(
-        "  peer: adblock 0.13 matches {} requests in {peer_ms:.0} ms: {:.0} requests/s ({blocked} matched); ratio {:.2}",
-        requests.len(),
-        requests.len() as f64 / (peer_ms / 1e3),
-        (samples.len() as f64 / analysis_s) / (requests.len() as f64 / (peer_ms / 1e3))
-    );
-}
-
-/// A HAR 1.2 archive of the samples, one page per source URL, as devtools export it.
-fn write_har(path: &Path, samples: &[support::Sample]) {
-    let mut pages: Vec<&str> = Vec::new();
-    let entries: Vec<Value> = samples
-        .iter()
-        .map(|s| {
-            let page = match pages.iter().position(|p| *p == s.source) {
-                Some(at) => at,
-                None => {
-                    pages.push(&s.source);
-                    pages.len() - 1
-                }
-            };
-            json!({
-                "pageref": format!("page_{page}"),
-                "startedDateTime": "2026-11-25T12:00:00.000Z",
-                "_resourceType": s.kind,
-                "request": { "method": "GET", "url": s.url, "httpVersion": "HTTP/2", "headers": [], "cookies": [] },
-                "response": { "status": 200, "headers": [], "cookies": [] },
-            })
-        })
-        .collect();
-    let pages: Vec<Value> = (0..pages.len()).map(|i| json!({ "id": format!("page_{i}"), "title": "" })).collect();
-    let har = json!({ "log": { "version": "1.2", "creator": { "name": "tracklens bench", "version": "1" }, "pages": pages, "entries": entries } });
-    std::fs::write(path, har.to_string()).unwrap();
 }

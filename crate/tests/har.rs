@@ -147,13 +147,11 @@ fn a_policy_file_is_json_and_its_mistakes_are_named() {
 
 #[test]
 fn a_file_that_is_not_har_exits_2_saying_what_and_where() {
-    let mut broken: Value = serde_json::from_str(&news_har("https://news.example/")).unwrap();
-    broken["log"]["entries"][3]["request"].as_object_mut().unwrap().remove("url");
     let cases = [
-        (broken.to_string(), vec!["log.entries[3].request", "missing field `url`"]),
-        ("{\"log\": {\"entries\": 5}}".to_owned(), vec!["log.entries", "expected a sequence"]),
-        ("{}".to_owned(), vec!["missing field `log`"]),
-        ("<html>".to_owned(), vec!["line 1 column 1"]),
+        ("{\"log\": {\"entries\": 5}}", vec!["log.entries", "expected a list"]),
+        ("{\"log\": {\"entries\": [{\"request\": {}}]}}", vec!["log.entries[0].request.url", "missing"]),
+        ("{}", vec!["log.entries: missing"]),
+        ("<html>", vec!["line 1 column 1"]),
     ];
     for (i, (text, expected)) in cases.iter().enumerate() {
         let har = write(&format!("broken-{i}.har"), text);
@@ -167,6 +165,26 @@ fn a_file_that_is_not_har_exits_2_saying_what_and_where() {
     }
     let output = tracklens(&["analyze", "/nonexistent/file.har"]);
     assert_eq!(output.status.code(), Some(2));
+}
+
+#[test]
+fn one_unreadable_entry_costs_only_itself_and_is_named() {
+    let mut broken: Value = serde_json::from_str(&news_har("https://news.example/")).unwrap();
+    broken["log"]["entries"][3]["request"].as_object_mut().unwrap().remove("url");
+    broken["log"]["entries"][2]["response"]["cookies"][0]["expires"] = json!(1_797_768_000);
+    broken["log"]["entries"][1]["request"]["headers"] = json!("not a list");
+    let har = write("one-bad-entry.har", &broken.to_string());
+    let (output, lines) = analyze(&har, "one-bad-entry.jsonl", &[]);
+    assert_eq!(output.status.code(), Some(0));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("4 entries read, 1 skipped; 2 fields skipped"), "{stderr}");
+    assert!(stderr.contains("log.entries[3].request.url: missing: entry skipped"), "{stderr}");
+    assert!(stderr.contains("log.entries[1].request.headers: expected a list, found a string"), "{stderr}");
+    assert_eq!(lines[0]["requests"], 4);
+    // The integer expiry (Chrome-based recorders write Unix seconds) is read, not refused:
+    // 2026-12-20T12:00:00Z from the pixel's start at 2026-11-25T12:00:00.200Z.
+    let ide = lines[0]["cookies"].as_array().unwrap().iter().find(|c| c["name"] == "IDE").unwrap();
+    assert_eq!(ide["lifetimeDays"], 25.0);
 }
 
 #[test]

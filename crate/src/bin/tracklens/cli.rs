@@ -294,6 +294,26 @@ fn replace_file(path: &str, bytes: &[u8]) -> std::io::Result<()> {
     file.persist(path).map(|_| ()).map_err(|e| e.error)
 }
 
+/// What the HAR reader skipped, on stderr: the first few with their JSON path, then the count.
+fn report_warnings(path: &str, archive: &tracklens::har::Archive) {
+    const SHOWN: usize = 10;
+    let warnings = &archive.warnings;
+    if warnings.is_empty() {
+        return;
+    }
+    let skipped = archive.skipped_entries;
+    eprintln!(
+        "tracklens: {path}: {} entries read, {skipped} skipped; {} fields skipped:",
+        archive.entries, warnings.total
+    );
+    for warning in warnings.listed.iter().take(SHOWN) {
+        eprintln!("  {warning}");
+    }
+    if warnings.total > SHOWN {
+        eprintln!("  and {} more", warnings.total - SHOWN);
+    }
+}
+
 fn json_line(report: &PageReport) -> String {
     let mut line = serde_json::to_string(report).unwrap_or_default();
     line.push('\n');
@@ -313,9 +333,10 @@ pub fn analyze_command(args: &[String]) -> ExitCode {
         let engine = options.engine()?;
         let mut sink = Sink::open(&options)?;
         for path in &options.positional {
-            let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
-            for report in crate::har::analyze(path, &text, &engine)? {
-                sink.add(report)?;
+            let (archive, pages) = crate::har::read(path)?;
+            report_warnings(path, &archive);
+            for page in &pages {
+                sink.add(crate::har::page_report(page, &engine))?;
             }
         }
         Ok(sink.finish())
