@@ -9,7 +9,7 @@ import { DEMO_URL } from '../demo/server.mjs';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { launchWithExtension, readSession, saveSettings, visit, waitForReport } from '../support/browser.mjs';
+import { launchWithExtension, readSession, saveSettings, stopWorker, visit, waitForReport } from '../support/browser.mjs';
 import { BROWSER_OWN, demoSession } from '../support/demo-session.mjs';
 
 const session = demoSession();
@@ -197,6 +197,17 @@ test('cookies deleted by purpose from the popup are gone, and are not set again'
   await page.close();
 });
 
+/** The worker's status once it has installed the rules of a change made after `mark`. */
+async function rulesAppliedSince(mark, timeoutMs = 10000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { protectionStatus: status } = await readSession(session.browser, 'protectionStatus');
+    if (status?.at >= mark) return status;
+    if (Date.now() > deadline) throw new Error(`no rules applied since ${mark}: ${JSON.stringify(status)}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 test('trusting the site restores its trackers (GPC still sent); pausing restores everything', async () => {
   await saveSettings(session.browser, DEFAULTS);
   const first = await visit(session.browser, DEMO_URL, { settleMs: 300 });
@@ -221,8 +232,11 @@ test('trusting the site restores its trackers (GPC still sent); pausing restores
   const again = await openPopup(trusted.tabId);
   await again.locator('button[data-action="site-mode"][data-mode="protect"]').click();
   await again.locator('#controls-status', { hasText: 'Saved' }).waitFor();
+  // The status line still says "Saved" from the step before: wait for the worker's own signal
+  // that the paused site's rules are installed.
+  const pausedAt = Date.now();
   await again.locator('button[data-action="site-mode"][data-mode="paused"]').click();
-  await again.locator('#controls-status', { hasText: 'Saved' }).waitFor();
+  await rulesAppliedSince(pausedAt);
   assert.equal((await storedSettings()).sites['news.example'].mode, 'paused');
   await again.close();
   await trusted.page.close();
@@ -308,13 +322,9 @@ test('the options page imports valid settings, and a bad file changes nothing an
 test('settings and their rules survive the service worker being stopped', async () => {
   await saveSettings(session.browser, { version: 1, companies: { X: 'block' } });
   const { page } = await visit(session.browser, DEMO_URL, { settleMs: 300 });
-  const cdp = await session.browser.context.newCDPSession(page);
-  const { targetInfos } = await cdp.send('Target.getTargets');
-  const worker = targetInfos.find((t) => t.type === 'service_worker' && t.url.includes(session.browser.extensionId));
-  assert.ok(worker, 'the extension worker is running');
   const stoppedAt = Date.now();
-  await cdp.send('Target.closeTarget', { targetId: worker.targetId });
-  await new Promise((r) => setTimeout(r, 300));
+  // Resolves once the worker target is gone, so the visit below has to start a fresh one.
+  await stopWorker(session.browser, page);
 
   // A new visit wakes a fresh worker, which reads the stored settings and finds its rules in place.
   const mark = Date.now();
@@ -322,12 +332,7 @@ test('settings and their rules survive the service worker being stopped', async 
   assert.ok(!hostsOf(since(mark)).has('platform.twitter.com'), 'X still blocked');
   assert.ok(!hostsOf(since(mark)).has('googleads.g.doubleclick.net'), 'advertising still blocked');
   assert.deepEqual((await storedSettings()).companies, { X: 'block' });
-  let status = null;
-  for (let i = 0; i < 100 && !(status?.at > stoppedAt); i++) {
-    ({ protectionStatus: status } = await readSession(session.browser, 'protectionStatus'));
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  assert.ok(status.at > stoppedAt, 'the new worker applied the settings');
+  const status = await rulesAppliedSince(stoppedAt);
   assert.deepEqual([status.added, status.removed], [0, 0], 'its rules were already installed');
   await again.page.close();
   await page.close();
