@@ -9,7 +9,7 @@ import { DEMO_URL } from '../demo/server.mjs';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { launchWithExtension, readSession, saveSettings, stopWorker, visit, waitForReport } from '../support/browser.mjs';
+import { launchWithExtension, readSession, saveSettings, stopWorker, visit, waitForReport, waitUntil } from '../support/browser.mjs';
 import { BROWSER_OWN, demoSession } from '../support/demo-session.mjs';
 
 const session = demoSession();
@@ -154,9 +154,11 @@ test('a cookie-stripped tracker still loads, but its cookie is neither kept nor 
   const mark = Date.now();
   const { page } = await visit(session.browser, DEMO_URL, { settleMs: 500 });
   await page.reload({ waitUntil: 'load' });
-  await page.waitForTimeout(500);
-  const pixels = since(mark).filter((r) => r.host === 'googleads.g.doubleclick.net');
-  assert.ok(pixels.length >= 2, 'the DoubleClick pixel loaded on both visits');
+  // The witness: the server saw the DoubleClick pixel on both visits.
+  const pixels = await waitUntil(() => {
+    const seen = since(mark).filter((r) => r.host === 'googleads.g.doubleclick.net');
+    return seen.length >= 2 && seen;
+  }, 'the DoubleClick pixel on both visits');
   for (const pixel of pixels) assert.equal(pixel.headers.cookie, undefined);
   // Its Set-Cookie never arrived: the browser holds no IDE (without stripping it does, see demo-site.test.mjs).
   assert.deepEqual((await session.browser.context.cookies('https://googleads.g.doubleclick.net/')).map((c) => c.name), []);
@@ -182,8 +184,7 @@ test('cookies deleted by purpose from the popup are gone, and are not set again'
   // The page and DoubleClick set them again on the next visit; TrackLens deletes them again.
   const mark = Date.now();
   await page.reload({ waitUntil: 'load' });
-  await page.waitForTimeout(1500);
-  assert.ok(since(mark).some((r) => r.host === 'googleads.g.doubleclick.net'), 'DoubleClick answered with its cookie again');
+  await waitUntil(() => since(mark).some((r) => r.host === 'googleads.g.doubleclick.net'), 'DoubleClick answering with its cookie again');
   // The cookie change events are handled asynchronously: on a busy machine the second deletion can
   // land after the fixed wait, so poll for it (bounded) rather than sample once.
   const again = ['IDE', '_fbp', 'optimizelyEndUserId'];
@@ -223,8 +224,7 @@ test('trusting the site restores its trackers (GPC still sent); pausing restores
   for (const host of BLOCKED_BY_DEFAULT) assert.ok(hostsOf(received).has(host), `${host} loads on a trusted site`);
   // Nothing stripped either: DoubleClick's cookie comes back on the second visit.
   await trusted.page.reload({ waitUntil: 'load' });
-  await trusted.page.waitForTimeout(500);
-  assert.ok(session.demo.received('googleads.g.doubleclick.net', 'IDE').some((r) => r.time >= mark), 'IDE sent back');
+  await waitUntil(() => session.demo.received('googleads.g.doubleclick.net', 'IDE').some((r) => r.time >= mark), 'IDE sent back');
   assert.ok(received.every((r) => r.headers['sec-gpc'] === '1'));
   await popup.close();
 

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { DEMO_URL, BASELINE_URL } from '../demo/server.mjs';
-import { OBSERVE_ONLY, readSession, visit, waitForReport } from '../support/browser.mjs';
+import { OBSERVE_ONLY, readSession, stopWorker, visit, waitForReport } from '../support/browser.mjs';
 import { BROWSER_OWN, demoSession } from '../support/demo-session.mjs';
 
 const ARTIFACTS = fileURLToPath(new URL('../artifacts/', import.meta.url));
@@ -116,12 +116,8 @@ test('a page without third parties shows no trackers (baseline)', async () => {
 
 test('stopping the service worker mid-visit loses nothing already recorded', async () => {
   const { page, tabId, report: before } = await visit(session.browser, DEMO_URL);
-  const cdp = await session.browser.context.newCDPSession(page);
-  const { targetInfos } = await cdp.send('Target.getTargets');
-  const worker = targetInfos.find((t) => t.type === 'service_worker' && t.url.includes(session.browser.extensionId));
-  assert.ok(worker, 'the extension worker is running');
-  await cdp.send('Target.closeTarget', { targetId: worker.targetId });
-  await new Promise((r) => setTimeout(r, 300));
+  // Resolves once the worker target is gone, so the request below wakes a fresh one.
+  await stopWorker(session.browser, page);
 
   // The page goes on tracking; the new request wakes a fresh worker, which must add to the
   // stored report rather than start over.

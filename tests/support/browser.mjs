@@ -190,3 +190,18 @@ export async function closeTab(browser, page, tabId, { timeoutMs = 8000 } = {}) 
   }
   throw new Error(`TrackLens still holds the report of closed tab ${tabId}`);
 }
+
+/**
+ * Resolves with `check()`'s first truthy answer (it may be async), asked every 50 ms: for waiting
+ * on an explicit signal such as a line in the demo server's log. Throws naming `what` after
+ * `timeoutMs`.
+ */
+export async function waitUntil(check, what, { timeoutMs = 10000 } = {}) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const answer = await check();
+    if (answer) return answer;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
