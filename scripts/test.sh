@@ -17,4 +17,6 @@ echo '== Rust core tests' >&2
 cargo test --quiet
 
 echo '== extension unit tests and end-to-end tests in headless Chromium' >&2
-node --test --test-concurrency=1 tests/unit/ tests/e2e/
+# A test file that hangs fails after ten minutes with its name, instead of stalling the run
+# (node applies the timeout to each file as well as to each test).
+node --test --test-concurrency=1 --test-timeout=600000 tests/unit/ tests/e2e/

@@ -23,7 +23,7 @@ const complete = (report) => report.consent && EXPECTED.every(({ name }) => name
 const session = demoSession({ settings: OBSERVE_ONLY });
 
 test('after "Accept all", the report classifies the page\'s cookies and decodes its consent string', async () => {
-  const { page, tabId } = await visit(session.browser, DEMO_URL, { settleMs: 300 });
+  const { page, tabId } = await visit(session.browser, DEMO_URL);
   await page.click('#onetrust-accept-btn-handler');
   await page.reload({ waitUntil: 'load' });
   const { report } = await waitForReport(session.browser, { tabId }, complete, { timeoutMs: 10000 });
@@ -55,7 +55,7 @@ test('after "Accept all", the report classifies the page\'s cookies and decodes 
 });
 
 test('the content script reports the page\'s storage keys, classified, without their values', async () => {
-  const { page, tabId } = await visit(session.browser, DEMO_URL, { settleMs: 300 });
+  const { page, tabId } = await visit(session.browser, DEMO_URL);
   const hasKeys = (report) => ['_hjid', 'theme'].every((key) => report.storage?.some((s) => s.name === key))
     && report.storage.some((s) => s.name.startsWith('optimizely_data$$'));
   const { report } = await waitForReport(session.browser, { tabId }, hasKeys, { timeoutMs: 10000 });
@@ -70,7 +70,7 @@ test('the content script reports the page\'s storage keys, classified, without t
 });
 
 test('the popup lists the cookies by purpose and the consent summary', async () => {
-  const { page, tabId } = await visit(session.browser, DEMO_URL, { settleMs: 300 });
+  const { page, tabId } = await visit(session.browser, DEMO_URL);
   await waitForReport(session.browser, { tabId }, complete, { timeoutMs: 10000 });
   const popup = await session.browser.context.newPage();
   await popup.setViewportSize({ width: 380, height: 900 });

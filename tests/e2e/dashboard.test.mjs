@@ -41,7 +41,7 @@ async function download(page, button) {
 let visited = null;
 const visitBoth = () => (visited ??= (async () => {
   for (const url of [DEMO_URL, SHOP_URL]) {
-    const { page, tabId } = await visit(session.browser, url, { settleMs: 0 });
+    const { page, tabId } = await visit(session.browser, url, { waitForCookies: false });
     await closeTab(session.browser, page, tabId);
   }
   const cookies = ['_ga\u0000news.example', '_fbp\u0000news.example', 'IDE\u0000.doubleclick.net'];
@@ -146,7 +146,7 @@ test('the JSON evidence validates against the published schema, for all sites an
 
 test('stopping the service worker mid-visit loses nothing of the history', async () => {
   await visitBoth();
-  const { page } = await visit(session.browser, DEMO_URL, { settleMs: 0 });
+  const { page } = await visit(session.browser, DEMO_URL, { waitForCookies: false });
   const before = await historyOf('news.example', (r) => r.visitCount === 2);
   const googleBefore = before.companies.Google.requests;
   await stopWorker(session.browser, page);
@@ -189,7 +189,7 @@ test('with history turned off nothing new is kept; clearing deletes the history 
   const page = await openExtensionPage(session.browser, DASHBOARD, { width: 1100 });
   await page.uncheck('#history-enabled');
   await page.waitForFunction(async () => (await chrome.storage.local.get('settings')).settings?.historyEnabled === false);
-  const { page: plain, tabId } = await visit(session.browser, BASELINE_URL, { settleMs: 0 });
+  const { page: plain, tabId } = await visit(session.browser, BASELINE_URL, { waitForCookies: false });
   // Closing the tab hands its final report to the history: once the tab's report is gone, the
   // history has had its chance to keep the visit, and must not have.
   await closeTab(session.browser, plain, tabId);

@@ -27,7 +27,9 @@ const EXPECTED = {
 };
 
 test('the service worker classifies every vendor of the demo page by company and purpose', async () => {
-  const { report, page } = await visit(session.browser, DEMO_URL);
+  const { tabId, page } = await visit(session.browser, DEMO_URL);
+  // Hotjar posts its recording a moment after its script runs: wait until the report has it.
+  const { report } = await waitForReport(session.browser, { tabId }, (r) => r.companies.Hotjar?.hosts.includes('in.hotjar.com'));
   await page.close();
   assert.equal(report.site, 'news.example');
   assert.equal(report.errors, 0);
@@ -102,7 +104,7 @@ test('the popup groups trackers by company with their purposes', async () => {
 });
 
 test('a page without third parties shows no trackers (baseline)', async () => {
-  const { tabId, report, page } = await visit(session.browser, BASELINE_URL, { settleMs: 300 });
+  const { tabId, report, page } = await visit(session.browser, BASELINE_URL);
   assert.equal(report.thirdPartyRequests, 0);
   assert.deepEqual(report.companies, {});
   const popup = await session.browser.context.newPage();
@@ -115,7 +117,9 @@ test('a page without third parties shows no trackers (baseline)', async () => {
 });
 
 test('stopping the service worker mid-visit loses nothing already recorded', async () => {
-  const { page, tabId, report: before } = await visit(session.browser, DEMO_URL);
+  const { page, tabId } = await visit(session.browser, DEMO_URL);
+  // The demo page's last request of its own is Hotjar's recording, a moment after load.
+  const { report: before } = await waitForReport(session.browser, { tabId }, (r) => r.companies.Hotjar?.hosts.includes('in.hotjar.com'));
   // Resolves once the worker target is gone, so the request below wakes a fresh one.
   await stopWorker(session.browser, page);
 
@@ -131,7 +135,7 @@ test('stopping the service worker mid-visit loses nothing already recorded', asy
 });
 
 test('a decorated link: the landing page report names its tracking parameters, and the popup says so', async () => {
-  const { page } = await visit(session.browser, DEMO_URL, { settleMs: 300 });
+  const { page } = await visit(session.browser, DEMO_URL);
   await Promise.all([page.waitForURL(/shop\.example/), page.click('#deal')]);
   const { tabId, report } = await waitForReport(session.browser, { pageUrl: page.url() }, (r) => r.trackingParams);
   assert.deepEqual(report.trackingParams.map((p) => p.name).sort(), ['gclid', 'utm_campaign', 'utm_medium', 'utm_source']);

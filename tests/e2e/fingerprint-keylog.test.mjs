@@ -14,7 +14,7 @@ const LOADER = 'https://fpnpmcdn.net/v3/demo/loader_v3.js';
 const fingerprinted = (report) => report.fingerprinting?.[LOADER]?.verdict;
 
 test('the demo fingerprinting script is detected, scored high and attributed to its company', async () => {
-  const { page, tabId } = await visit(session.browser, DEMO_URL, { settleMs: 300 });
+  const { page, tabId } = await visit(session.browser, DEMO_URL);
   const { report } = await waitForReport(session.browser, { tabId }, fingerprinted, { timeoutMs: 10000 });
   const entry = report.fingerprinting[LOADER];
   assert.equal(entry.company, 'Fingerprint');
@@ -41,14 +41,14 @@ test('the demo fingerprinting script is detected, scored high and attributed to 
 });
 
 test('a page without scripts records no fingerprinting (baseline)', async () => {
-  const { page, tabId } = await visit(session.browser, BASELINE_URL, { settleMs: 1000 });
+  const { page, tabId } = await visit(session.browser, BASELINE_URL);
   const report = (await readSession(session.browser))[`tab:${tabId}`];
   assert.deepEqual(Object.keys(report.fingerprinting ?? {}), []);
   await page.close();
 });
 
 test('audio rendering, font checks and pixel reads are each counted, attributed to the page when no script file calls them', async () => {
-  const { page, tabId } = await visit(session.browser, BASELINE_URL, { settleMs: 300 });
+  const { page, tabId } = await visit(session.browser, BASELINE_URL);
   await page.evaluate(async () => {
     const audio = new OfflineAudioContext(1, 44100, 44100);
     const oscillator = audio.createOscillator();
@@ -71,7 +71,7 @@ test('audio rendering, font checks and pixel reads are each counted, attributed 
 
 test('an e-mail address hashed and sent by a replay script before submit is flagged, without keeping it', async () => {
   const email = '  Jane.Doe@Example.com';
-  const { page, tabId } = await visit(session.browser, 'https://shop.example/', { settleMs: 300 });
+  const { page, tabId } = await visit(session.browser, 'https://shop.example/');
   await page.fill('#email', email);
   const { report } = await waitForReport(session.browser, { tabId }, (r) => r.leaks?.length > 0, { timeoutMs: 10000 });
   assert.deepEqual(report.leaks, [{ field: 'email', host: 'rs.fullstory.com', company: 'FullStory', encoding: 'sha256', location: 'body' }]);
@@ -93,10 +93,11 @@ test('an e-mail address hashed and sent by a replay script before submit is flag
 });
 
 test('text the replay script does not send is not flagged (baseline)', async () => {
-  const { page, tabId } = await visit(session.browser, 'https://shop.example/', { settleMs: 300 });
+  const { page, tabId } = await visit(session.browser, 'https://shop.example/');
   const before = session.demo.received('rs.fullstory.com').length;
   await page.fill('#email', 'no-at-sign-here'); // the demo script uploads addresses only
-  await page.waitForTimeout(1200);
+  // The recorder marks its decision on the field: it saw the keystroke and armed no upload.
+  await page.waitForSelector('#email[data-replay="ignored"]', { state: 'attached' });
   assert.equal(session.demo.received('rs.fullstory.com').length, before);
   const report = (await readSession(session.browser))[`tab:${tabId}`];
   assert.deepEqual(report.leaks ?? [], []);
@@ -104,7 +105,7 @@ test('text the replay script does not send is not flagged (baseline)', async () 
 });
 
 test('tracker requests name what they carried: client ID, page address', async () => {
-  const { page, tabId } = await visit(session.browser, DEMO_URL, { settleMs: 300 });
+  const { page, tabId } = await visit(session.browser, DEMO_URL);
   const carried = (r) => r.companies.Google?.sent?.some((p) => p.name === 'cid') && r.companies.Meta?.sent?.some((p) => p.name === 'fbp');
   const { report } = await waitForReport(session.browser, { tabId }, carried);
   const google = Object.fromEntries(report.companies.Google.sent.map((p) => [p.name, p.kind]));

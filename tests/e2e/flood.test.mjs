@@ -31,7 +31,7 @@ test('a page requesting 100,000 hosts blinds no other tab', { timeout: 300_000 }
   // The flooding tab is still open; a new page on another site is recorded in full: every third
   // party the demo server saw it reach is in its report.
   const before = demo.requests.length;
-  const { tabId } = await visit(browser, 'https://shop.example/', { settleMs: 0 });
+  const { tabId } = await visit(browser, 'https://shop.example/', { waitForCookies: false });
   const shop = (await waitForReport(browser, { tabId }, (r) => r.companies.Google && r.companies.Meta && r.cookies?.length > 0, { timeoutMs: 15_000 })).report;
   const served = new Set(demo.requests.slice(before).map((r) => r.host)
     .filter((host) => host !== 'shop.example' && !BROWSER_OWN.has(host) && !/^h\d+\.doubleclick\.net$/.test(host)));

@@ -124,8 +124,8 @@ test('a change in each page sticks and keeps the others: dashboard, popup, optio
 test('a web page can neither send a settings message nor put findings into another tab\'s report', async () => {
   await saveSettings(session.browser, { version: 1 });
   const before = await inEffect(0);
-  const victim = await visit(session.browser, DEMO_URL, { settleMs: 300 });
-  const attacker = await visit(session.browser, SHOP_URL, { settleMs: 300 });
+  const victim = await visit(session.browser, DEMO_URL);
+  const attacker = await visit(session.browser, SHOP_URL);
   const forged = 'https://forged.example/fp.js';
   const attempts = await attacker.page.evaluate(async ({ extensionId, victimTab, script }) => {
     const results = [];

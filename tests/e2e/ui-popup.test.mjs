@@ -21,7 +21,7 @@ const complete = (r) => ['_ga', '_fbp', 'IDE', 'SESSIONID'].every((name) => r.co
 // The demo page, visited once before the first test that needs it (after demoSession's hook).
 let visited = null;
 const visitDemo = () => (visited ??= (async () => {
-  const tab = await visit(session.browser, DEMO_URL, { settleMs: 300 });
+  const tab = await visit(session.browser, DEMO_URL);
   return { ...tab, report: (await waitForReport(session.browser, { tabId: tab.tabId }, complete, { timeoutMs: 10000 })).report };
 })());
 

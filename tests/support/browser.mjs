@@ -132,15 +132,17 @@ export async function waitForReport(browser, { tabId, pageUrl }, check = () => t
 }
 
 /**
- * Visits `url` in a new tab and waits until the page has settled and the extension has recorded
- * it. Resolves to { page, tabId, report }. `settleMs: 0` returns as soon as the page has loaded
- * and has a report, as a visitor closing the tab at once would.
+ * Visits `url` in a new tab and waits for TrackLens' report of it. By default it waits until the
+ * report has the page's first cookie reading (taken once the page has loaded), the signal that
+ * the page's cookies, consent and trackers so far are in it. `waitForCookies: false` returns as
+ * soon as the page has loaded and has a report, as a visitor closing the tab at once would.
+ * Resolves to { page, tabId, report }.
  */
-export async function visit(browser, url, { settleMs = 1500 } = {}) {
+export async function visit(browser, url, { waitForCookies = true } = {}) {
   const page = await browser.context.newPage();
   await page.goto(url, { waitUntil: 'load' });
-  if (settleMs > 0) await page.waitForTimeout(settleMs);
-  return { page, ...(await waitForReport(browser, { pageUrl: page.url() })) };
+  const settled = waitForCookies ? (report) => report.cookieReadings >= 1 : () => true;
+  return { page, ...(await waitForReport(browser, { pageUrl: page.url() }, settled)) };
 }
 
 /** Reads chrome.storage.local (the durable history and settings) through an extension page. */
@@ -162,19 +164,28 @@ export async function openExtensionPage(browser, path, { width = 400, height = 9
   return page;
 }
 
-/** Stops the extension's service worker through the DevTools protocol, as Chrome does when idle. */
-export async function stopWorker(browser, page) {
+/**
+ * Stops the extension's service worker through the DevTools protocol, as Chrome does when idle,
+ * and resolves once that instance is gone. A page's next event may start a fresh worker at once,
+ * under the same target id, so "gone" is: the target left the list, or a new instance has
+ * written its own core status (`coreStatus.at`, set once per worker start).
+ */
+export async function stopWorker(browser, page, { timeoutMs = 10000 } = {}) {
+  const startedAt = async () => (await readSession(browser, 'coreStatus')).coreStatus?.at ?? 0;
+  const before = await startedAt();
   const cdp = await browser.context.newCDPSession(page);
-  const { targetInfos } = await cdp.send('Target.getTargets');
-  const worker = targetInfos.find((t) => t.type === 'service_worker' && t.url.includes(browser.extensionId));
-  if (!worker) throw new Error('the extension worker is not running');
-  await cdp.send('Target.closeTarget', { targetId: worker.targetId });
-  // Resolves once the worker is gone, so the next event has to start a fresh one.
-  for (;;) {
-    const { targetInfos: left } = await cdp.send('Target.getTargets');
-    if (!left.some((t) => t.targetId === worker.targetId)) break;
+  try {
+    const { targetInfos } = await cdp.send('Target.getTargets');
+    const worker = targetInfos.find((t) => t.type === 'service_worker' && t.url.includes(browser.extensionId));
+    if (!worker) throw new Error('the extension worker is not running');
+    await cdp.send('Target.closeTarget', { targetId: worker.targetId });
+    await waitUntil(async () => {
+      const { targetInfos: left } = await cdp.send('Target.getTargets');
+      return !left.some((t) => t.targetId === worker.targetId) || (await startedAt()) > before;
+    }, 'the extension worker to stop', { timeoutMs });
+  } finally {
+    await cdp.detach();
   }
-  await cdp.detach();
 }
 
 /**

@@ -79,6 +79,7 @@ fn apply_one(report: &mut PageReport, event: &Event) {
         // Each reading replaces the last, and so does its count of what did not fit.
         Event::PageCookies { entries } => {
             (report.cookies, report.omitted.cookies) = unique(entries, LIMITS.page_cookies);
+            report.cookie_readings += 1;
         }
         Event::Storage { entries } => {
             (report.storage, report.omitted.storage_keys) = unique(entries, LIMITS.storage_keys);

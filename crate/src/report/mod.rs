@@ -121,6 +121,9 @@ pub struct PageReport {
     pub third_party_sites: Vec<String>,
     /// The cookies the page and its third parties hold, classified: never values.
     pub cookies: Vec<CookieEntry>,
+    /// How many times the browser's cookie jar was read for this page. Until the first reading an
+    /// empty `cookies` means "not read yet", not "none"; the popup and the tests tell them apart.
+    pub cookie_readings: u64,
     /// localStorage / sessionStorage keys, in a cookie entry's shape (`domain` names the area).
     pub storage: Vec<CookieEntry>,
     /// The page's own consent string, summarised; null when it has none.
@@ -223,6 +226,29 @@ pub struct CookieEntry {
     pub company: Option<String>,
     /// Seconds since the epoch; null for a session cookie or a storage key.
     pub expires: Option<i64>,
+}
+
+impl CookieEntry {
+    /// The entry for a cookie the core classified (`verdict`), found at `domain` and `path`.
+    pub fn classified(
+        verdict: &crate::cookie_purpose::CookieVerdict,
+        domain: &str,
+        path: &str,
+        expires: Option<i64>,
+    ) -> CookieEntry {
+        CookieEntry {
+            name: verdict.name.clone(),
+            domain: domain.to_owned(),
+            path: path.to_owned(),
+            purpose: verdict.purpose.as_str().to_owned(),
+            vendor: verdict.vendor.map(str::to_owned),
+            identifier: verdict.identifier,
+            reason: verdict.reason.clone(),
+            third_party: verdict.third_party,
+            company: verdict.entity.map(|e| e.name.to_owned()),
+            expires,
+        }
+    }
 }
 
 /// The page's consent string, summarised (counts and summary only; see `consent_entry`).
@@ -370,8 +396,10 @@ pub fn read_stored(value: &serde_json::Value) -> Option<PageReport> {
     let mut report: PageReport = serde_json::from_value(value.clone()).ok()?;
     if version == 1 {
         // v1 kept `blocked` per company and `blockedRequests` alike; its unknown hosts, company
-        // fields and lists read as they are. What v1 lacked (omitted counts, states) starts empty.
+        // fields and lists read as they are. What v1 lacked (omitted counts, states) starts empty;
+        // cookies it holds were read at least once.
         report.version = VERSION;
+        report.cookie_readings = u64::from(!report.cookies.is_empty());
     }
     apply::derive(&mut report);
     Some(report)

@@ -161,6 +161,7 @@ fn every_list_stops_at_its_bound_and_counts_the_rest() {
     apply(&mut report, &Event::PageCookies { entries: cookies });
     assert_eq!(report.cookies.len(), LIMITS.page_cookies);
     assert_eq!(report.omitted.cookies, 7, "a second reading replaces the count, not adds to it");
+    assert_eq!(report.cookie_readings, 2, "each reading is counted, so an empty list after one means none");
 
     for i in 0..LIMITS.leaks + 2 {
         let leak = Event::Leak {

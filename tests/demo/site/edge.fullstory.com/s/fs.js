@@ -13,8 +13,13 @@
       fetch('https://rs.fullstory.com/rec/bundle?OrgId=DEMO1', { method: 'POST', mode: 'no-cors', body: body });
     });
   }
+  // Each decision is marked on the field (data-replay: ignored / queued), the demo's witness that
+  // the recorder saw the keystroke, so a test can tell "not sent" from "not sent yet".
   document.addEventListener('input', function (e) {
-    if (e.target.type !== 'email' || e.target.value.indexOf('@') < 0) return;
+    if (e.target.type !== 'email') return;
+    var queued = e.target.value.indexOf('@') >= 0;
+    e.target.setAttribute('data-replay', queued ? 'queued' : 'ignored');
+    if (!queued) return;
     clearTimeout(timer);
     timer = setTimeout(function () { upload(e.target); }, 300);
   }, true);
