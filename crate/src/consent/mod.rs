@@ -22,6 +22,7 @@
 
 mod bits;
 mod gpp;
+mod header;
 mod policy;
 mod ranges;
 mod summary;
@@ -32,6 +33,7 @@ mod tests;
 mod usp;
 
 pub use gpp::{decode_gpp, gpp_section_name, GppSection, GppString};
+pub use header::TcfHeader;
 pub use policy::PolicyViolation;
 pub use ranges::IdRanges;
 pub use summary::{purpose_name, special_feature_name};

@@ -3,6 +3,7 @@
 //! List Format" v2.2).
 
 use super::bits::Bits;
+use super::header::TcfHeader;
 use super::policy::{self, PolicyViolation};
 use super::ranges::IdRanges;
 use super::ConsentError;
@@ -66,19 +67,8 @@ pub struct PublisherTc {
 /// A decoded TCF v2.x TC string.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct TcString {
-    pub version: u8,
-    /// When the string was first created, ISO 8601 UTC. TCF v2.2 CMPs round it to the day.
-    pub created: String,
-    pub last_updated: String,
-    /// The raw values: deciseconds since 1970-01-01 UTC.
-    pub created_deciseconds: u64,
-    pub last_updated_deciseconds: u64,
-    pub cmp_id: u16,
-    pub cmp_version: u16,
-    pub consent_screen: u8,
-    /// ISO 639-1 language of the consent screen, upper case (`EN`).
-    pub consent_language: String,
-    pub vendor_list_version: u16,
+    #[serde(flatten)]
+    pub header: TcfHeader,
     pub tcf_policy_version: u8,
     pub is_service_specific: bool,
     pub use_non_standard_texts: bool,
@@ -124,17 +114,7 @@ pub fn decode_tc_string(text: &str) -> Result<TcString, ConsentError> {
 
 fn decode_core(core: &str) -> Result<TcString, ConsentError> {
     let mut bits = Bits::from_base64url(core)?;
-    let version = bits.int(6, "version")? as u8;
-    if version != 2 {
-        return Err(ConsentError::UnsupportedVersion { version });
-    }
-    let created_deciseconds = bits.int(36, "created")?;
-    let last_updated_deciseconds = bits.int(36, "last updated")?;
-    let cmp_id = bits.int(12, "CMP id")? as u16;
-    let cmp_version = bits.int(12, "CMP version")? as u16;
-    let consent_screen = bits.int(6, "consent screen")? as u8;
-    let consent_language = bits.letters("consent language")?;
-    let vendor_list_version = bits.int(12, "vendor list version")? as u16;
+    let header = TcfHeader::read(&mut bits, 2)?;
     let tcf_policy_version = bits.int(6, "TCF policy version")? as u8;
     let is_service_specific = bits.bit("service-specific flag")?;
     let use_non_standard_texts = bits.bit("non-standard texts flag")?;
@@ -147,16 +127,7 @@ fn decode_core(core: &str) -> Result<TcString, ConsentError> {
     let vendor_legitimate_interests = vendor_section(&mut bits, "vendor legitimate interests")?;
     let publisher_restrictions = publisher_restrictions(&mut bits)?;
     Ok(TcString {
-        version,
-        created: iso_datetime(created_deciseconds / 10),
-        last_updated: iso_datetime(last_updated_deciseconds / 10),
-        created_deciseconds,
-        last_updated_deciseconds,
-        cmp_id,
-        cmp_version,
-        consent_screen,
-        consent_language,
-        vendor_list_version,
+        header,
         tcf_policy_version,
         is_service_specific,
         use_non_standard_texts,

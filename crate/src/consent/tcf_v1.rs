@@ -3,26 +3,19 @@
 //! can say what they claim, and marked obsolete: no vendor may rely on them any more.
 
 use super::bits::Bits;
+use super::header::TcfHeader;
 use super::ranges::IdRanges;
-use super::tcf::{iso_datetime, narrow, VendorEncoding, VendorSet};
+use super::tcf::{narrow, VendorEncoding, VendorSet};
 use super::ConsentError;
 use serde::Serialize;
 
 /// A decoded TCF v1 consent string.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct TcStringV1 {
-    pub version: u8,
+    #[serde(flatten)]
+    pub header: TcfHeader,
     /// Always true: TCF v1 was switched off on 15 August 2020.
     pub obsolete: bool,
-    pub created: String,
-    pub last_updated: String,
-    pub created_deciseconds: u64,
-    pub last_updated_deciseconds: u64,
-    pub cmp_id: u16,
-    pub cmp_version: u16,
-    pub consent_screen: u8,
-    pub consent_language: String,
-    pub vendor_list_version: u16,
     /// The v1 purposes allowed (1 storage and access, 2 personalisation, 3 ad selection,
     /// 4 content selection, 5 measurement).
     pub purposes_allowed: Vec<u8>,
@@ -32,17 +25,7 @@ pub struct TcStringV1 {
 /// Decodes a TCF v1 consent string (version 1, first character `B`).
 pub fn decode_tc_string_v1(text: &str) -> Result<TcStringV1, ConsentError> {
     let mut bits = Bits::from_base64url(text.trim())?;
-    let version = bits.int(6, "version")? as u8;
-    if version != 1 {
-        return Err(ConsentError::UnsupportedVersion { version });
-    }
-    let created_deciseconds = bits.int(36, "created")?;
-    let last_updated_deciseconds = bits.int(36, "last updated")?;
-    let cmp_id = bits.int(12, "CMP id")? as u16;
-    let cmp_version = bits.int(12, "CMP version")? as u16;
-    let consent_screen = bits.int(6, "consent screen")? as u8;
-    let consent_language = bits.letters("consent language")?;
-    let vendor_list_version = bits.int(12, "vendor list version")? as u16;
+    let header = TcfHeader::read(&mut bits, 1)?;
     let purposes_allowed = narrow(bits.flags(24, "purposes allowed")?);
     const FIELD: &str = "vendor consents";
     let max_vendor_id = bits.int(16, FIELD)? as u16;
@@ -64,21 +47,7 @@ pub fn decode_tc_string_v1(text: &str) -> Result<TcStringV1, ConsentError> {
         let ids = if default_consent { listed.complement(max_vendor_id) } else { listed };
         VendorSet { max_vendor_id, encoding: VendorEncoding::Range, ids }
     };
-    Ok(TcStringV1 {
-        version,
-        obsolete: true,
-        created: iso_datetime(created_deciseconds / 10),
-        last_updated: iso_datetime(last_updated_deciseconds / 10),
-        created_deciseconds,
-        last_updated_deciseconds,
-        cmp_id,
-        cmp_version,
-        consent_screen,
-        consent_language,
-        vendor_list_version,
-        purposes_allowed,
-        vendor_consents,
-    })
+    Ok(TcStringV1 { header, obsolete: true, purposes_allowed, vendor_consents })
 }
 
 impl TcStringV1 {

@@ -86,15 +86,15 @@ fn core(purposes: &[u16], vendors: impl FnOnce(&mut BitWriter)) -> String {
 #[test]
 fn the_demo_accept_all_string_decodes() {
     let tc = decode_tc_string(ACCEPT_ALL).expect("decodes");
-    assert_eq!(tc.version, 2);
-    assert_eq!(tc.cmp_id, 10);
-    assert_eq!(tc.vendor_list_version, 150);
+    assert_eq!(tc.header.version, 2);
+    assert_eq!(tc.header.cmp_id, 10);
+    assert_eq!(tc.header.vendor_list_version, 150);
     assert_eq!(tc.tcf_policy_version, 5);
     assert_eq!(tc.purposes_consent, (1..=11).collect::<Vec<u8>>());
     assert_eq!(tc.vendor_consents.ids.iter().collect::<Vec<_>>(), [91, 755, 793]);
     assert_eq!(tc.vendor_consents.encoding, VendorEncoding::BitField);
-    assert!(tc.created.starts_with("20"), "{}", tc.created);
-    assert_eq!(tc.consent_language.len(), 2);
+    assert!(tc.header.created.starts_with("20"), "{}", tc.header.created);
+    assert_eq!(tc.header.consent_language.len(), 2);
     let summary = tc.summary();
     assert!(summary.starts_with("You allowed 3 vendors to store and access information on your device"), "{summary}");
     assert!(summary.contains("build an advertising profile"), "{summary}");
@@ -104,7 +104,10 @@ fn the_demo_accept_all_string_decodes() {
 #[test]
 fn the_demo_reject_all_string_decodes_to_nothing() {
     let tc = decode_tc_string(REJECT_ALL).expect("decodes");
-    assert_eq!((tc.version, tc.cmp_id, tc.vendor_list_version, tc.tcf_policy_version), (2, 10, 150, 5));
+    assert_eq!(
+        (tc.header.version, tc.header.cmp_id, tc.header.vendor_list_version, tc.tcf_policy_version),
+        (2, 10, 150, 5)
+    );
     assert!(tc.purposes_consent.is_empty());
     assert!(tc.purposes_legitimate_interest.is_empty());
     assert!(tc.vendor_consents.ids.is_empty());
@@ -121,12 +124,12 @@ fn every_core_field_is_read_from_its_place() {
         w.int(0, 12); // no restrictions
     });
     let tc = decode_tc_string(&text).unwrap();
-    assert_eq!(tc.created, "2023-11-15T00:00:00Z");
-    assert_eq!(tc.last_updated, "2023-11-16T00:00:00Z");
-    assert_eq!(tc.created_deciseconds, 17_000_064_000);
-    assert_eq!((tc.cmp_id, tc.cmp_version, tc.consent_screen), (28, 3, 1));
-    assert_eq!(tc.consent_language, "FR");
-    assert_eq!((tc.vendor_list_version, tc.tcf_policy_version), (150, 5));
+    assert_eq!(tc.header.created, "2023-11-15T00:00:00Z");
+    assert_eq!(tc.header.last_updated, "2023-11-16T00:00:00Z");
+    assert_eq!(tc.header.created_deciseconds, 17_000_064_000);
+    assert_eq!((tc.header.cmp_id, tc.header.cmp_version, tc.header.consent_screen), (28, 3, 1));
+    assert_eq!(tc.header.consent_language, "FR");
+    assert_eq!((tc.header.vendor_list_version, tc.tcf_policy_version), (150, 5));
     assert!(!tc.is_service_specific && !tc.use_non_standard_texts && !tc.purpose_one_treatment);
     assert_eq!(tc.special_feature_opt_ins, [1]);
     assert_eq!(tc.purposes_consent, [1, 3, 4]);
@@ -329,7 +332,7 @@ fn gpp_header_section_ids() {
     assert_eq!(gpp.version, 1);
     assert_eq!(gpp.section_ids.to_string(), "2,6");
     assert_eq!(gpp.sections[0].name, Some("tcfeuv2"));
-    assert_eq!(gpp.sections[0].tcf.as_ref().unwrap().cmp_id, 10);
+    assert_eq!(gpp.sections[0].tcf.as_ref().unwrap().header.cmp_id, 10);
     assert_eq!(gpp.sections[1].us_privacy.unwrap().notice_given, Some(true));
     assert!(gpp.summary().contains("did not opt out"), "{}", gpp.summary());
 
@@ -443,7 +446,10 @@ fn tcf_v1_strings_decode_and_are_obsolete() {
     w.letters("EN").int(8, 12).flags(&[1, 2, 5], 24).int(5, 16).bit(false).flags(&[2, 5], 5);
     let tc = decode_tc_string_v1(&w.finish()).unwrap();
     assert!(tc.obsolete);
-    assert_eq!((tc.cmp_id, tc.cmp_version, tc.consent_screen, tc.vendor_list_version), (7, 2, 3, 8));
+    assert_eq!(
+        (tc.header.cmp_id, tc.header.cmp_version, tc.header.consent_screen, tc.header.vendor_list_version),
+        (7, 2, 3, 8)
+    );
     assert_eq!(tc.purposes_allowed, [1, 2, 5]);
     assert_eq!(tc.vendor_consents.ids.to_string(), "2,5");
     assert!(tc.summary().starts_with("This is an obsolete TCF v1 string"), "{}", tc.summary());
