@@ -4,20 +4,15 @@ decode with the values they assert, as data: tests/conformance/go-gdpr.json.
 
     python3 tests/conformance/extract_go_gdpr.py /path/to/go-gdpr.git > tests/conformance/go-gdpr.json
 """
-import json, re, subprocess, sys
+import json, re, sys
+from mirror import Mirror, ranges
 
-GIT = sys.argv[1]
-def show(path): return subprocess.run(["git", f"--git-dir={GIT}", "show", f"HEAD:{path}"], capture_output=True, text=True).stdout
-commit = subprocess.run(["git", f"--git-dir={GIT}", "rev-parse", "HEAD"], capture_output=True, text=True).stdout.strip()
-files = subprocess.run(["git", f"--git-dir={GIT}", "ls-tree", "-r", "--name-only", "HEAD", "vendorconsent"], capture_output=True, text=True).stdout.split()
+mirror = Mirror(sys.argv[1])
+show = mirror.show
+commit = mirror.commit()
+files = mirror.files("vendorconsent")
 MONTHS = {m: i + 1 for i, m in enumerate("January February March April May June July August September October November December".split())}
 
-def ranges(ids):
-    ids = sorted(set(ids)); out = []
-    for i in ids:
-        if out and out[-1][1] + 1 == i: out[-1][1] = i
-        else: out.append([i, i])
-    return ",".join(str(a) if a == b else f"{a}-{b}" for a, b in out)
 
 cases = []
 for path in files:

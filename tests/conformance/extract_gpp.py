@@ -5,17 +5,12 @@ Assertions on sections we name but do not decode (usnat, usca, ...) are left out
 
     python3 tests/conformance/extract_gpp.py MIRROR_DIR tests/conformance
 """
-import json, re, subprocess, sys
+import json, re, sys
+from mirror import Mirror, ranges
 
 MIRRORS, OUT = sys.argv[1], sys.argv[2]
-def git(repo, *a): return subprocess.run(["git", f"--git-dir={MIRRORS}/{repo}/repo", *a], capture_output=True, text=True).stdout
+def git(repo, *a): return Mirror(f"{MIRRORS}/{repo}/repo").git(*a)
 NAMES = {n: i for i, n in enumerate("tcfeuv1 tcfeuv2 header signal_integrity tcfcav1 uspv1 usnat usca usva usco usut usct usfl usmt usor ustx usde usia usne usnh usnj ustn usmn usmd usin usky usri".split(), 1)}
-def ranges(ids):
-    out = []
-    for i in sorted(set(ids)):
-        if out and out[-1][1] + 1 == i: out[-1][1] = i
-        else: out.append([i, i])
-    return ",".join(str(a) if a == b else f"{a}-{b}" for a, b in out)
 FLAG = {"Y": True, "N": False, "-": None}
 TCF = {"Version": "/tcf/version", "CmpId": "/tcf/cmp_id", "CmpVersion": "/tcf/cmp_version", "ConsentScreen": "/tcf/consent_screen",
        "ConsentLanguage": "/tcf/consent_language", "VendorListVersion": "/tcf/vendor_list_version", "PolicyVersion": "/tcf/tcf_policy_version",

@@ -4,13 +4,13 @@ mirror) and writes each string with the values the fixture asserts: tests/confor
 
     python3 tests/conformance/extract_iabconsent.py /path/to/iabconsent.git > tests/conformance/iabconsent.json
 """
-import json, re, subprocess, sys
+import json, re, sys
+from mirror import Mirror, ranges
 
-GIT = sys.argv[1]
-git = lambda *a: subprocess.run(["git", f"--git-dir={GIT}", *a], capture_output=True, text=True).stdout
-commit = git("rev-parse", "HEAD").strip()
+mirror = Mirror(sys.argv[1])
+commit = mirror.commit()
 PATH = "v2_parsed_consent_fixture_test.go"
-text = git("show", f"HEAD:{PATH}")
+text = mirror.show(PATH)
 
 def block(s, start):
     """The text between the brace at `start` and its match."""
@@ -39,12 +39,6 @@ def top_fields(body):
             out[name] = body[j:k].strip(); i = k + 1
     return out
 
-def ranges(ids):
-    ids = sorted(set(ids)); out = []
-    for i in ids:
-        if out and out[-1][1] + 1 == i: out[-1][1] = i
-        else: out.append([i, i])
-    return ",".join(str(a) if a == b else f"{a}-{b}" for a, b in out)
 
 def id_map(raw): return [int(k) for k, v in re.findall(r"(\d+):\s*(true|false)", raw) if v == "true"]
 def range_list(raw):
