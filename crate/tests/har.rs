@@ -95,6 +95,13 @@ fn a_har_is_classified_with_cookies_consent_and_requests_before_consent() {
     let before = |host: &str| requests.iter().find(|r| r["host"] == host).map(|r| r["beforeConsent"].clone());
     assert_eq!(before("googleads.g.doubleclick.net"), Some(json!(true)));
     assert_eq!(before("connect.facebook.net"), Some(json!(false)));
+    // The string consents to nothing, yet Google loaded and kept its identifier: the core's rule,
+    // as in the extension, from the recorded cookies. Meta stored nothing, so it is not listed.
+    let ignored = page["ignoredRefusal"].as_array().unwrap();
+    let google = ignored.iter().find(|r| r["company"] == "Google").expect("Google ignored the refusal");
+    assert_eq!(google["cookies"], json!(["IDE"]));
+    assert_eq!(google["refusals"], json!(["consent string without consent"]));
+    assert!(ignored.iter().all(|r| r["company"] != "Meta"), "{ignored:?}");
     assert!(String::from_utf8_lossy(&output.stdout).contains("TrackLens audit of https://news.example/?gclid=abc"));
 }
 

@@ -10,6 +10,7 @@ use tracklens::context::{PageSignals, SentRequest};
 use tracklens::cookie_purpose::{classify_cookie, Cookie};
 use tracklens::har::pages::{page_address, Grouper, PageEntries};
 use tracklens::har::{Archive, Entry};
+use tracklens::report::{CookieEntry, Event};
 use tracklens::url::NetworkUrl;
 use tracklens::{Engine, ResourceType};
 
@@ -59,19 +60,28 @@ pub fn page_report(page: &PageEntries, engine: &Engine) -> PageReport {
             blocked: entry.error.as_deref().is_some_and(|e| e.contains("ERR_BLOCKED_BY_CLIENT")),
         })
         .collect();
-    report::add_requests(&mut report, engine, &final_url, &seen);
-    report.cookies = classify_cookies(entries, &final_url);
-    report.consent = entries.iter().find_map(|entry| {
+    // The page's cookies, consent string and GPC go into the core's page report with its
+    // requests, so the same rules as in the extension judge them (ignored refusals included).
+    let cookies = classify_cookies(entries, &final_url);
+    let consent = entries.iter().find_map(|entry| {
         entry.cookies_sent().iter().find_map(|c| {
             let ours = match c.domain {
                 Some(domain) => first_party(&format!("https://{}/", domain.trim_start_matches('.'))),
                 None => first_party(&entry.url),
             };
-            (CONSENT_COOKIES.contains(&c.name) && ours).then(|| report::consent_entry(c.value))
+            (CONSENT_COOKIES.contains(&c.name) && ours).then(|| c.value.to_owned())
         })
     });
+    let gpc = main.and_then(|m| entries[m].request_header("sec-gpc")).map(|v| v.trim() == "1");
+    let more = vec![
+        Event::PageCookies { entries: cookies.iter().map(|(entry, _)| entry.clone()).collect() },
+        Event::ConsentString { value: consent },
+        Event::Gpc { sent: gpc == Some(true) },
+    ];
+    report::add_page_events(&mut report, engine, &final_url, &seen, more);
+    report.cookies = cookies.iter().map(|(entry, days)| report::cookie_of(entry, *days)).collect();
     report.tracking_params = report::tracking_params(&url);
-    report.gpc.header = main.and_then(|m| entries[m].request_header("sec-gpc")).map(|v| v.trim() == "1");
+    report.gpc.header = gpc;
     add_context(&mut report, entries, main, &final_url, engine);
     report
 }
@@ -112,9 +122,9 @@ fn live_cookies(entry: &Entry) -> impl Iterator<Item = (tracklens::cookies::SetC
 }
 
 /// The cookies the page's responses set and did not delete again, classified, one per name,
-/// domain and path.
-fn classify_cookies(entries: &[Entry], page_url: &str) -> Vec<report::CookieEntry> {
-    let mut found: BTreeMap<(String, String, String), report::CookieEntry> = BTreeMap::new();
+/// domain and path, each with the days it has left.
+fn classify_cookies(entries: &[Entry], page_url: &str) -> Vec<(CookieEntry, Option<f64>)> {
+    let mut found: BTreeMap<(String, String, String), (CookieEntry, Option<f64>)> = BTreeMap::new();
     for entry in entries {
         let request_host = NetworkUrl::parse(&entry.url).map(|u| u.host).unwrap_or_default();
         let now = entry.response_time();
@@ -142,9 +152,9 @@ fn classify_cookies(entries: &[Entry], page_url: &str) -> Vec<report::CookieEntr
                 ..Cookie::default()
             };
             let verdict = classify_cookie(&candidate, page_url);
-            let days = expires_in.map(|s| (s as f64 / 86_400.0 * 10.0).round() / 10.0);
-            let entry = report::cookie_entry(&verdict, &key.1, &key.2, days);
-            found.insert(key, entry);
+            let expires = now.zip(expires_in).map(|(at, left)| at + left);
+            let classified = CookieEntry::classified(&verdict, &key.1, &key.2, expires);
+            found.insert(key, (classified, report::lifetime_days(expires_in)));
         }
     }
     found.into_values().take(200).collect()

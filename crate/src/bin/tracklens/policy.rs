@@ -178,11 +178,11 @@ fn category_names() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::{FingerprintScript, Leak, RequestEntry};
+    use crate::report::{FingerprintScript, Leak, TrackingRequest};
     use tracklens::report::FingerprintVerdict;
 
-    fn request(url: &str, category: &str, blocked: bool) -> RequestEntry {
-        RequestEntry {
+    fn request(url: &str, category: &str, blocked: bool) -> TrackingRequest {
+        TrackingRequest {
             url: url.into(),
             host: "t.example".into(),
             company: Some("T".into()),

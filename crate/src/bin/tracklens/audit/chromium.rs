@@ -4,6 +4,7 @@
 //! Chromium's sandbox is on unless this machine cannot run it (then the audit says why).
 
 use super::cdp::{evaluate, Cdp};
+use super::state_keys;
 use serde_json::{json, Value};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
@@ -116,8 +117,11 @@ impl Browser {
         // Attached as it starts, the worker may not have run its script (which brings `chrome`)
         // yet, so each try is a fresh evaluation and early failures are expected.
         let status = loop {
-            let check = "self.chrome?.storage?.session ? chrome.storage.session.get('coreStatus').then((r) => r.coreStatus ?? null) : null";
-            match evaluate(&mut self.cdp, &session, check, deadline) {
+            let check = format!(
+                "self.chrome?.storage?.session ? {} : null",
+                state_keys::read_session(state_keys::CORE_STATUS_KEY)
+            );
+            match evaluate(&mut self.cdp, &session, &check, deadline) {
                 Ok(status) if !status.is_null() => break status,
                 _ if Instant::now() >= deadline => return Err("the TrackLens core sent no status in 20 s".into()),
                 _ => std::thread::sleep(Duration::from_millis(50)),

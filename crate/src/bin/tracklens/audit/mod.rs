@@ -10,6 +10,7 @@ mod cdp;
 mod chromium;
 mod demo;
 mod protection;
+mod state_keys;
 mod visit;
 
 use crate::cli::{Options, Sink, ERROR};

@@ -5,6 +5,7 @@
 
 use super::cdp::evaluate;
 use super::chromium::Browser;
+use super::state_keys;
 use crate::report::Protection;
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
@@ -69,9 +70,9 @@ pub fn apply(browser: &mut Browser, options: ProtectionOptions) -> Result<Protec
 /// `protectionStatus` once the worker says the stored settings are in effect.
 fn wait_for_status(browser: &mut Browser, deadline: Instant) -> Result<Value, String> {
     let worker = browser.worker.clone().ok_or("no extension in this browser")?;
-    let read = "chrome.storage.session.get('protectionStatus').then((r) => r.protectionStatus ?? null)";
+    let read = state_keys::read_session(state_keys::PROTECTION_STATUS_KEY);
     loop {
-        let status = evaluate(&mut browser.cdp, &worker, read, deadline)?;
+        let status = evaluate(&mut browser.cdp, &worker, &read, deadline)?;
         if status["ok"] == true {
             return Ok(status);
         }

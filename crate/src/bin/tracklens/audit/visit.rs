@@ -6,6 +6,7 @@
 
 use super::cdp::{evaluate, Cdp, Event};
 use super::chromium::Browser;
+use super::state_keys::TAB_KEY_PREFIX;
 use crate::report::{self, PageReport, SeenRequest};
 use serde_json::{json, Value};
 use std::collections::HashMap;
@@ -72,10 +73,6 @@ const ACCEPT_WORDS: &str =
     "^(accept|agree|allow|i agree|ok|got it|akzeptieren|alle akzeptieren|accepter|tout accepter|aceptar|accetta)";
 const REJECT_WORDS: &str =
     "^(reject|decline|refuse|deny|necessary only|only necessary|ablehnen|alle ablehnen|refuser|tout refuser|rechazar|rifiuta)";
-
-/// Where per-tab reports live in chrome.storage.session (TAB_KEY_PREFIX in
-/// extension/shared/state-keys.js).
-const TAB_KEY_PREFIX: &str = "tab:";
 
 pub fn visit(browser: &mut Browser, engine: &Engine, url: &str, options: &VisitOptions) -> Result<PageReport, String> {
     let started = Instant::now();
@@ -445,8 +442,9 @@ fn classify_browser_cookies(
                 ..Cookie::default()
             };
             let verdict = classify_cookie(&cookie, page_url);
-            let days = expires_in.map(|s| (s as f64 / 86_400.0 * 10.0).round() / 10.0);
-            report::cookie_entry(&verdict, &cookie.domain, &cookie.path, days)
+            let expires = c["expires"].as_f64().filter(|_| !session).map(|e| e as i64);
+            let entry = tracklens::report::CookieEntry::classified(&verdict, &cookie.domain, &cookie.path, expires);
+            report::cookie_of(&entry, report::lifetime_days(expires_in))
         })
         .collect()
 }

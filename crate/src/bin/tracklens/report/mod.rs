@@ -10,7 +10,6 @@ pub mod terminal;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use tracklens::cookie_purpose::CookieVerdict;
 use tracklens::{Engine, Request, Verdict};
 
 /// Bumped when a field changes meaning or disappears; new optional fields keep the version.
@@ -20,8 +19,9 @@ pub const SCHEMA: &str = "tracklens-audit/1";
 /// `tracklens::report::PageReport`, built with the same `apply` the extension uses; this report
 /// adds what only an audit knows (timing, attempts, policies) and keeps the published schema.
 use tracklens::report as core;
-/// The page report's own entries, in the audit report as they are.
-pub use tracklens::report::{Declined, FingerprintScript, IgnoredRefusal, Leak, SentParam};
+/// The page report's own entries, in the audit report as they are: its companies (with their
+/// state and cookies), unknown hosts and tracker requests are the core's, one model for both.
+pub use tracklens::report::{Company, Declined, FingerprintScript, IgnoredRefusal, Leak, TrackingRequest, UnknownHost};
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
@@ -62,7 +62,7 @@ pub struct PageReport {
     pub consent: Option<Value>,
     pub tracking_params: Vec<Value>,
     /// Requests to trackers, in the order they were sent (bounded to 1000).
-    pub tracking_requests: Vec<RequestEntry>,
+    pub tracking_requests: Vec<TrackingRequest>,
     pub gpc: Gpc,
     /// What the extension's protection did during the audit; null without the extension (a
     /// browser without it, or a HAR).
@@ -115,40 +115,6 @@ pub struct Timing {
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct Company {
-    pub name: String,
-    pub parent: Option<String>,
-    pub tracker: bool,
-    pub categories: Vec<String>,
-    pub hosts: Vec<String>,
-    pub requests: u64,
-    pub cookies_sent: Vec<String>,
-    pub cookies_set: Vec<String>,
-    pub reasons: Vec<String>,
-    /// What its requests carried, named from the vendors' documentation: `name`, `kind`
-    /// (`page`, `identifier`, `device`, `activity`, `account`), `meaning`, `documented`.
-    #[serde(default)]
-    pub sent: Vec<SentParam>,
-    /// Of its requests, how many the browser's blocking stopped.
-    #[serde(default)]
-    pub blocked: u64,
-    /// `blocked`, `partly_blocked`, `loaded_without_cookies` or `loaded` (null: not known).
-    #[serde(default)]
-    pub state: Option<String>,
-    /// The page's cookies and storage keys that are this company's (the core's one rule).
-    #[serde(default)]
-    pub cookies: Vec<String>,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct UnknownHost {
-    pub host: String,
-    pub requests: u64,
-}
-
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
 pub struct CookieEntry {
     pub name: String,
     pub domain: String,
@@ -160,20 +126,6 @@ pub struct CookieEntry {
     pub reason: String,
     /// Days until it expires; null for a session cookie, a storage key, or when unknown.
     pub lifetime_days: Option<f64>,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct RequestEntry {
-    pub url: String,
-    pub host: String,
-    pub company: Option<String>,
-    pub categories: Vec<String>,
-    /// Sent before the visitor made any consent choice (with `--consent none`: no choice was made).
-    pub before_consent: bool,
-    /// Blocked in the browser (by the extension's protection): it never left.
-    #[serde(default)]
-    pub blocked: bool,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -336,13 +288,9 @@ pub fn fill_from_page(report: &mut PageReport, page: &core::PageReport) {
     report.requests = page.requests;
     report.third_party_requests = page.third_party_requests;
     report.third_party_sites = page.third_party_sites.clone();
-    report.companies = page.companies.values().map(company_of).collect();
+    report.companies = page.companies.values().cloned().collect();
     report.sort_companies();
-    report.unknown_third_parties = page
-        .unknown_third_parties
-        .values()
-        .map(|u| UnknownHost { host: u.host.clone(), requests: u.requests })
-        .collect();
+    report.unknown_third_parties = page.unknown_third_parties.values().cloned().collect();
     if !page.cookies.is_empty() {
         report.cookies = page.cookies.iter().map(|c| cookie_of(c, None)).collect();
     }
@@ -351,18 +299,7 @@ pub fn fill_from_page(report: &mut PageReport, page: &core::PageReport) {
     }
     report.consent = page.consent.as_ref().and_then(|c| serde_json::to_value(c).ok());
     report.tracking_params = page.tracking_params.iter().filter_map(|p| serde_json::to_value(p).ok()).collect();
-    report.tracking_requests = page
-        .tracking_requests
-        .iter()
-        .map(|r| RequestEntry {
-            url: r.url.clone(),
-            host: r.host.clone(),
-            company: r.company.clone(),
-            categories: r.categories.clone(),
-            before_consent: r.before_consent,
-            blocked: r.blocked,
-        })
-        .collect();
+    report.tracking_requests = page.tracking_requests.clone();
     report.tracking_before_consent = page.tracking_before_consent;
     let mut fingerprinting: Vec<FingerprintScript> = page.fingerprinting.values().cloned().collect();
     fingerprinting.sort_by(|a, b| b.verdict.score.cmp(&a.verdict.score).then_with(|| a.script.cmp(&b.script)));
@@ -373,22 +310,9 @@ pub fn fill_from_page(report: &mut PageReport, page: &core::PageReport) {
     report.omitted = serde_json::to_value(&page.omitted).unwrap_or(Value::Null);
 }
 
-fn company_of(c: &core::Company) -> Company {
-    Company {
-        name: c.name.clone(),
-        parent: c.parent.clone(),
-        tracker: c.tracker,
-        categories: c.categories.clone(),
-        hosts: c.hosts.clone(),
-        requests: c.requests,
-        cookies_sent: c.cookies_sent.clone(),
-        cookies_set: c.cookies_set.clone(),
-        reasons: c.reasons.clone(),
-        sent: c.sent.clone(),
-        blocked: c.blocked,
-        state: serde_json::to_value(c.state).ok().and_then(|v| v.as_str().map(str::to_owned)),
-        cookies: c.cookies.clone(),
-    }
+/// Days left of a cookie's lifetime in seconds, to one decimal (null for a session cookie).
+pub fn lifetime_days(expires_in: Option<i64>) -> Option<f64> {
+    expires_in.map(|s| (s as f64 / 86_400.0 * 10.0).round() / 10.0)
 }
 
 /// The audit's cookie entry from the page report's (the lifetime comes from the browser's store).
@@ -411,7 +335,7 @@ pub fn note_tracking(report: &mut PageReport, verdict: &Verdict, seen: &SeenRequ
     if !verdict.tracker || report.tracking_requests.len() >= core::LIMITS.tracking_requests {
         return;
     }
-    report.tracking_requests.push(RequestEntry {
+    report.tracking_requests.push(TrackingRequest {
         url: seen.url.clone(),
         host: verdict.host.clone(),
         company: verdict.entity.map(|e| e.name.to_owned()),
@@ -419,26 +343,6 @@ pub fn note_tracking(report: &mut PageReport, verdict: &Verdict, seen: &SeenRequ
         before_consent: seen.before_consent,
         blocked: seen.blocked,
     });
-}
-
-/// A cookie or storage entry from the core's verdict (names and verdicts, never values).
-pub fn cookie_entry(verdict: &CookieVerdict, domain: &str, path: &str, lifetime_days: Option<f64>) -> CookieEntry {
-    CookieEntry {
-        name: verdict.name.clone(),
-        domain: domain.to_owned(),
-        path: path.to_owned(),
-        purpose: verdict.purpose.as_str().to_owned(),
-        vendor: verdict.vendor.map(str::to_owned),
-        identifier: verdict.identifier,
-        third_party: verdict.third_party,
-        reason: verdict.reason.clone(),
-        lifetime_days,
-    }
-}
-
-/// The report's consent entry for a consent string: the page report's (`core::consent_entry`).
-pub fn consent_entry(text: &str) -> Value {
-    serde_json::to_value(core::consent_entry(text)).unwrap_or(Value::Null)
 }
 
 /// The tracking parameters in a page's address, as the page report lists them.
