@@ -2,6 +2,9 @@
 //!
 //!     cargo bench --bench cookies [DATA_DIR]
 //!
+//! With `TRACKLENS_COOKIE_ERRORS=1` every misclassified row is listed (name, domain, vendor,
+//! gold→predicted, and the first heuristic that decided, or the table).
+//!
 //! 1. Accuracy against the Open Cookie Database sample in DATA_DIR
 //!    (`open-cookie-database-80.csv`): precision and recall per purpose, a confusion table, and
 //!    the combined score on advertising + analytics + personalization. The same file seeded the
@@ -108,6 +111,13 @@ fn score(rows: &[&Row], set: TableSet) {
         }
         if verdict.purpose != row.gold {
             *errors.entry((row.vendor.clone(), row.gold, verdict.purpose)).or_default() += 1;
+            if std::env::var_os("TRACKLENS_COOKIE_ERRORS").is_some() {
+                let how = verdict.heuristics.first().map_or("table".to_owned(), |h| format!("{h:?}"));
+                println!(
+                    "  error: {} on {} ({}): {}→{} by {how}",
+                    row.name, row.domain, row.vendor, row.gold, verdict.purpose
+                );
+            }
         }
     }
     let n = rows.len();

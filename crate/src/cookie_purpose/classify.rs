@@ -101,12 +101,15 @@ pub(super) fn classify(
         };
     }
 
-    // Unknown name, in order of how specific the clue is: a security or consent word in the
-    // name; a name of the same family in the table; what the table's other cookies on this
-    // domain are for; the domain owner's purpose in the tracker knowledge base; other words.
+    // Unknown name, in order of how specific the clue is: a security, consent or preference word
+    // in the name; a name of the same family in the table; what the table's other cookies on this
+    // domain are for; the learned model (which weighs the domain owner's purpose with the name's
+    // words and letters, so a tracker's own login or test cookie is not called tracking for its
+    // domain alone); the domain owner's purpose in the tracker knowledge base; other words.
     let keyword = keyword_purpose(name);
     let strong = keyword.filter(|&(purpose, word)| {
-        matches!(purpose, CookiePurpose::Security | CookiePurpose::Necessary) && word_is_strong(word)
+        matches!(purpose, CookiePurpose::Security | CookiePurpose::Necessary | CookiePurpose::Preferences)
+            && word_is_strong(word)
     });
     let from_domain = tracker.and_then(|record| category_purpose(record.categories));
     let mut clauses: Vec<String> = Vec::new();
@@ -138,6 +141,15 @@ pub(super) fn classify(
         vendor = owner.map(|v| v.name).or(vendor);
         entity = owner.and_then(|v| v.entity).map(|i| &knowledge::entities()[i]).or(entity);
         profile.purpose
+    } else if let Some(prediction) = model::predict(name, lifetime, tracker) {
+        heuristics.push(Heuristic::LearnedModel);
+        clauses.push(format!(
+            "a model learned from the Open Cookie Database reads {} as {} ({:.0}% sure)",
+            join_words(&prediction.evidence),
+            prediction.purpose,
+            prediction.confidence * 100.0
+        ));
+        prediction.purpose
     } else if let Some(purpose) = from_domain {
         heuristics.push(Heuristic::KnownTrackerDomain);
         let record = tracker.expect("a purpose from the domain needs its record");
@@ -152,15 +164,6 @@ pub(super) fn classify(
         heuristics.push(Heuristic::NameKeyword);
         clauses.push(format!("its name contains `{word}`, so {purpose}"));
         purpose
-    } else if let Some(prediction) = model::predict(name, lifetime, tracker) {
-        heuristics.push(Heuristic::LearnedModel);
-        clauses.push(format!(
-            "a model learned from the Open Cookie Database reads {} as {} ({:.0}% sure)",
-            join_words(&prediction.evidence),
-            prediction.purpose,
-            prediction.confidence * 100.0
-        ));
-        prediction.purpose
     } else {
         CookiePurpose::Unknown
     };
@@ -215,8 +218,9 @@ pub(super) fn classify(
     }
 }
 
-/// Security and consent words that outweigh what the domain's owner does in general (a tracker's
-/// own CSRF token is still a CSRF token); session words do not.
+/// Security, consent and preference words that outweigh what the domain's owner does in general
+/// (a tracker's own CSRF token is still a CSRF token, its language cookie a language setting);
+/// session words do not.
 pub(super) fn word_is_strong(word: &str) -> bool {
     !matches!(
         word,

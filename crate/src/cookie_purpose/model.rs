@@ -1,7 +1,7 @@
 //! The learned model for names the table and the hand-written clues do not settle: multinomial
-//! naive Bayes over the words of the name, a leading underscore, the lifetime and the purpose of
-//! the cookie's domain in the tracker knowledge base (CookieBlock's features that need no value
-//! history). Trained by `scripts/kb/train-cookie-model.mjs` on the training part of the Open
+//! naive Bayes over the words of the name, its letter trigrams, a leading underscore, the lifetime
+//! and the purpose of the cookie's domain in the tracker knowledge base (CookieBlock's features
+//! that need no value history). Trained by `scripts/kb/train-cookie-model.mjs` on the training part of the Open
 //! Cookie Database split, never on the rows the evaluation holds out, and compiled by
 //! `build/cookies.rs` into a sorted table: a prediction is a few binary searches, no floats
 //! stored.
@@ -30,11 +30,22 @@ fn lifetime_feature(lifetime: Lifetime) -> &'static str {
     }
 }
 
+/// The letter trigrams of the lower-case name between `^` and `$`, other characters as `_`
+/// (`trigrams` in the training script).
+fn trigrams(name: &str) -> Vec<String> {
+    let text: Vec<u8> = std::iter::once(b'^')
+        .chain(name.bytes().map(|b| if b.is_ascii_alphanumeric() { b.to_ascii_lowercase() } else { b'_' }))
+        .chain(std::iter::once(b'$'))
+        .collect();
+    text.windows(3).map(|w| format!("g:{}", String::from_utf8_lossy(w))).collect()
+}
+
 /// The features of a cookie, as the training script computes them.
 pub(super) fn features(name: &str, lifetime: Lifetime, tracker: Option<&DomainRecord>) -> Vec<String> {
     let mut out: Vec<String> = name_words(name)
         .into_iter()
         .map(|w| if w.bytes().all(|b| b.is_ascii_digit()) { "w:#".to_owned() } else { format!("w:{w}") })
+        .chain(trigrams(name))
         .collect();
     if name.starts_with('_') {
         out.push("u:_".to_owned());
@@ -62,6 +73,7 @@ fn describe(feature: &str) -> String {
         "w:#" => "a number in the name".to_owned(),
         _ => match feature.split_once(':') {
             Some(("t", category)) => format!("a domain used for {}", category.replace('_', " ")),
+            Some(("g", letters)) => format!("the letters `{}`", letters.trim_matches(['^', '$'])),
             Some((_, word)) => format!("the word `{word}`"),
             None => feature.to_owned(),
         },
@@ -69,17 +81,20 @@ fn describe(feature: &str) -> String {
 }
 
 /// The model's purpose for a cookie, when it is confident and the name itself carries evidence
-/// (a lifetime alone says nothing about what a cookie is for).
+/// (a lifetime alone says nothing about what a cookie is for). The trigrams' log-probabilities
+/// are averaged: together they weigh as much as one word, not one word per letter.
 pub(super) fn predict(name: &str, lifetime: Lifetime, tracker: Option<&DomainRecord>) -> Option<Prediction> {
     let known: Vec<(String, &[i32; MODEL_CLASS_COUNT])> =
         features(name, lifetime, tracker).into_iter().filter_map(|f| weights(&f).map(|w| (f, w))).collect();
-    if !known.iter().any(|(f, _)| f.starts_with("w:")) {
+    if !known.iter().any(|(f, _)| f.starts_with("w:") || f.starts_with("g:")) {
         return None;
     }
+    let grams = known.iter().filter(|(f, _)| f.starts_with("g:")).count().max(1) as f64;
+    let scale = |f: &str| if f.starts_with("g:") { 1.0 / grams } else { 1.0 };
     let mut scores = MODEL_PRIOR.map(f64::from);
-    for (_, w) in &known {
+    for (f, w) in &known {
         for (score, weight) in scores.iter_mut().zip(w.iter()) {
-            *score += f64::from(*weight);
+            *score += f64::from(*weight) * scale(f);
         }
     }
     let mut order: Vec<usize> = (0..scores.len()).collect();
@@ -91,9 +106,12 @@ pub(super) fn predict(name: &str, lifetime: Lifetime, tracker: Option<&DomainRec
     if confidence < MIN_CONFIDENCE {
         return None;
     }
-    let mut margins: Vec<(i32, &str)> =
-        known.iter().map(|(f, w)| (w[best] - w[second], f.as_str())).filter(|(m, _)| *m > 0).collect();
-    margins.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)));
+    let mut margins: Vec<(f64, &str)> = known
+        .iter()
+        .map(|(f, w)| (f64::from(w[best] - w[second]) * scale(f), f.as_str()))
+        .filter(|(m, _)| *m > 0.0)
+        .collect();
+    margins.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
     let evidence = margins.iter().take(3).map(|(_, f)| describe(f)).collect();
     Some(Prediction { purpose: MODEL_CLASSES[best], confidence, evidence })
 }
@@ -113,8 +131,11 @@ mod tests {
     #[test]
     fn features_match_the_training_script() {
         let f = features("_fooVisitorId_2", Lifetime::Seconds(400 * DAY), None);
-        assert_eq!(f, ["l:long", "u:_", "w:#", "w:foo", "w:id", "w:visitor"]);
-        assert_eq!(features("x", Lifetime::Session, None), ["l:session", "w:x"]);
+        // `^_foovisitorid_2$` in letter trigrams, as `trigrams` in the training script cuts it.
+        let grams = "^_f _2$ _fo d_2 foo id_ isi ito oov ori ovi rid sit tor vis".split(' ').map(|g| format!("g:{g}"));
+        let words = ["l:long", "u:_", "w:#", "w:foo", "w:id", "w:visitor"].map(str::to_owned);
+        assert_eq!(f, grams.chain(words).collect::<Vec<_>>());
+        assert_eq!(features("x", Lifetime::Session, None), ["g:^x$", "l:session", "w:x"]);
     }
 
     #[test]
