@@ -18,3 +18,7 @@ cargo test --quiet
 
 echo '== extension unit tests and end-to-end tests in headless Chromium' >&2
 node --test --test-concurrency=1 tests/unit/ tests/e2e/
+
+echo '== Firefox package: web-ext lint, end-to-end tests in headless Firefox' >&2
+node scripts/lint-firefox.mjs
+node --test --test-concurrency=1 tests/e2e-firefox/
