@@ -16,9 +16,6 @@ export const FIREFOX_EXTENSION_DIR = fileURLToPath(new URL('../../dist/firefox/'
 const FIREFOX = process.env.FIREFOX ?? '/usr/bin/firefox-esr';
 const GECKO_ID = 'tracklens@tracklens-project';
 
-/** Requests Firefox makes on its own (Remote Settings), which no extension sees. */
-export const FIREFOX_OWN = new Set(['firefox.settings.services.mozilla.com']);
-
 /**
  * Launches Firefox with the extension; options and answer as Chromium's launchWithExtension
  * (`demo`: every host reaches the demo, through a local proxy since Firefox has no
