@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the extension: the Rust core as size-optimised wasm, its wasm-bindgen glue in
-# extension/pkg/, the unpacked extension in dist/chromium/ and a store-ready zip beside it.
+# extension/pkg/, the unpacked extension in dist/chromium/ and dist/firefox/ and a store-ready zip
+# beside each.
 # Also builds the native `tracklens` command-line tool. Run scripts/setup.sh first (the README's
 # commands do).
 set -euo pipefail
@@ -8,7 +9,6 @@ cd "$(dirname "$0")/.."
 
 wasm=target/wasm32-unknown-unknown/release/tracklens.wasm
 pkg=extension/pkg
-dist=dist/chromium
 
 cargo build --quiet --release --target wasm32-unknown-unknown -p tracklens --lib
 wasm-bindgen --target web --no-typescript --remove-name-section --remove-producers-section --out-dir "$pkg" "$wasm"
@@ -29,17 +29,25 @@ for entry in content/autoconsent.js:autoconsent-content.js:iife background/autoc
     --legal-comments=eof --log-level=warning --outfile="$pkg/$out"
 done
 
-# The package holds only what the browser runs: the manifest and extension/ (with pkg/).
-rm -rf "$dist"
-mkdir -p "$dist"
-cp manifest.json "$dist/"
-cp -r extension "$dist/"
-# The bundler's entry points import npm packages by name: only their bundles in pkg/ run.
-rm "$dist/extension/content/autoconsent.js" "$dist/extension/background/autoconsent-snippets.js"
-rm -f dist/tracklens-chromium.zip
-python3 -m zipfile -c dist/tracklens-chromium.zip "$dist"/manifest.json "$dist"/extension >/dev/null
+# Each package holds only what the browser runs: the manifest and extension/ (with pkg/). The
+# Firefox package is the same files with manifest.firefox.json merged into the manifest (an event
+# page instead of a service worker, the gecko id); API differences live in extension/shared/platform.js.
+package() {
+  local browser=$1 dir=dist/$1
+  rm -rf "$dir"
+  mkdir -p "$dir"
+  if [ "$browser" = chromium ]; then cp manifest.json "$dir/"; else node scripts/merge-manifest.mjs manifest.json "manifest.$browser.json" "$dir/manifest.json"; fi
+  cp -r extension "$dir/"
+  # The bundler's entry points import npm packages by name: only their bundles in pkg/ run.
+  rm "$dir/extension/content/autoconsent.js" "$dir/extension/background/autoconsent-snippets.js"
+  if [ "$browser" = firefox ]; then node scripts/firefox-ruleset.mjs "$dir/$pkg/easyprivacy-rules.json"; fi
+  rm -f "dist/tracklens-$browser.zip"
+  python3 -m zipfile -c "dist/tracklens-$browser.zip" "$dir/manifest.json" "$dir/extension" >/dev/null
+}
+package chromium
+package firefox
 
 size=$(stat -c %s "$pkg/tracklens_bg.wasm")
 gz=$(gzip -9 -c "$pkg/tracklens_bg.wasm" | wc -c)
 snap=$(stat -c %s "$pkg/engine.snapshot")
-printf 'build: wasm core %s bytes (%s gzipped), engine snapshot %s bytes; extension in %s, zip in dist/tracklens-chromium.zip\n' "$size" "$gz" "$snap" "$dist" >&2
+printf 'build: wasm core %s bytes (%s gzipped), engine snapshot %s bytes; extensions in dist/chromium and dist/firefox, zips beside them\n' "$size" "$gz" "$snap" >&2

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what building and testing TrackLens needs, and only what is missing. Safe to re-run.
 # Everything comes from package registries (crates.io, npm, Debian apt): nothing is downloaded
-# from elsewhere, and no browser is fetched by npm (we use Debian's chromium).
+# from elsewhere, and no browser is fetched by npm (we use Debian's chromium and firefox-esr).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,6 +10,8 @@ as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
 apt_packages=()
 [ -x /usr/bin/chromium ] || apt_packages+=(chromium)
+# Firefox ESR for the Firefox package's end-to-end tests (driven over WebDriver BiDi, no driver).
+[ -x /usr/bin/firefox-esr ] || apt_packages+=(firefox-esr)
 command -v openssl >/dev/null || apt_packages+=(openssl)
 command -v node >/dev/null || apt_packages+=(nodejs npm)
 command -v python3 >/dev/null || apt_packages+=(python3)

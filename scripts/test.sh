@@ -20,3 +20,7 @@ echo '== extension unit tests and end-to-end tests in headless Chromium' >&2
 # A test file that hangs fails after ten minutes with its name, instead of stalling the run
 # (node applies the timeout to each file as well as to each test).
 node --test --test-concurrency=1 --test-timeout=600000 tests/unit/ tests/e2e/
+
+echo '== Firefox package: web-ext lint, end-to-end tests in headless Firefox' >&2
+node scripts/lint-firefox.mjs
+node --test --test-concurrency=1 --test-timeout=600000 tests/e2e-firefox/

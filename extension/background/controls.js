@@ -9,6 +9,7 @@ import { MSG } from '../shared/message-types.js';
 import { applySettings } from './protection.js';
 import { createCookieCleaner } from './cookie-cleaner.js';
 import { AUTOCONSENT_MESSAGES, createConsentDecliner } from './consent-decline.js';
+import { headerSpec } from '../shared/platform.js';
 
 export const STATUS_KEY = PROTECTION_STATUS_KEY;
 
@@ -132,7 +133,7 @@ export function startControls({ core, recorder, store, session = chrome.storage.
     if (details.tabId < 0) return;
     const gpc = (details.requestHeaders ?? []).some((h) => h.name.toLowerCase() === 'sec-gpc' && h.value === '1');
     recorder.record(details.tabId, { kind: 'gpc', sent: gpc });
-  }, { urls: ['<all_urls>'], types: ['main_frame'] }, ['requestHeaders', 'extraHeaders']);
+  }, { urls: ['<all_urls>'], types: ['main_frame'] }, headerSpec(chrome.webRequest.OnSendHeadersOptions, ['requestHeaders']));
 
   return { loadSettings, saveSettings, apply, routes };
 }

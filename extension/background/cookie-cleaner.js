@@ -2,19 +2,18 @@
 // keeps them deleted: while the site's settings list a purpose under deleteCookies, a cookie of
 // that purpose set again, by the site or by a third party on its pages, is removed at once.
 import { siteOf } from './protection.js';
+import { distinctCookies, pageCookieQueries, removalOf } from '../shared/platform.js';
 
 export function createCookieCleaner({ cookieStore, core, loadSettings, reportsForSite, onError = console.error }) {
   /** The cookies a page of `site` and its third parties hold. */
   async function cookiesOf(site, thirdPartySites) {
     const domains = [site, ...thirdPartySites.filter((d) => d !== site)];
-    const found = await Promise.all(domains.map((domain) => cookieStore.getAll({ domain }).catch(() => [])));
-    return found.flat();
+    const reads = domains.flatMap((domain) => pageCookieQueries({ domain }, site));
+    return distinctCookies((await Promise.all(reads.map((query) => cookieStore.getAll(query).catch(() => [])))).flat());
   }
 
   async function remove(cookie) {
-    const host = cookie.domain.replace(/^\./, '');
-    const url = `http${cookie.secure ? 's' : ''}://${host}${cookie.path}`;
-    await cookieStore.remove({ url, name: cookie.name, storeId: cookie.storeId });
+    await cookieStore.remove(removalOf(cookie));
   }
 
   function purposeOf(api, cookie, pageUrl) {

@@ -3,6 +3,8 @@
 // twice changes nothing); the optional EasyPrivacy static ruleset is switched on or off; the
 // MAIN-world script that sets navigator.globalPrivacyControl is registered for every site but
 // paused ones.
+import { fitRules } from '../shared/platform.js';
+
 export const EASYPRIVACY_RULESET = 'easyprivacy';
 export const GPC_SCRIPT_ID = 'tracklens-gpc';
 const GPC_SCRIPT_FILE = 'extension/content/gpc.js';
@@ -82,8 +84,11 @@ export async function syncGpcScript(scripting, settings) {
  */
 export async function applySettings({ core, dnr, scripting }, settings) {
   const api = await core;
-  const { rules, skipped } = api.compileProtection(settings);
+  const compiled = api.compileProtection(settings);
+  const rules = fitRules(compiled.rules, Object.values(dnr.ResourceType ?? {}));
   const { added, removed } = await syncDynamicRules(dnr, rules);
+  const dropped = compiled.rules.length - rules.length;
+  const skipped = dropped ? [...compiled.skipped, `${dropped} rules: no resource type this browser blocks`] : compiled.skipped;
   await syncRulesets(dnr, settings);
   await syncGpcScript(scripting, settings);
   return { rules: rules.length, added, removed, skipped };

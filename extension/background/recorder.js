@@ -11,6 +11,7 @@
 // cookie store, classified, and applied to its report (names and verdicts only, never values),
 // with its IAB consent string (euconsent-v2). When its tab closes, the cookies are read once more
 // and the final report goes to the history before it leaves storage.session.
+import { distinctCookies, pageCookieQueries } from '../shared/platform.js';
 import { tabKey } from '../shared/state-keys.js';
 import { createReportStore } from './report-store.js';
 
@@ -164,8 +165,9 @@ export function createRecorder({
     if (!stored?.pageUrl || !/^https?:/.test(stored.pageUrl)) return;
     const pageUrl = stored.pageUrl;
     const sites = (stored.thirdPartySites ?? []).filter((site) => site && site !== stored.site);
-    const reads = [{ url: pageUrl }, ...sites.map((domain) => ({ domain }))];
-    const found = (await Promise.all(reads.map((query) => cookieStore.getAll(query).catch(() => [])))).flat();
+    // With the page's partition: Firefox keeps a third party's cookies there (platform.js).
+    const reads = [{ url: pageUrl }, ...sites.map((domain) => ({ domain }))].flatMap((query) => pageCookieQueries(query, stored.site));
+    const found = distinctCookies((await Promise.all(reads.map((query) => cookieStore.getAll(query).catch(() => [])))).flat());
     await recordEvents(tabId, pageUrl, (report, api) => {
       const entries = [];
       let consent = null;
@@ -298,6 +300,8 @@ export function cookieEntry(cookie, verdict) {
     company: verdict.entity?.name ?? null,
     // Seconds since the epoch, as chrome.cookies reports it; null for a session cookie.
     expires: typeof cookie.expirationDate === 'number' ? Math.round(cookie.expirationDate) : null,
+    // In the page's own partition (platform.js pageCookieQueries): it cannot follow the visitor.
+    partitioned: Boolean(cookie.partitionKey?.topLevelSite),
   };
 }
 

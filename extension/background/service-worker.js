@@ -10,6 +10,7 @@ import { createSettingsStore } from './settings.js';
 import { createRouter } from './messages.js';
 import { MSG } from '../shared/message-types.js';
 import { CORE_STATUS_KEY } from '../shared/state-keys.js';
+import { blockedByExtension, headerSpec } from '../shared/platform.js';
 
 const storage = chrome.storage.session;
 // The one owner of the settings; the history reads its preferences from it.
@@ -50,19 +51,19 @@ chrome.webRequest.onBeforeRequest.addListener((details) => {
   if (inTab(details)) recorder.request(details);
 }, ALL_URLS, ['requestBody']);
 
-// 'extraHeaders' is what makes Chrome show Cookie and Set-Cookie to extensions.
+// 'extraHeaders' is what makes Chrome show Cookie and Set-Cookie to extensions (platform.js).
 chrome.webRequest.onSendHeaders.addListener((details) => {
   if (inTab(details)) recorder.cookies(details.tabId, details.url, headerValues(details.requestHeaders, 'cookie'), 'sent');
-}, ALL_URLS, ['requestHeaders', 'extraHeaders']);
+}, ALL_URLS, headerSpec(chrome.webRequest.OnSendHeadersOptions, ['requestHeaders']));
 
 chrome.webRequest.onHeadersReceived.addListener((details) => {
   if (inTab(details)) recorder.cookies(details.tabId, details.url, headerValues(details.responseHeaders, 'set-cookie'), 'set');
-}, ALL_URLS, ['responseHeaders', 'extraHeaders']);
+}, ALL_URLS, headerSpec(chrome.webRequest.OnHeadersReceivedOptions, ['responseHeaders']));
 
 // A request our declarativeNetRequest rules blocked: it reached onBeforeRequest first, so the
 // report already knows its company; this records that it never left the browser.
 chrome.webRequest.onErrorOccurred.addListener((details) => {
-  if (inTab(details) && details.error === 'net::ERR_BLOCKED_BY_CLIENT') recorder.blocked(details);
+  if (inTab(details) && blockedByExtension(details.error)) recorder.blocked(details);
 }, ALL_URLS);
 
 chrome.tabs.onRemoved.addListener((tabId) => recorder.forget(tabId));

@@ -4,7 +4,7 @@
 import { CORE_STATUS_KEY, tabKey } from '../shared/state-keys.js';
 import { companiesByConcern, companyFingerprinting, cookiesByPurpose } from '../shared/tab-report.js';
 import {
-  COOKIE_PURPOSE_LABELS, ENCODING_LABELS, isWebLink, categoryLabel, collected, companyState, gpcStatus, lifetime, omittedText, plural, summaryDetail,
+  COOKIE_PURPOSE_LABELS, ENCODING_LABELS, isWebLink, categoryLabel, collected, companyState, cookieParty, gpcStatus, lifetime, omittedText, plural, summaryDetail,
 } from '../shared/describe.js';
 import { companyTreatment, describeSettings, renderControls } from './controls.js';
 
@@ -92,7 +92,7 @@ function renderCookie(cookie) {
   item.dataset.purpose = cookie.purpose;
   item.querySelector('.name').textContent = cookie.name;
   item.querySelector('.domain').textContent = cookie.domain;
-  item.querySelector('.party').textContent = cookie.thirdParty ? 'third party' : '';
+  item.querySelector('.party').textContent = cookieParty(cookie);
   item.querySelector('.lifetime').textContent = `Lasts ${lifetime(cookie)}`;
   item.querySelector('.vendor').textContent = cookie.vendor ? `Vendor: ${cookie.vendor}.` : 'Vendor unknown.';
   item.querySelector('.identifier').textContent = cookie.identifier ? 'Identifier: yes.' : 'Identifier: no.';

@@ -29,6 +29,15 @@ export function plural(n, one, many = `${one}s`) {
 }
 
 /**
+ * Whose a cookie is, in words: a third party's partitioned cookie (Firefox's Total Cookie
+ * Protection, CHIPS) is said to be kept to this site, since it cannot follow the visitor elsewhere.
+ */
+export function cookieParty({ thirdParty = false, partitioned = false } = {}) {
+  if (!thirdParty) return '';
+  return partitioned ? 'third party, partitioned: kept to this site, it cannot follow you to others' : 'third party';
+}
+
+/**
  * How long a cookie or storage entry lasts, in words: `expires` in seconds since the epoch (null
  * for a session cookie), `domain` naming the storage area for storage keys.
  */

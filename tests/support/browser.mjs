@@ -1,5 +1,8 @@
-// Starts Debian's Chromium, headless, with the built TrackLens extension loaded: the same package
-// users install. Shared by the end-to-end tests and the audit command.
+// Starts a browser, headless, with the built TrackLens extension loaded: the same package users
+// install. Chromium's launch is here (shared by the end-to-end tests and the audit command);
+// Firefox's is in firefox.mjs. Both give a browser object of one shape ({ name, context,
+// extensionId, extensionBase, popupUrl, openExtensionUrl, sizePage, close }), so every helper
+// below works on both: launch(name, options) picks one.
 import { chromium } from 'playwright-core';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -65,17 +68,49 @@ export async function launchWithExtension({ demo, settings, profile: keptProfile
     throw new Error(`TrackLens core did not start: ${status.error}`);
   }
   const browser = {
+    name: 'chromium',
     context,
     worker,
     extensionId,
+    extensionBase: `chrome-extension://${extensionId}/`,
     popupUrl: (tabId) => `chrome-extension://${extensionId}/extension/popup/popup.html?tab=${tabId}`,
+    openExtensionUrl: (page, url) => page.goto(url),
+    async sizePage(page, { width, height, colorScheme }) {
+      await page.emulateMedia({ colorScheme });
+      await page.setViewportSize({ width, height });
+    },
     async close() {
       await context.close();
       if (!keptProfile) rmSync(profile, { recursive: true, force: true });
     },
   };
-  await waitForProtection(browser);
-  if (settings) await saveSettings(browser, settings);
+  return started(browser, settings);
+}
+
+/** The browsers the extension is built and tested for. */
+export const BROWSERS = ['chromium', 'firefox'];
+
+/** Launches `name` (one of BROWSERS) with the extension; options as launchWithExtension's. */
+export async function launch(name, options = {}) {
+  if (name === 'chromium') return launchWithExtension(options);
+  if (name === 'firefox') {
+    const { launchFirefox } = await import('./firefox.mjs');
+    return launchFirefox(options, (browser) => started(browser, options.settings));
+  }
+  throw new Error(`no launcher for ${name}: one of ${BROWSERS.join(', ')}`);
+}
+
+/** What every launch ends with: the core and the stored settings in effect, then `settings` saved. */
+async function started(browser, settings) {
+  try {
+    const { ok, error } = await waitUntil(async () => (await readSession(browser, 'coreStatus')).coreStatus, 'the core to start');
+    if (!ok) throw new Error(`TrackLens core did not start: ${error}`);
+    await waitForProtection(browser);
+    if (settings) await saveSettings(browser, settings);
+  } catch (error) {
+    await browser.close();
+    throw error;
+  }
   return browser;
 }
 
@@ -105,8 +140,8 @@ export async function saveSettings(browser, settings, { mustSucceed = true } = {
  */
 export async function readSession(browser, keys = null) {
   browser.statePage ??= await browser.context.newPage();
-  if (!browser.statePage.url().startsWith('chrome-extension://')) {
-    await browser.statePage.goto(`chrome-extension://${browser.extensionId}/extension/popup/popup.html?tab=-1`);
+  if (!browser.statePage.url().startsWith(browser.extensionBase)) {
+    await browser.openExtensionUrl(browser.statePage, `${browser.extensionBase}extension/popup/popup.html?tab=-1`);
   }
   return browser.statePage.evaluate((k) => chrome.storage.session.get(k), keys);
 }
@@ -157,9 +192,8 @@ export async function readLocal(browser, keys = null) {
  */
 export async function openExtensionPage(browser, path, { width = 400, height = 900, colorScheme = 'light' } = {}) {
   const page = await browser.context.newPage();
-  await page.emulateMedia({ colorScheme });
-  await page.setViewportSize({ width, height });
-  await page.goto(`chrome-extension://${browser.extensionId}/${path}`);
+  await browser.sizePage(page, { width, height, colorScheme });
+  await browser.openExtensionUrl(page, `${browser.extensionBase}${path}`);
   await page.waitForSelector('body[data-ready="true"]');
   return page;
 }

@@ -2,17 +2,20 @@
 // first test, closed after its last. Tests read `session.demo` and `session.browser`.
 import { before, after } from 'node:test';
 import { startDemoServer } from '../demo/server.mjs';
-import { launchWithExtension } from './browser.mjs';
+import { launch } from './browser.mjs';
 
 /** Requests Chromium makes on its own, which no extension can see (and tests must not blame on one). */
 export const BROWSER_OWN = new Set(['accounts.google.com', 'update.googleapis.com', 'content-autofill.googleapis.com']);
 
-/** `options` go to launchWithExtension (e.g. `{ settings: OBSERVE_ONLY }`). */
-export function demoSession(options = {}) {
+/**
+ * `options` go to the launch (e.g. `{ settings: OBSERVE_ONLY }`); `browser` names the browser
+ * (browser.mjs BROWSERS; Chromium unless said).
+ */
+export function demoSession({ browser: name = 'chromium', ...options } = {}) {
   const session = { demo: null, browser: null };
   before(async () => {
     session.demo = await startDemoServer();
-    session.browser = await launchWithExtension({ demo: session.demo, ...options });
+    session.browser = await launch(name, { demo: session.demo, ...options });
   });
   after(async () => {
     await session.browser?.close();

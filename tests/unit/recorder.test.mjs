@@ -60,7 +60,9 @@ test('cookies of the page and of its third-party sites are classified into the s
   const recorder = createRecorder({ storage, core, cookieStore: store, cookieDelaysMs: [0], onError: () => {} });
   await loaded(recorder);
 
-  assert.deepEqual(store.queries, [{ url: PAGE }, { domain: 'doubleclick.net' }]);
+  // Unpartitioned and in the page's own partition (Firefox's Total Cookie Protection, CHIPS).
+  const partition = { partitionKey: { topLevelSite: 'https://news.example' } };
+  assert.deepEqual(store.queries, [{ url: PAGE }, { url: PAGE, ...partition }, { domain: 'doubleclick.net' }, { domain: 'doubleclick.net', ...partition }]);
   const stored = storage.data[tabKey(1)];
   // What was already recorded is kept.
   assert.equal(stored.requests, 3);

@@ -226,6 +226,10 @@ pub struct CookieEntry {
     pub company: Option<String>,
     /// Seconds since the epoch; null for a session cookie or a storage key.
     pub expires: Option<i64>,
+    /// Kept in this site's own partition (Firefox's Total Cookie Protection, Chrome's CHIPS):
+    /// readable only under this site, so it cannot follow the visitor to other sites.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub partitioned: bool,
 }
 
 impl CookieEntry {
