@@ -46,6 +46,7 @@
 mod apply;
 pub mod budget;
 mod event;
+pub mod summary;
 
 pub use apply::{apply, apply_all, consent_entry, new_report, owns, refusals};
 pub use event::{ConsentAction, Event, RequestVerdict, VerdictEntity};
