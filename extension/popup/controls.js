@@ -84,7 +84,7 @@ export function deleteBox(report) {
   if (!purposes.length) return null;
   const boxes = purposes.map((purpose) => el('label', {}, [
     el('input', { type: 'checkbox', name: 'purpose', value: purpose, checked: TICKED.has(purpose) || !purposes.some((p) => TICKED.has(p)) }),
-    ` ${COOKIE_PURPOSE_LABELS[purpose] ?? purpose} (${counts.get(purpose)})`,
+    ` ${COOKIE_PURPOSE_LABELS[purpose] ?? purpose} (${counts.get(purpose)} ${counts.get(purpose) === 1 ? 'cookie' : 'cookies'})`,
   ]));
   return el('div', { className: 'delete-cookies' }, [
     el('p', { text: 'Delete this site\'s cookies for:' }), ...boxes,

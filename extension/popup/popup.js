@@ -190,7 +190,8 @@ function render(report, status, described) {
   const signals = [
     // The GPC line of the protection summary says it already when it was sent.
     showLine('gpc', report.gpc ? '' : gpcStatus(report)),
-    showLine('consent', consentText(report.consent)),
+    // A TCF record is said in full by the consent lines above; other formats here.
+    showLine('consent', report.consent?.format === 'tcf' && !report.consent.error ? '' : consentText(report.consent)),
     showLine('params', paramsText(report.trackingParams)),
     showLine('fingerprinting-other', otherFingerprintingText(report)),
   ];

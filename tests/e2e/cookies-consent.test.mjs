@@ -99,7 +99,9 @@ test('the popup lists the cookies by purpose and the consent summary', async () 
   // Tracking purposes come before what the site needs.
   const groups = await popup.locator('#cookie-groups .cookie-group').evaluateAll((els) => els.map((el) => el.dataset.purpose));
   assert.ok(groups.indexOf('advertising') < groups.indexOf('necessary'), groups.join(', '));
-  assert.match(await popup.locator('#consent').textContent(), /^Consent: You allowed 3 vendors to .*[^)]$/s);
+  // The site's TCF record in one line, in words (no platform numbers).
+  assert.match(await popup.locator('#tcf-result').textContent(), /^The site's consent record says: consent for \d+ purposes, 3 vendors\. You allowed 3 vendors to .*[^)]$/s);
+  assert.equal(await popup.locator('#consent').isHidden(), true, 'said once');
   await popup.close();
   await page.close();
 });
