@@ -9,6 +9,7 @@
 
 use crate::cookie_purpose::CookiePurpose;
 use crate::protection::Treatment;
+use crate::report::CompanyState;
 use crate::taxonomy::Category;
 use serde::Serialize;
 
@@ -34,6 +35,8 @@ pub struct Vocabulary {
     pub cookie_purposes: Vec<Term>,
     /// What the user may do with a company or category: block, load without cookies, allow.
     pub treatments: Vec<Term>,
+    /// What happened to a company on a page: blocked, partly blocked, loaded without cookies, loaded.
+    pub company_states: Vec<Term>,
 }
 
 pub fn category_label(category: Category) -> &'static str {
@@ -98,6 +101,20 @@ pub fn treatment_label(treatment: Treatment) -> &'static str {
     }
 }
 
+/// A company's state on a page (`report::CompanyState`), as every page shows it.
+pub fn state_label(state: CompanyState) -> &'static str {
+    match state {
+        CompanyState::Blocked => "Blocked",
+        CompanyState::PartlyBlocked => "Partly blocked",
+        CompanyState::LoadedWithoutCookies => "Loaded without cookies",
+        CompanyState::Loaded => "Loaded",
+    }
+}
+
+/// Company states in display order: the most protected first.
+pub const STATE_ORDER: [CompanyState; 4] =
+    [CompanyState::Blocked, CompanyState::PartlyBlocked, CompanyState::LoadedWithoutCookies, CompanyState::Loaded];
+
 /// Treatments in the order the popup's control shows them.
 pub const TREATMENT_ORDER: [Treatment; 3] = [Treatment::Block, Treatment::Strip, Treatment::Allow];
 
@@ -155,7 +172,11 @@ pub fn vocabulary() -> Vocabulary {
         .into_iter()
         .map(|t| Term { name: t.as_str(), label: treatment_label(t), choosable: true, description: None })
         .collect();
-    Vocabulary { categories, cookie_purposes, treatments }
+    let company_states = STATE_ORDER
+        .into_iter()
+        .map(|s| Term { name: s.as_str(), label: state_label(s), choosable: false, description: None })
+        .collect();
+    Vocabulary { categories, cookie_purposes, treatments, company_states }
 }
 
 #[cfg(test)]

@@ -190,6 +190,18 @@ pub enum CompanyState {
     Loaded,
 }
 
+impl CompanyState {
+    /// The wire name, as in the stored report.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CompanyState::Blocked => "blocked",
+            CompanyState::PartlyBlocked => "partly_blocked",
+            CompanyState::LoadedWithoutCookies => "loaded_without_cookies",
+            CompanyState::Loaded => "loaded",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct UnknownHost {

@@ -11,7 +11,7 @@ use super::{Company, CompanyState, PageReport};
 use crate::protection::{Settings, Treatment};
 use crate::taxonomy::Category;
 use crate::treatment::{treatment_of, HostTreatment};
-use crate::vocabulary::{category_description, category_label, category_service};
+use crate::vocabulary::{category_description, category_label, category_service, state_label};
 use serde::Serialize;
 
 /// The page as the popup's first screen shows it.
@@ -174,15 +174,6 @@ fn company_view(report: &PageReport, settings: &Settings, site: &str, company: &
         hosts: company.hosts.clone(),
         privacy_policy: company.privacy_policy.clone(),
         opt_out: company.opt_out.clone(),
-    }
-}
-
-pub fn state_label(state: CompanyState) -> &'static str {
-    match state {
-        CompanyState::Blocked => "Blocked",
-        CompanyState::PartlyBlocked => "Partly blocked",
-        CompanyState::LoadedWithoutCookies => "Loaded without cookies",
-        CompanyState::Loaded => "Loaded",
     }
 }
 
