@@ -67,6 +67,15 @@ pub enum Treatment {
 }
 
 impl Treatment {
+    /// The wire name, as in the settings.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Treatment::Block => "block",
+            Treatment::Strip => "strip",
+            Treatment::Allow => "allow",
+        }
+    }
+
     fn parse(text: &str) -> Option<Treatment> {
         match text {
             "block" => Some(Treatment::Block),

@@ -284,3 +284,14 @@ pub fn treatment_of_js(value: JsValue, site: &str, hosts: Vec<String>) -> Result
 pub fn vocabulary() -> Result<JsValue, JsError> {
     to_js(&crate::vocabulary::vocabulary())
 }
+
+/// `pageView(storedReport, settings)` → `{site, sentence, trackers, stopped, partlyStopped,
+/// withoutCookies, purposes, companies}`: the popup's first screen and company rows in plain
+/// words (`report::summary`), or null when `storedReport` is not a report.
+#[wasm_bindgen(js_name = pageView)]
+pub fn page_view_js(stored: JsValue, settings: JsValue) -> Result<JsValue, JsError> {
+    let Some(report) = stored_report(stored) else { return to_js(&None::<()>) };
+    let value: serde_json::Value = serde_wasm_bindgen::from_value(settings).unwrap_or(serde_json::Value::Null);
+    let settings = protection::read_settings(&value).settings;
+    to_js(&crate::report::summary::page_view(&report, &settings))
+}

@@ -3,7 +3,7 @@
 // waits as little as possible.
 import init, {
   TrackLens, classifyCookie, classifyStorage, stripTrackingParams, cookie_names as cookieNames, decodeConsent, set_cookie_name as setCookieName,
-  readSettings, compileProtection, scoreFingerprinting, findLeaks, sentParams, treatmentOf, vocabulary,
+  readSettings, compileProtection, scoreFingerprinting, findLeaks, sentParams, treatmentOf, vocabulary, pageView,
   applyPageEvents, readPageReport, trimPageReport, planReportBudget,
 } from '../pkg/tracklens.js';
 
@@ -27,7 +27,7 @@ async function loadEngine() {
  * Resolves once the core is ready:
  * { engine, lists, loadMs, warning, cookieNames, setCookieName, classifyCookie, classifyStorage, stripTrackingParams, decodeConsent,
  *   readSettings, compileProtection, scoreFingerprinting, findLeaks, sentParams, treatmentOf, vocabulary, and the page
- *   report's applyPageEvents, readPageReport, trimPageReport, planReportBudget }.
+ *   report's applyPageEvents, readPageReport, trimPageReport, planReportBudget, and pageView (the popup's words) }.
  * Rejects only if the wasm module itself cannot start.
  */
 export const ready = init({ module_or_path: wasmUrl })
@@ -35,5 +35,5 @@ export const ready = init({ module_or_path: wasmUrl })
   .then((loaded) => ({
     ...loaded, cookieNames, setCookieName, classifyCookie, classifyStorage, stripTrackingParams, decodeConsent,
     readSettings, compileProtection, scoreFingerprinting, findLeaks, sentParams, treatmentOf, vocabulary: vocabulary(),
-    applyPageEvents, readPageReport, trimPageReport, planReportBudget,
+    applyPageEvents, readPageReport, trimPageReport, planReportBudget, pageView,
   }));

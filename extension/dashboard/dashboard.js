@@ -7,6 +7,7 @@ import { SITE_KEY_PREFIX, companiesByReach, cookiesAcrossSites, siteRecords } fr
 import { MSG } from '../shared/message-types.js';
 import { evidenceDocument, companiesCsv, cookiesCsv } from '../shared/evidence.js';
 import { COOKIE_PURPOSE_LABELS, categoryLabel, lifetime, plural } from '../shared/describe.js';
+import { VOCABULARY } from '../pkg/vocabulary.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
 const HTML = 'http://www.w3.org/1999/xhtml';
@@ -46,7 +47,13 @@ function renderReach(companies) {
     const purposes = el('td');
     purposes.append(...company.categories.map((c) => el('span', { class: 'chip', 'data-category': c }, categoryLabel(c))));
     const fp = company.fingerprinting;
-    row.append(name, sites, purposes, el('td', {}, String(company.requests)),
+    // The core's state on each site's last visit, in the popup's words; blocked requests apart from sent ones.
+    const states = VOCABULARY.companyStates.filter((s) => company.states[s.name])
+      .map((s) => `${s.label} on ${plural(company.states[s.name], 'site')}`).join('; ');
+    const sent = company.requests - company.blocked;
+    row.dataset.blocked = String(company.blocked);
+    row.append(name, sites, purposes, el('td', { class: 'states' }, states || '—'),
+      el('td', { class: 'requests' }, company.blocked ? `${sent} sent, ${company.blocked} blocked` : `${sent} sent`),
       el('td', {}, fp ? `${fp.level} (${fp.techniques.join(', ')})` : '—'));
     return row;
   }));

@@ -4,6 +4,8 @@
 // the core and applies; a change the core does not accept (a bad import, one with more entries
 // than TrackLens keeps) is refused whole, and the page lists why and what would be dropped.
 import { CHOOSABLE_CATEGORIES } from '../shared/categories.js';
+import { TREATMENT_LABELS } from '../shared/describe.js';
+import { VOCABULARY } from '../pkg/vocabulary.js';
 import { MSG } from '../shared/message-types.js';
 
 const FLAGS = ['gpc', 'dnt', 'removeTrackingParams', 'easyPrivacy'];
@@ -29,6 +31,8 @@ function render(settings) {
     const row = $('category-row').content.firstElementChild.cloneNode(true);
     row.querySelector('th').textContent = label;
     const select = row.querySelector('select');
+    // The same words as the popup's control: the core's vocabulary (vocabulary.rs).
+    select.append(...VOCABULARY.treatments.map((t) => new Option(TREATMENT_LABELS[t.name], t.name)));
     select.name = `category:${category}`;
     select.value = settings.categories?.[category] ?? '';
     return row;
@@ -41,7 +45,8 @@ function render(settings) {
     const row = $('site-row').content.firstElementChild.cloneNode(true);
     row.dataset.site = name;
     row.querySelector('.name').textContent = name;
-    row.querySelector('.mode').textContent = site.mode === 'paused' ? '(protection paused)' : '(trusted: nothing blocked)';
+    // As the popup's site switch says it.
+    row.querySelector('.mode').textContent = site.mode === 'paused' ? '(Pause: TrackLens changes nothing here)' : '(Trust: nothing blocked or stripped here)';
     row.querySelector('.forget').addEventListener('click', () => change({ kind: 'site-mode', site: name, mode: 'protect' }, `${name} is protected again.`));
     return row;
   }));

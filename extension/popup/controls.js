@@ -1,100 +1,90 @@
-// The popup's controls, where they apply: trust or pause this site, block or allow each company
-// here or everywhere, delete this site's cookies by purpose, decline the consent banner, and what
-// protection did (GPC sent, banner declined, trackers that ignored the refusal). Renders into the
-// popup's <section id="controls">; every change goes to the worker as an edit, which the worker
-// applies to the stored settings, checks with the core and puts into effect. How the settings
-// treat each company comes from the core too (treatment.rs, through the worker): the popup only
-// words it. Page-derived text is set with textContent only.
-import { companiesByConcern, COOKIE_PURPOSE_ORDER } from '../shared/tab-report.js';
-import { CATEGORY_LABELS, COOKIE_PURPOSE_LABELS, isWebLink } from '../shared/describe.js';
+// The popup's controls, where they apply: the site's protection switch (protect · trust · pause),
+// each company's three-state control in its row (block · load without cookies · allow, for this
+// site; the same everywhere from its details), deleting this site's cookies by purpose, declining
+// the consent banner, and what protection did (GPC sent, banner declined, trackers that ignored
+// the refusal). Every change goes to the worker as an edit, which the worker applies to the stored
+// settings, checks with the core and puts into effect. How the settings treat each company, and
+// the words for it, come from the core (report/summary.rs and treatment.rs, through the worker):
+// the popup only lays them out. Page-derived text is set with textContent only.
+import { COOKIE_PURPOSE_ORDER } from '../shared/tab-report.js';
+import { COOKIE_PURPOSE_LABELS, TREATMENT_LABELS } from '../shared/describe.js';
 import { VOCABULARY } from '../pkg/vocabulary.js';
 import { MSG } from '../shared/message-types.js';
 
-const TREATMENT_TEXT = { block: 'blocked', strip: 'loads without cookies', allow: 'allowed' };
 const DELETABLE = new Set(VOCABULARY.cookiePurposes.filter((p) => p.choosable).map((p) => p.name));
+// Purposes the delete box ticks unless the user unticks them: those that follow you for ads and
+// experiments (analytics cookies often keep a site's own statistics working). When the page has
+// none of them, every purpose it offers is ticked, so the box never offers to delete nothing.
+const TICKED = new Set(['advertising', 'personalization']);
+// Where the setting in force comes from, after "Set by: " (none and mixed say it in their words).
+const SOURCE_TEXT = { default: 'default', category: 'your category setting', company: 'your company setting', site: 'this site' };
 
-function el(tag, { text, className, data = {}, ...props } = {}, children = []) {
+export function el(tag, { text, className, data = {}, ...props } = {}, children = []) {
   const node = document.createElement(tag);
   if (text !== undefined) node.textContent = text;
   if (className) node.className = className;
-  Object.assign(node, props);
+  for (const [key, value] of Object.entries(props)) {
+    if (key.startsWith('aria') || key === 'role') node.setAttribute(key === 'role' ? 'role' : key.replace(/^aria/, 'aria-').toLowerCase(), value);
+    else node[key] = value;
+  }
   for (const [key, value] of Object.entries(data)) node.dataset[key] = value;
   node.append(...children);
   return node;
 }
 
-function button(text, action, extra = {}) {
-  return el('button', { type: 'button', text, data: { action, ...extra } });
+function button(text, action, extra = {}, pressed = null) {
+  const node = el('button', { type: 'button', text, data: { action, ...extra } });
+  if (pressed !== null) node.setAttribute('aria-pressed', String(pressed));
+  return node;
 }
 
-/** Words for the core's `decidedBy` (treatment.rs): which setting decided. */
-function decidedText({ setting, scope, name, default: isDefault } = {}, treatment) {
-  const where = scope === 'site' ? ' for this site' : ' everywhere';
-  switch (setting) {
-    case 'trusted': return 'you trust this site';
-    case 'paused': return 'protection paused on this site';
-    case 'company': return `your choice${where}`;
-    case 'domain': return `your choice for ${name}${where}`;
-    case 'category': return `${CATEGORY_LABELS[name] ?? name}: ${TREATMENT_TEXT[treatment]}${scope === 'site' ? ' on this site' : ''}${isDefault ? ' (default)' : ''}`;
-    default: return 'not blocked';
-  }
-}
-
-/**
- * What the settings do to a company's requests, and why: the core's answer for the company's
- * hosts (`treatments`, from the worker's MSG.SETTINGS_GET), the first host's when they differ.
- */
-export function companyTreatment(treatments, company) {
-  const answers = (company.hosts ?? []).map((host) => treatments?.[host]).filter(Boolean);
-  if (!answers.length) return { treatment: null, why: 'not blocked' };
-  const [first] = answers;
-  const varies = answers.some((a) => a.treatment !== first.treatment);
-  const why = decidedText(first.decidedBy, first.treatment) + (varies ? '; other hosts of it are treated differently' : '');
-  return { treatment: first.treatment ?? null, why };
-}
-
-/** Only links to web pages: the knowledge base is packaged, but a link is a link. */
-function safeLink(href, text) {
-  return isWebLink(href)
-    ? el('a', { href, text, target: '_blank', rel: 'noopener noreferrer' }) : null;
-}
-
-function siteSection(settings, site) {
+/** The site's protection switch: one of three, the current one pressed. */
+export function siteSwitch(settings, site) {
   const mode = settings.sites?.[site]?.mode ?? 'protect';
-  const state = {
+  const words = {
     protect: 'Protection is on for this site.',
     trusted: 'You trust this site: nothing is blocked or stripped here.',
     paused: 'Protection is paused on this site: TrackLens changes nothing here.',
   }[mode];
-  const actions = mode === 'protect'
-    ? [button('Trust this site', 'site-mode', { mode: 'trusted' }), button('Pause protection here', 'site-mode', { mode: 'paused' })]
-    : [button('Protect this site again', 'site-mode', { mode: 'protect' })];
-  return el('div', { className: 'site-mode', data: { mode } }, [el('p', { id: 'site-mode', text: state }), el('p', { className: 'actions' }, actions)]);
-}
-
-function companyRow(treatments, company) {
-  const { treatment, why } = companyTreatment(treatments, company);
-  const links = [safeLink(company.optOut, 'Opt out'), safeLink(company.privacyPolicy, 'Privacy policy')].filter(Boolean);
-  return el('li', { className: 'control-company', data: { company: company.name, treatment: treatment ?? 'none' } }, [
-    el('span', { className: 'name', text: company.name }),
-    el('span', { className: 'treatment', text: ` ${TREATMENT_TEXT[treatment] ?? 'not blocked'} (${why})` }),
-    el('span', { className: 'actions' }, [
-      button('Block here', 'company', { company: company.name, scope: 'site', treatment: 'block' }),
-      button('Allow here', 'company', { company: company.name, scope: 'site', treatment: 'allow' }),
-      button('Block everywhere', 'company', { company: company.name, scope: 'all', treatment: 'block' }),
-    ]),
-    el('span', { className: 'links' }, links),
+  const choices = [['protect', 'Protect'], ['trusted', 'Trust'], ['paused', 'Pause']]
+    .map(([value, label]) => button(label, 'site-mode', { mode: value }, value === mode));
+  return el('div', { className: 'site-mode', data: { mode } }, [
+    el('div', { className: 'switch', role: 'group', ariaLabel: 'Protection on this site' }, choices),
+    el('p', { id: 'site-mode', text: words }),
   ]);
 }
 
-function cookieSection(report) {
-  const purposes = [...new Set((report.cookies ?? []).map((c) => c.purpose))]
-    .filter((p) => DELETABLE.has(p))
-    .sort((a, b) => COOKIE_PURPOSE_ORDER.indexOf(a) - COOKIE_PURPOSE_ORDER.indexOf(b));
+/**
+ * A company's three-state control for this site, showing the core's current setting
+ * (`setting.treatment`, null when nothing applies: it loads) and where it comes from.
+ */
+export function treatmentControl(row, company) {
+  const setting = company.setting;
+  // Nothing applies: it loads, as "allow" would. Hosts treated differently: none is pressed.
+  const current = setting.mixed ? null : setting.treatment ?? 'allow';
+  const group = row.querySelector('.treatment-control');
+  group.setAttribute('aria-label', `${company.name}: what TrackLens does on this site`);
+  group.replaceChildren(...VOCABULARY.treatments.map((t) => button(TREATMENT_LABELS[t.name], 'company', {
+    company: company.name, scope: 'site', treatment: t.name,
+  }, t.name === current)));
+  row.dataset.treatment = setting.mixed ? 'mixed' : setting.treatment ?? 'none';
+  row.dataset.source = setting.source;
+  const from = SOURCE_TEXT[setting.source];
+  row.querySelector('.source').textContent = from ? `${setting.words} Set by: ${from}.` : setting.words;
+  row.querySelector('.everywhere').replaceChildren('Everywhere: ', ...VOCABULARY.treatments.map((t) => button(TREATMENT_LABELS[t.name], 'company', {
+    company: company.name, scope: 'all', treatment: t.name,
+  })));
+}
+
+/** This site's cookies by purpose, for deletion: only purposes that are there and may be deleted, with their counts. */
+export function deleteBox(report) {
+  const counts = new Map();
+  for (const cookie of report.cookies ?? []) if (DELETABLE.has(cookie.purpose)) counts.set(cookie.purpose, (counts.get(cookie.purpose) ?? 0) + 1);
+  const purposes = [...counts.keys()].sort((a, b) => COOKIE_PURPOSE_ORDER.indexOf(a) - COOKIE_PURPOSE_ORDER.indexOf(b));
   if (!purposes.length) return null;
   const boxes = purposes.map((purpose) => el('label', {}, [
-    el('input', { type: 'checkbox', name: 'purpose', value: purpose, checked: purpose === 'advertising' || purpose === 'personalization' }),
-    ` ${COOKIE_PURPOSE_LABELS[purpose] ?? purpose}`,
+    el('input', { type: 'checkbox', name: 'purpose', value: purpose, checked: TICKED.has(purpose) || !purposes.some((p) => TICKED.has(p)) }),
+    ` ${COOKIE_PURPOSE_LABELS[purpose] ?? purpose} (${counts.get(purpose)} ${counts.get(purpose) === 1 ? 'cookie' : 'cookies'})`,
   ]));
   return el('div', { className: 'delete-cookies' }, [
     el('p', { text: 'Delete this site\'s cookies for:' }), ...boxes,
@@ -103,17 +93,19 @@ function cookieSection(report) {
   ]);
 }
 
-function consentSection(report) {
+/** The privacy choices in short lines: GPC, the banner's answer, who ignored the refusal. */
+export function consentLines(report) {
   const lines = [];
   if (report.gpc) lines.push(el('p', { id: 'gpc-sent', text: 'Global Privacy Control was sent: this site was told not to sell or share your data.' }));
   const declined = report.declined;
   if (declined) {
+    const cmp = declined.cmp ?? 'unknown platform';
     const text = {
-      found: declined.auto ? `Consent banner (${declined.cmp}) found; declining…` : `Consent banner (${declined.cmp}) found.`,
-      declining: `Declining the consent banner (${declined.cmp})…`,
-      declined: `Consent banner (${declined.cmp}) declined ${declined.auto ? 'automatically' : 'for you'}.`,
-      failed: `Could not decline the consent banner (${declined.cmp}).`,
-      accepted: `The consent banner (${declined.cmp}) was accepted.`,
+      found: declined.auto ? `Consent banner (${cmp}) found; declining…` : `Consent banner (${cmp}) found.`,
+      declining: `Declining the consent banner (${cmp})…`,
+      declined: `Consent banner (${cmp}) declined ${declined.auto ? 'automatically' : 'for you'}.`,
+      failed: `Could not decline the consent banner (${cmp}).`,
+      accepted: `The consent banner (${cmp}) was accepted.`,
     }[declined.status] ?? '';
     const line = el('p', { id: 'declined', text, data: { status: declined.status } });
     if (declined.status === 'found' && !declined.auto) line.append(' ', button('Decline', 'decline'));
@@ -121,15 +113,16 @@ function consentSection(report) {
   }
   const consent = report.consent;
   if (consent?.format === 'tcf' && !consent.error) {
-    const purposes = consent.purposes.length ? `consent for purposes ${consent.purposes.join(', ')}` : 'no purpose consented';
-    lines.push(el('p', { id: 'tcf-result', text: `Resulting TCF string: ${purposes}, ${consent.vendors} vendors. ${consent.summary}` }));
+    const purposes = consent.purposes.length ? `consent for ${consent.purposes.length} purposes` : 'no purpose consented';
+    lines.push(el('p', { id: 'tcf-result', text: `The site's consent record says: ${purposes}, ${consent.vendors} vendors. ${consent.summary}` }));
   }
   const ignored = report.ignoredRefusal ?? [];
   if (ignored.length) {
-    lines.push(el('p', { className: 'warning', text: 'Ignored your refusal: still loading and keeping identifier cookies after you said no:' }));
+    const n = ignored.length;
+    lines.push(el('p', { className: 'warning', text: `You refused; ${n} ${n === 1 ? 'company' : 'companies'} ignored it and kept identifier cookies:` }));
     lines.push(el('ul', { id: 'ignored-refusal' }, ignored.map((entry) => el('li', {
       data: { company: entry.company },
-      text: `${entry.company}: ${entry.cookies.join(', ')} (after ${entry.refusals.join(', ')})`,
+      text: `${entry.company}: ${entry.cookies.join(', ')}`,
     }))));
   }
   return lines;
@@ -142,49 +135,25 @@ export function editFor(site, data) {
   return null;
 }
 
-// The outcome of the user's last click. The section is rebuilt whenever the tab's report changes
-// (cookies are read again after load), so the message must outlive the element showing it.
-let lastStatus = '';
-
-function say(section, text) {
-  lastStatus = text;
-  const status = section.querySelector('#controls-status');
-  if (status) status.textContent = text;
-}
-
-/** Asks the worker for the settings and how they treat every host of the report's companies. */
-export async function describeSettings(report) {
-  if (!report?.site) return null;
+/**
+ * Asks the worker for the settings, how they treat every host of the report's companies, and the
+ * core's view of the tab (`view`: the sentence, purposes and company rows).
+ */
+export async function describeSettings(report, tabId) {
+  if (!report) return null;
   const hosts = [...new Set(Object.values(report.companies ?? {}).flatMap((c) => c.hosts ?? []))];
-  const answer = await chrome.runtime.sendMessage({ type: MSG.SETTINGS_GET, site: report.site, hosts });
+  const answer = await chrome.runtime.sendMessage({ type: MSG.SETTINGS_GET, site: report.site ?? '', hosts, tabId });
   if (!answer?.ok) return null;
   answer.treatments = Object.fromEntries((answer.treatments ?? []).map((t) => [t.host, t]));
   return answer;
 }
 
 /**
- * Renders the controls for the tab's report into `section` (the popup's #controls), with
- * `described` from describeSettings(report). Safe to call again on every report change.
+ * Handles clicks on every control in `root` for the tab: `rerender()` redraws after a saved
+ * change; `say(text)` shows the outcome.
  */
-export async function renderControls(section, tabId, report, described) {
-  if (!section) return;
-  const settings = described?.settings;
-  if (!settings || !report?.site) {
-    section.replaceChildren();
-    return;
-  }
-  const site = report.site;
-  const status = el('p', { id: 'controls-status', role: 'status', text: lastStatus });
-  const trackers = companiesByConcern(report).filter((c) => c.tracker);
-  section.replaceChildren(
-    el('h2', { text: 'Protection' }),
-    siteSection(settings, site),
-    ...consentSection(report),
-    trackers.length ? el('ul', { id: 'company-controls' }, trackers.map((c) => companyRow(described.treatments, c))) : '',
-    cookieSection(report) ?? '',
-    status,
-  );
-  section.onclick = async (event) => {
+export function handleClicks(root, { tabId, site, rerender, say }) {
+  root.addEventListener('click', async (event) => {
     const target = event.target.closest('button[data-action]');
     if (!target) return;
     const data = { ...target.dataset };
@@ -192,17 +161,17 @@ export async function renderControls(section, tabId, report, described) {
     if (data.action === 'decline') {
       answer = await chrome.runtime.sendMessage({ type: MSG.CONSENT_DECLINE, tabId });
     } else if (data.action === 'delete-cookies') {
-      const purposes = [...section.querySelectorAll('input[name="purpose"]:checked')].map((box) => box.value);
-      const keep = section.querySelector('input[name="keep"]').checked;
+      const purposes = [...root.querySelectorAll('input[name="purpose"]:checked')].map((box) => box.value);
+      const keep = root.querySelector('input[name="keep"]').checked;
       answer = await chrome.runtime.sendMessage({ type: MSG.COOKIES_DELETE, tabId, purposes, keep });
-      if (answer?.ok) say(section, `Deleted ${answer.deleted.length} cookies${keep ? '; they stay deleted while you keep this setting' : ''}.`);
+      if (answer?.ok) say(`Deleted ${answer.deleted.length} cookies${keep ? '; they stay deleted while you keep this setting' : ''}.`);
     } else {
-      answer = await chrome.runtime.sendMessage({ type: MSG.SETTINGS_CHANGE, edit: editFor(site, data) });
+      answer = await chrome.runtime.sendMessage({ type: MSG.SETTINGS_CHANGE, edit: editFor(site(), data) });
       if (answer?.ok) {
-        await renderControls(section, tabId, report, await describeSettings(report));
-        say(section, 'Saved. Reload the page to see the difference.');
+        await rerender();
+        say('Saved. Reload the page to see the difference.');
       }
     }
-    if (!answer?.ok) say(section, `Not done: ${answer?.error ?? (answer?.problems ?? []).join('; ')}`);
-  };
+    if (!answer?.ok) say(`Not done: ${answer?.error ?? (answer?.problems ?? []).join('; ')}`);
+  });
 }

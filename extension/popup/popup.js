@@ -1,12 +1,12 @@
-// The popup: who tracks the user on the current tab's page, what each company collected, its
-// state, and why TrackLens says so. It only reads what the service worker stored; page-derived
-// text goes in with textContent only, never as markup.
+// The popup: the answer first (the site, the core's sentence, a bar of what the trackers do, the
+// site's protection switch), then one list of companies, each with its honest state, purposes,
+// a three-state control and why in plain words; then privacy choices and cookies. Every state,
+// count and sentence is the core's (report/summary.rs, through the worker's MSG.SETTINGS_GET);
+// the popup lays them out. Page-derived text goes in with textContent only, never as markup.
 import { CORE_STATUS_KEY, tabKey } from '../shared/state-keys.js';
-import { companiesByConcern, companyFingerprinting, cookiesByPurpose } from '../shared/tab-report.js';
-import {
-  COOKIE_PURPOSE_LABELS, ENCODING_LABELS, isWebLink, categoryLabel, collected, companyState, cookieParty, gpcStatus, lifetime, omittedText, plural, summaryDetail,
-} from '../shared/describe.js';
-import { companyTreatment, describeSettings, renderControls } from './controls.js';
+import { cookiesByPurpose } from '../shared/tab-report.js';
+import { COOKIE_PURPOSE_LABELS, ENCODING_LABELS, isWebLink, cookieParty, gpcStatus, lifetime, omittedText, plural } from '../shared/describe.js';
+import { consentLines, deleteBox, describeSettings, el, handleClicks, siteSwitch, treatmentControl } from './controls.js';
 
 // When this module started running: the popup's own work is measured from here (bench-popup.mjs).
 const startedMs = performance.now();
@@ -24,63 +24,40 @@ function clone(templateId) {
   return $(templateId).content.firstElementChild.cloneNode(true);
 }
 
-function listItems(texts) {
-  return texts.map((text) => {
-    const li = document.createElement('li');
-    li.textContent = text;
-    return li;
-  });
-}
+const listItems = (texts) => texts.map((text) => el('li', { text }));
 
 let whyFillers = [];
 
-function renderCompany(company, report, described) {
+/** One company row from the core's view of it (`company`: report/summary.rs CompanyView). */
+function renderCompany(company, withControl) {
   const item = clone('company-template');
   item.dataset.company = company.name;
+  item.dataset.state = company.state;
   item.querySelector('.name').textContent = company.name;
-  item.querySelector('.parent').textContent = company.parent ? `(${company.parent})` : '';
-  item.querySelector('.requests').textContent = plural(company.requests, 'request');
-  const treatment = described ? companyTreatment(described.treatments, company).treatment : null;
-  const state = companyState(company, treatment);
-  const stateEl = item.querySelector('.state');
-  stateEl.textContent = state.label;
-  stateEl.classList.add(state.key);
-  item.dataset.state = state.key;
-
-  const categories = item.querySelector('.categories');
-  for (const category of company.categories) {
-    const chip = document.createElement('li');
-    chip.textContent = categoryLabel(category);
-    chip.dataset.category = category;
-    chip.classList.toggle('tracking', company.tracker && category !== 'cdn');
-    categories.append(chip);
+  item.querySelector('.parent').textContent = company.parent && company.parent !== company.name ? `(${company.parent})` : '';
+  const state = item.querySelector('.state');
+  state.textContent = company.stateLabel;
+  state.classList.add(company.state);
+  item.querySelector('.state-detail').textContent = company.stateDetail;
+  item.querySelector('.categories').replaceChildren(...company.purposes.map((p) => el('li', { text: p.label, data: { category: p.category } })));
+  if (withControl) treatmentControl(item, company);
+  else item.querySelector('.treatment-control').remove();
+  const collected = item.querySelector('.collected');
+  collected.hidden = company.collected.length === 0;
+  collected.dataset.kinds = company.collected.map((f) => f.kind).join(' ');
+  if (company.collected.length) {
+    collected.replaceChildren(el('span', { className: 'label', text: 'Collected: ' }), company.collected.map((f) => f.text).join('; '));
   }
-
-  const fingerprinting = companyFingerprinting(report, company.name);
-  const leaks = (report.leaks ?? []).filter((l) => l.company === company.name);
-  const facts = collected(company, { fingerprinting, leaks });
-  const collectedEl = item.querySelector('.collected');
-  collectedEl.hidden = facts.length === 0;
-  collectedEl.dataset.kinds = facts.map((f) => f.kind).join(' ');
-  if (facts.length) {
-    const label = document.createElement('span');
-    label.className = 'label';
-    label.textContent = 'Collected: ';
-    collectedEl.replaceChildren(label, facts.map((f) => f.text).join('; '));
-  }
-
-  // The evidence inside the collapsed "why" is filled just after the first paint: on a heavy page
-  // it is most of the DOM, and nobody has opened it yet.
+  // The collapsed "why" is filled just after the first paint: nobody has opened it yet.
   whyFillers.push(() => {
-    const reasons = [...company.reasons, ...(fingerprinting ? fingerprinting.verdict.reasons.map((r) => `${fingerprinting.script} ${r}`) : [])];
-    item.querySelector('.reasons').replaceChildren(...listItems(reasons));
+    item.querySelector('.about').textContent = company.about;
+    item.querySelector('.why-lines').replaceChildren(...listItems(company.why));
+    const links = [[company.optOut, 'Opt out'], [company.privacyPolicy, 'Privacy policy']]
+      .filter(([href]) => isWebLink(href))
+      .map(([href, text]) => el('a', { href, text, target: '_blank', rel: 'noopener noreferrer' }));
+    item.querySelector('.links').replaceChildren(...links.flatMap((a, i) => (i ? [' · ', a] : [a])));
+    item.querySelector('.reasons').replaceChildren(...listItems(company.evidence));
     item.querySelector('.hosts').textContent = `Hosts: ${company.hosts.join(', ')}`;
-    item.querySelector('.sent').replaceChildren(...listItems((company.sent ?? []).map((p) => `${p.name}: ${p.meaning}`)));
-    // The policy address comes from TrackLens' knowledge base, not the page; still, only https.
-    if (isWebLink(company.privacyPolicy)) {
-      item.querySelector('.policy').hidden = false;
-      item.querySelector('.policy-link').href = company.privacyPolicy;
-    }
   });
   return item;
 }
@@ -94,9 +71,10 @@ function renderCookie(cookie) {
   item.querySelector('.domain').textContent = cookie.domain;
   item.querySelector('.party').textContent = cookieParty(cookie);
   item.querySelector('.lifetime').textContent = `Lasts ${lifetime(cookie)}`;
-  item.querySelector('.vendor').textContent = cookie.vendor ? `Vendor: ${cookie.vendor}.` : 'Vendor unknown.';
-  item.querySelector('.identifier').textContent = cookie.identifier ? 'Identifier: yes.' : 'Identifier: no.';
-  item.querySelector('.reason').textContent = cookie.reason;
+  item.querySelector('.vendor').textContent = cookie.vendor ? `from ${cookie.vendor}` : 'owner unknown';
+  item.querySelector('.identifier').textContent = cookie.identifier ? 'can recognise you' : 'no identifier';
+  // The cookie table's reasons are written with code quotes for the CLI; the popup shows plain text.
+  item.querySelector('.reason').textContent = String(cookie.reason ?? '').replaceAll('`', '');
   return item;
 }
 
@@ -104,7 +82,7 @@ function renderCookieGroup({ purpose, cookies }) {
   const group = clone('cookie-group-template');
   group.dataset.purpose = purpose;
   const third = cookies.filter((c) => c.thirdParty).length;
-  group.querySelector('.purpose').textContent = `${COOKIE_PURPOSE_LABELS[purpose] ?? purpose} (${cookies.length}${third ? `, ${third} third-party` : ''})`;
+  group.querySelector('.purpose').textContent = `${COOKIE_PURPOSE_LABELS[purpose] ?? purpose}: ${cookies.length}${third ? ` (${third} third-party)` : ''}`;
   group.querySelector('.cookie-list').replaceChildren(...cookies.map(renderCookie));
   return group;
 }
@@ -118,8 +96,7 @@ function showLine(id, text) {
 
 function consentText(consent) {
   if (!consent) return '';
-  const cmp = consent.cmpId != null ? ` (consent platform ${consent.cmpId})` : '';
-  return consent.error ? `the site's consent string could not be read: ${consent.error}` : `${consent.summary}${cmp}`;
+  return consent.error ? `the site's consent record could not be read: ${consent.error}` : consent.summary;
 }
 
 function paramsText(params = []) {
@@ -135,14 +112,24 @@ function otherFingerprintingText(report) {
 
 function renderLeaks(leaks = []) {
   $('leaks-section').hidden = leaks.length === 0;
-  $('leaks').replaceChildren(...leaks.map((leak) => {
-    const li = document.createElement('li');
-    li.dataset.field = leak.field;
-    li.dataset.host = leak.host;
-    li.dataset.encoding = leak.encoding;
-    li.textContent = `"${leak.field}" went to ${leak.company ?? leak.host} (${leak.host}), ${ENCODING_LABELS[leak.encoding] ?? leak.encoding}, in the request ${leak.location === 'url' ? 'address' : 'body'}.`;
-    return li;
+  $('leaks').replaceChildren(...leaks.map((leak) => el('li', {
+    data: { field: leak.field, host: leak.host, encoding: leak.encoding },
+    text: `"${leak.field}" went to ${leak.company ?? leak.host} (${leak.host}), ${ENCODING_LABELS[leak.encoding] ?? leak.encoding}, in the request ${leak.location === 'url' ? 'address' : 'body'}.`,
+  })));
+}
+
+/** The picture of what the trackers do: a bar with one segment per purpose, its count written in the legend. */
+function renderPurposes(purposes = []) {
+  $('purposes').hidden = purposes.length === 0;
+  const total = purposes.reduce((n, p) => n + p.companies, 0);
+  $('purpose-bar').replaceChildren(...purposes.map((p) => {
+    const segment = el('span', { className: 'segment', data: { category: p.category } });
+    segment.style.flexGrow = String(p.companies / total);
+    return segment;
   }));
+  $('purpose-legend').replaceChildren(...purposes.map((p) => el('li', { data: { category: p.category, companies: String(p.companies) } }, [
+    el('span', { className: 'swatch', data: { category: p.category } }), el('span', { className: 'count', text: String(p.companies) }), ` ${p.label}`,
+  ])));
 }
 
 /** Fills the collapsed "why" views rendered last, in the next task (after the list is painted). */
@@ -167,23 +154,28 @@ function render(report, status, described) {
     summary.textContent = `TrackLens failed to initialise: ${status.error}`;
     return;
   }
-  if (!report) {
+  const view = described?.view;
+  if (!report || !view) {
     $('site').textContent = '';
-    summary.textContent = 'Nothing recorded for this tab yet. Reload the page to see who it sends data to.';
+    summary.textContent = report
+      ? 'TrackLens could not read what it recorded for this tab. Reload the page to record it again.'
+      : 'Nothing recorded for this tab yet. Reload the page to see who it sends data to.';
     return;
   }
-  const companies = companiesByConcern(report);
-  const trackers = companies.filter((c) => c.tracker);
-  const others = companies.filter((c) => !c.tracker);
   $('site').textContent = report.site ?? report.pageUrl;
-  summary.textContent = `${plural(trackers.length, 'tracking company', 'tracking companies')} · ${plural(report.thirdPartyRequests, 'third-party request')} of ${report.requests}`;
-  $('summary-detail').textContent = summaryDetail(report);
-  renderLeaks(report.leaks);
-  $('trackers').replaceChildren(...trackers.map((c) => renderCompany(c, report, described)));
-  $('others').replaceChildren(...others.map((c) => renderCompany(c, report, described)));
+  summary.textContent = view.sentence;
+  renderPurposes(view.purposes);
+  const settings = described.settings;
+  $('site-switch').hidden = !(settings && report.site);
+  if (settings && report.site) $('site-switch').replaceChildren(siteSwitch(settings, report.site));
+  const trackers = view.companies.filter((c) => c.tracker);
+  const others = view.companies.filter((c) => !c.tracker);
+  $('trackers').replaceChildren(...trackers.map((c) => renderCompany(c, Boolean(settings && report.site))));
+  $('others').replaceChildren(...others.map((c) => renderCompany(c, false)));
   $('trackers-section').hidden = trackers.length === 0;
   $('others-section').hidden = others.length === 0;
-  const unknown = Object.keys(report.unknownThirdParties).length;
+  renderLeaks(report.leaks);
+  const unknown = Object.keys(report.unknownThirdParties ?? {}).length;
   $('unknown').hidden = unknown === 0;
   $('unknown').textContent = `${plural(unknown, 'other third-party host')} not in TrackLens' knowledge base.`;
   const omitted = omittedText(report);
@@ -191,14 +183,19 @@ function render(report, status, described) {
   $('omitted').textContent = omitted ?? '';
   const groups = cookiesByPurpose(report);
   $('cookie-groups').replaceChildren(...groups.map(renderCookieGroup));
+  $('delete-box').replaceChildren(...(report.site ? [deleteBox(report) ?? ''] : []));
   $('cookies-section').hidden = groups.length === 0;
+  const lines = consentLines(report);
+  $('consent-lines').replaceChildren(...lines);
   const signals = [
-    showLine('gpc', gpcStatus(report)),
-    showLine('consent', consentText(report.consent)),
+    // The GPC line of the protection summary says it already when it was sent.
+    showLine('gpc', report.gpc ? '' : gpcStatus(report)),
+    // A TCF record is said in full by the consent lines above; other formats here.
+    showLine('consent', report.consent?.format === 'tcf' && !report.consent.error ? '' : consentText(report.consent)),
     showLine('params', paramsText(report.trackingParams)),
     showLine('fingerprinting-other', otherFingerprintingText(report)),
   ];
-  $('signals-section').hidden = !signals.some(Boolean);
+  $('consent-section').hidden = !signals.some(Boolean) && lines.length === 0;
   $('params').title = (report.trackingParams ?? []).map((p) => p.reason).join('\n');
 }
 
@@ -207,13 +204,16 @@ async function main() {
   if (tabFromUrl) document.documentElement.classList.add('page');
   const tabId = await currentTabId();
   const key = tabKey(tabId);
+  let site = null;
   const refresh = async () => {
     const stored = await chrome.storage.session.get([key, CORE_STATUS_KEY]);
-    const described = await describeSettings(stored[key]);
-    render(stored[key], stored[CORE_STATUS_KEY], described);
-    await renderControls($('controls'), tabId, stored[key], described);
+    site = stored[key]?.site ?? null;
+    render(stored[key], stored[CORE_STATUS_KEY], await describeSettings(stored[key], tabId));
     await fillWhy();
   };
+  // The outcome of the user's last click outlives the re-renders the report's changes cause.
+  const say = (text) => { $('controls-status').textContent = text; };
+  handleClicks(document.body, { tabId, site: () => site, rerender: refresh, say });
   chrome.storage.session.onChanged.addListener((changes) => {
     if (key in changes || CORE_STATUS_KEY in changes) refresh();
   });

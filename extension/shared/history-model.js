@@ -57,7 +57,7 @@ export function mergeReport(record, report, now) {
       known = merged.companies[company.name] = {
         name: company.name, parent: company.parent ?? null, tracker: false, categories: [], hosts: [], reasons: [],
         firstSeen: visit, lastSeen: visit, visits: 0, lastVisit: null, requestsBefore: 0, visitRequests: 0, requests: 0,
-        fingerprinting: null,
+        blockedBefore: 0, visitBlocked: 0, blocked: 0, state: null, fingerprinting: null,
       };
     }
     // Requests of earlier visits are settled; this visit's count is replaced, not added, so a
@@ -66,11 +66,18 @@ export function mergeReport(record, report, now) {
       if (known.lastVisit !== null && visit < known.lastVisit) continue; // an older report arriving late
       known.requestsBefore += known.visitRequests;
       known.visitRequests = 0;
+      known.blockedBefore = (known.blockedBefore ?? 0) + (known.visitBlocked ?? 0);
+      known.visitBlocked = 0;
       known.visits += 1;
       known.lastVisit = visit;
     }
     known.visitRequests = Math.max(known.visitRequests, company.requests ?? 0);
     known.requests = known.requestsBefore + known.visitRequests;
+    // Blocked requests as the core counted them, settled per visit like the requests; the state
+    // is the core's for the latest visit (report/mod.rs CompanyState).
+    known.visitBlocked = Math.max(known.visitBlocked ?? 0, company.blocked ?? 0);
+    known.blocked = (known.blockedBefore ?? 0) + known.visitBlocked;
+    known.state = company.state ?? known.state ?? null;
     known.tracker ||= Boolean(company.tracker);
     known.lastSeen = Math.max(known.lastSeen, visit);
     addBounded(known.categories, company.categories, 16);
@@ -134,19 +141,22 @@ export function siteRecords(all) {
 
 /**
  * Companies across sites, ranked by reach (the number of sites they appeared on), then requests:
- * [{name, sites: [site], reach, requests, tracker, categories, reasons, fingerprinting, firstSeen, lastSeen}].
+ * [{name, sites: [site], reach, requests, blocked, states: {state: sites}, tracker, categories, reasons,
+ * fingerprinting, firstSeen, lastSeen}]: `states` counts the sites by the company's state on the last visit.
  */
 export function companiesByReach(records) {
   const companies = new Map();
   for (const record of records) {
     for (const company of Object.values(record.companies)) {
       const entry = companies.get(company.name) ?? {
-        name: company.name, parent: company.parent, sites: [], reach: 0, requests: 0, tracker: false, categories: [], reasons: [],
+        name: company.name, parent: company.parent, sites: [], reach: 0, requests: 0, blocked: 0, states: {}, tracker: false, categories: [], reasons: [],
         fingerprinting: null, firstSeen: company.firstSeen, lastSeen: company.lastSeen,
       };
       entry.sites.push(record.site);
       entry.reach = entry.sites.length;
       entry.requests += company.requests;
+      entry.blocked += company.blocked ?? 0;
+      if (company.state) entry.states[company.state] = (entry.states[company.state] ?? 0) + 1;
       entry.tracker ||= company.tracker;
       addBounded(entry.categories, company.categories, 16);
       addBounded(entry.reasons, company.reasons, HISTORY_LIMITS.reasons);

@@ -59,6 +59,11 @@ test('companies on both demo sites have a reach of 2, the others 1', async () =>
   // Ranked by reach: the two shared trackers come first.
   const order = await page.locator('#reach tbody tr').evaluateAll((rows) => rows.map((r) => r.dataset.company));
   assert.deepEqual(order.slice(0, 2).sort(), ['Google', 'Meta']);
+  // What happened to it, per site, in the popup's words (the core's vocabulary); protection is
+  // paused here, so every request was sent and the witness log agrees that Meta's script arrived.
+  const google = page.locator('#reach tbody tr[data-company="Google"]');
+  assert.match(await google.locator('.states').textContent(), /^(Loaded|Loaded without cookies) on \d sites?/);
+  assert.match(await google.locator('.requests').textContent(), /^\d+ sent$/);
   const why = page.locator('#reach tbody tr[data-company="Google"] details.why');
   await why.locator('summary').click();
   assert.match(await why.locator('li').first().textContent(), /is Google's domain/);

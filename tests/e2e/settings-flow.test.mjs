@@ -36,7 +36,7 @@ const kinds = (rules) => rules.map((r) => `${r.priority}:${r.action.type}`).sort
 
 async function openPopup(tabId) {
   const popup = await openExtensionPage(session.browser, `extension/popup/popup.html?tab=${tabId}`, { width: 700 });
-  await popup.waitForSelector('#controls h2');
+  await popup.waitForSelector('#site-switch .switch');
   return popup;
 }
 
@@ -69,15 +69,16 @@ test('a change in each page sticks and keeps the others: dashboard, popup, optio
 
   // 2. Popup: block X everywhere (this save used to be refused), then keep cookies deleted.
   let popup = await openPopup(tabId);
-  assert.equal(await popup.locator('#company-controls > li[data-company="X"]').getAttribute('data-treatment'), 'none');
-  now = await click(popup, '#company-controls > li[data-company="X"] button[data-scope="all"][data-treatment="block"]');
+  assert.equal(await popup.locator('#trackers > li[data-company="X"]').getAttribute('data-treatment'), 'none');
+  await popup.locator('#trackers > li[data-company="X"] details.why > summary').click();
+  now = await click(popup, '#trackers > li[data-company="X"] button[data-scope="all"][data-treatment="block"]');
   assert.equal(now.settings.companies.X, 'block');
   assert.deepEqual([now.settings.historyEnabled, now.settings.retentionDays], [false, 7]);
   const xBlocks = now.rules.filter((r) => r.priority === 20 && r.action.type === 'block');
   assert.ok(xBlocks.some((r) => r.condition.requestDomains.includes('twitter.com')), 'a company rule blocks X');
-  const xRow = popup.locator('#company-controls > li[data-company="X"][data-treatment="block"]');
+  const xRow = popup.locator('#trackers > li[data-company="X"][data-treatment="block"]');
   await xRow.waitFor();
-  assert.match(await xRow.locator('.treatment').textContent(), /blocked \(your choice everywhere\)/);
+  assert.equal(await xRow.locator('.source').textContent(), 'Blocked by your choice for X everywhere. Set by: your company setting.');
   const boxes = popup.locator('.delete-cookies input[name="purpose"]');
   if (await boxes.count()) {
     for (const box of await boxes.all()) await box.check();
@@ -109,13 +110,13 @@ test('a change in each page sticks and keeps the others: dashboard, popup, optio
 
   // 5. Popup: X is still blocked; trusting the site keeps everything else.
   popup = await openPopup(tabId);
-  assert.equal(await popup.locator('#company-controls > li[data-company="X"]').getAttribute('data-treatment'), 'block');
+  assert.equal(await popup.locator('#trackers > li[data-company="X"]').getAttribute('data-treatment'), 'block');
   now = await click(popup, 'button[data-action="site-mode"][data-mode="trusted"]');
   assert.equal(now.settings.sites['news.example'].mode, 'trusted');
   assert.deepEqual([now.settings.historyEnabled, now.settings.retentionDays, now.settings.companies.X], [false, 7, 'block']);
   assert.deepEqual(kinds(onDomain(now.rules, 'news.example')), ['70:allowAllRequests']);
-  await popup.locator('#company-controls > li[data-company="X"][data-treatment="allow"]').waitFor();
-  assert.match(await popup.locator('#company-controls > li[data-company="X"] .treatment').textContent(), /you trust this site/);
+  await popup.locator('#trackers > li[data-company="X"][data-treatment="allow"]').waitFor();
+  assert.match(await popup.locator('#trackers > li[data-company="X"] .source').textContent(), /you trust this site/);
   await popup.close();
   await page.close();
   await saveSettings(session.browser, { version: 1 });

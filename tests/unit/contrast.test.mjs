@@ -25,7 +25,8 @@ function contrast(a, b) {
 
 const PAIRS = {
   'popup/popup.css': [['fg', 'bg'], ['muted', 'bg'], ['link', 'bg'], ['head-fg', 'head-bg'], ['head-muted', 'head-bg'], ['chip-fg', 'chip'],
-    ['track-fg', 'track'], ['ok-fg', 'ok'], ['warn-fg', 'warn'], ['alert-fg', 'alert']],
+    ['track-fg', 'track'], ['ok-fg', 'ok'], ['warn-fg', 'warn'], ['alert-fg', 'alert'], ['pressed-fg', 'pressed'], ['button-fg', 'button'],
+    ['warning', 'bg'], ['muted', 'chip']],
   'dashboard/dashboard.css': [['fg', 'bg'], ['muted', 'bg'], ['link', 'bg'], ['danger', 'bg'], ['head-muted', 'head-bg'], ['fg', 'chip']],
 };
 
@@ -37,6 +38,17 @@ test('text colours meet WCAG AA contrast in light and dark schemes', () => {
         const ratio = contrast(palette[fg], palette[bg]);
         assert.ok(ratio >= 4.5, `${file} ${scheme}: --${fg} on --${bg} is ${ratio.toFixed(2)}:1`);
       }
+    }
+  }
+});
+
+test('the popup\'s purpose bar: every segment stands out from the background (3:1, WCAG 1.4.11) in both schemes', () => {
+  for (const [scheme, palette] of Object.entries(palettes('popup/popup.css'))) {
+    const segments = Object.keys(palette).filter((name) => name.startsWith('p-'));
+    assert.ok(segments.length >= 9, `${scheme}: a colour per tracking purpose`);
+    for (const name of segments) {
+      const ratio = contrast(palette[name], palette.bg);
+      assert.ok(ratio >= 3, `${scheme}: --${name} on --bg is ${ratio.toFixed(2)}:1`);
     }
   }
 });

@@ -1,10 +1,10 @@
-// Words the popup and dashboard show, and the evidence export: lifetimes, states, what a company
-// collected, CSV safety, and the JSON document against its published schema.
+// Words the popup and dashboard show, and the evidence export: lifetimes, GPC, what the bounds
+// left out, CSV safety, and the JSON document against its published schema.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import Ajv from 'ajv';
-import { collected, companyState, gpcStatus, lifetime, omittedText, summaryDetail } from '../../extension/shared/describe.js';
+import { gpcStatus, lifetime, omittedText } from '../../extension/shared/describe.js';
 import { companiesCsv, csvCell, evidenceDocument } from '../../extension/shared/evidence.js';
 import { mergeReport } from '../../extension/shared/history-model.js';
 
@@ -22,31 +22,10 @@ test('lifetimes in words', () => {
   assert.equal(lifetime({ expires: inDays(-1) }, NOW), 'expired');
 });
 
-test('state comes from the blocking fields when present, else allowed', () => {
-  assert.equal(companyState({}).key, 'allowed');
-  assert.equal(companyState({ blocked: 3 }).label, 'Blocked');
-  assert.equal(companyState({ state: 'blocked', blocked: 3, requests: 3 }).key, 'blocked');
-  assert.equal(companyState({ state: 'partly_blocked', blocked: 1, requests: 4 }).label, 'Partly blocked (1 of 4 requests)');
-  assert.equal(companyState({ state: 'cookie-stripped' }).label, 'Cookies stripped');
+test('Global Privacy Control in words, when the report says', () => {
   assert.equal(gpcStatus({}), null);
   assert.match(gpcStatus({ gpc: true }), /^sent/);
   assert.match(gpcStatus({ gpc: { sent: false } }), /not sent/);
-});
-
-test('what a company collected: its cookies (also by vendor), identifiers, page data, replay, typed text', () => {
-  const company = {
-    name: 'Hotjar', categories: ['session_replay'], cookiesSent: [], cookiesSet: ['_hjAbsoluteSessionInProgress'], cookies: ['_hjid'],
-    sent: [{ name: 'uid', kind: 'identifier', meaning: 'a user ID' }, { name: 'sr', kind: 'device', meaning: 'your screen resolution' }],
-  };
-  const items = collected(company, {
-    leaks: [{ field: 'email', encoding: 'md5' }],
-  });
-  assert.deepEqual(items.map((i) => i.kind), ['cookies', 'identifiers', 'data', 'replay', 'typed']);
-  assert.equal(items[0].text, 'cookies _hjAbsoluteSessionInProgress, _hjid');
-  assert.equal(items[2].text, 'screen resolution');
-  assert.match(items[4].text, /"email" \(hashed with MD5\)/);
-  assert.deepEqual(collected({ name: 'Quiet', categories: [] }), []);
-  assert.equal(summaryDetail({ cookies: [{ identifier: true, purpose: 'analytics' }, { identifier: true, purpose: 'necessary' }] }), '1 identifier stored');
 });
 
 test('CSV cells are quoted and spreadsheet formulas defused', () => {

@@ -4,9 +4,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
-import { reportCore } from '../support/core.mjs';
+import { pkg, reportCore } from '../support/core.mjs';
 import { companiesByConcern, companyFingerprinting, cookiesByPurpose, trackerCount } from '../../extension/shared/tab-report.js';
-import { companyState, collected } from '../../extension/shared/describe.js';
+
+// The core's plain-words view of a report (report/summary.rs), under the default settings.
+const view = (report) => pkg.pageView(report, { version: 1 });
+const row = (report, name) => view(report).companies.find((c) => c.name === name);
 
 const dir = new URL('../golden/', import.meta.url);
 const cases = Object.fromEntries(readdirSync(dir).filter((f) => f.endsWith('.json'))
@@ -27,19 +30,23 @@ test('the news page as the popup shows it: trackers first, states, cookies by pu
   const report = cases['news-observed'].expected;
   assert.equal(trackerCount(report), 3);
   assert.deepEqual(companiesByConcern(report).map((c) => c.name), ['Google', 'Hotjar', 'Meta']);
-  assert.deepEqual(companiesByConcern(report).map((c) => companyState(c).label), ['Allowed', 'Allowed', 'Allowed']);
+  assert.deepEqual(view(report).companies.map((c) => [c.name, c.stateLabel]), [['Google', 'Loaded'], ['Hotjar', 'Loaded'], ['Meta', 'Loaded']]);
   assert.equal(companyFingerprinting(report, 'Hotjar').verdict.level, 'high');
   assert.deepEqual(cookiesByPurpose(report).map((g) => g.purpose), ['advertising', 'analytics', 'necessary']);
   const google = report.companies.Google;
-  assert.match(collected(google).find((f) => f.kind === 'cookies').text, /_ga/);
+  assert.ok(google.cookiesSent.length || google.cookies.length);
+  assert.match(row(report, 'Google').collected.find((f) => f.kind === 'cookies').text, /_ga/);
   // GPC refused tracking; the three trackers that loaded and keep identifiers ignored it.
   assert.deepEqual(report.ignoredRefusal.map((r) => [r.company, r.cookies]), [['Google', ['_ga', 'IDE']], ['Hotjar', ['_hjSessionUser']], ['Meta', ['_fbp']]]);
 });
 
 test('the shop page as the popup shows it: blocked, partly blocked, loaded', () => {
   const report = cases['shop-blocked'].expected;
-  const label = (name) => companyState(report.companies[name]).label;
-  assert.equal(label('Meta'), 'Blocked');
-  assert.equal(label('Google'), 'Partly blocked (1 of 2 requests)');
-  assert.equal(label('Tagco'), 'Allowed');
+  const label = (name) => `${row(report, name).stateLabel}: ${row(report, name).stateDetail}`;
+  assert.equal(label('Meta'), 'Blocked: 1 request stopped; nothing reached it.');
+  assert.equal(label('Google'), 'Partly blocked: 1 of 2 requests stopped; 1 sent.');
+  assert.match(label('Tagco'), /^Loaded/);
+  // A blocked company collected nothing; the sentence counts what the core says happened.
+  assert.deepEqual(row(report, 'Meta').collected, []);
+  assert.match(view(report).sentence, /TrackLens stopped 1 and partly stopped 1\.$/);
 });

@@ -94,3 +94,17 @@ test('only web pages have a site; records of another version are ignored', () =>
   const all = { 'site:a': { version: 1, site: 'a', lastSeen: 1 }, 'site:b': { version: 99, site: 'b' }, settings: {} };
   assert.deepEqual(siteRecords(all).map((r) => r.site), ['a']);
 });
+
+test('blocked requests are kept apart from sent ones, per visit, and each site keeps the core\'s last state', () => {
+  const withState = (r, name, blocked, state) => {
+    Object.assign(r.companies[name], { blocked, state });
+    return r;
+  };
+  let news = mergeReport(null, withState(report('news.example', T0, { Google: 3 }), 'Google', 1, 'partly_blocked'), T0 + 10);
+  news = mergeReport(news, withState(report('news.example', T0, { Google: 3 }), 'Google', 1, 'partly_blocked'), T0 + 20); // merged again
+  news = mergeReport(news, withState(report('news.example', T0 + 1000, { Google: 2 }), 'Google', 2, 'blocked'), T0 + 2000);
+  assert.deepEqual([news.companies.Google.requests, news.companies.Google.blocked, news.companies.Google.state], [5, 3, 'blocked']);
+  const shop = mergeReport(null, withState(report('shop.example', T0, { Google: 4 }), 'Google', 0, 'loaded'), T0 + 10);
+  const [google] = companiesByReach([news, shop]);
+  assert.deepEqual([google.requests, google.blocked, google.states], [9, 3, { blocked: 1, loaded: 1 }]);
+});

@@ -4,8 +4,8 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import init, { treatmentOf } from '../../extension/pkg/tracklens.js';
-import { companyTreatment, editFor } from '../../extension/popup/controls.js';
+import init, { pageView } from '../../extension/pkg/tracklens.js';
+import { editFor } from '../../extension/popup/controls.js';
 import { applyEdit } from '../../extension/background/settings.js';
 
 before(async () => {
@@ -25,27 +25,31 @@ const SETTINGS = {
   gpc: true,
 };
 
+/** The core's view (report/summary.rs) of one company with `hosts` on `site`, under `settings`. */
 function treated(settings, site, company) {
-  const treatments = Object.fromEntries(treatmentOf(settings, site, company.hosts).map((t) => [t.host, t]));
-  return companyTreatment(treatments, company);
+  const report = { site, companies: { [company.name]: { tracker: true, requests: 1, categories: [], ...company } } };
+  return pageView(report, settings).companies[0].setting;
 }
 
-test('a company\'s treatment is the core\'s answer for its hosts, with the setting that decided', () => {
+test('a company\'s control shows the core\'s answer for its hosts, where it comes from, in words', () => {
   const meta = { name: 'Meta', hosts: ['www.facebook.com'] };
-  assert.deepEqual(treated(SETTINGS, 'news.example', meta), { treatment: 'allow', why: 'your choice for this site' });
-  assert.deepEqual(treated(SETTINGS, 'other.example', meta), { treatment: 'block', why: 'Advertising: blocked (default)' });
+  assert.deepEqual(treated(SETTINGS, 'news.example', meta),
+    { treatment: 'allow', source: 'site', words: 'Allowed by your choice for Meta on this site.', mixed: false });
+  assert.deepEqual(treated(SETTINGS, 'other.example', meta),
+    { treatment: 'block', source: 'default', words: "Blocked by your 'Advertising: Block' setting (a default).", mixed: false });
   // The site's domain choice outranks its company choice: the level the popup used to ignore.
   const both = treated(SETTINGS, 'news.example', { name: 'Meta', hosts: ['connect.facebook.net', 'www.facebook.com'] });
-  assert.equal(both.treatment, 'block');
-  assert.equal(both.why, 'your choice for connect.facebook.net for this site; other hosts of it are treated differently');
+  assert.deepEqual(both, { treatment: null, source: 'mixed', words: 'Its hosts are treated differently: 1 blocked, 1 allowed (see Why).', mixed: true });
+  const script = treated(SETTINGS, 'news.example', { name: 'Meta', hosts: ['connect.facebook.net'] });
+  assert.equal(script.words, 'Blocked by your choice for connect.facebook.net on this site.');
   assert.deepEqual(treated({ version: 1, categories: { analytics: 'block' } }, 'other.example', { name: 'Google', hosts: ['www.google-analytics.com'] }),
-    { treatment: 'block', why: 'Analytics: blocked' });
-  assert.deepEqual(treated({ version: 1 }, 'other.example', { name: 'Google', hosts: ['www.google-analytics.com'] }),
-    { treatment: 'strip', why: 'Analytics: loads without cookies (default)' });
-  assert.deepEqual(treated(SETTINGS, 'other.example', { name: 'jsDelivr', hosts: ['cdn.jsdelivr.net'] }), { treatment: null, why: 'not blocked' });
+    { treatment: 'block', source: 'category', words: "Blocked by your 'Analytics: Block' setting.", mixed: false });
+  assert.equal(treated({ version: 1 }, 'other.example', { name: 'Google', hosts: ['www.google-analytics.com'] }).words,
+    "Loads without cookies by your 'Analytics: Load without cookies' setting (a default).");
+  assert.deepEqual(treated(SETTINGS, 'other.example', { name: 'jsDelivr', hosts: ['cdn.jsdelivr.net'] }),
+    { treatment: null, source: 'none', words: 'Loads: no setting of yours applies.', mixed: false });
   const trusted = { ...SETTINGS, sites: { 'news.example': { mode: 'trusted' } } };
-  assert.deepEqual(treated(trusted, 'news.example', meta), { treatment: 'allow', why: 'you trust this site' });
-  assert.deepEqual(companyTreatment({}, { name: 'Nobody', hosts: [] }), { treatment: null, why: 'not blocked' });
+  assert.deepEqual(treated(trusted, 'news.example', meta), { treatment: 'allow', source: 'site', words: 'Allowed: you trust this site.', mixed: false });
 });
 
 test('each button asks for one edit, which changes one setting and leaves the given settings untouched', () => {

@@ -46,6 +46,7 @@
 mod apply;
 pub mod budget;
 mod event;
+pub mod summary;
 
 pub use apply::{apply, apply_all, consent_entry, new_report, owns, refusals};
 pub use event::{ConsentAction, Event, RequestVerdict, VerdictEntity};
@@ -190,6 +191,18 @@ pub enum CompanyState {
     LoadedWithoutCookies,
     #[default]
     Loaded,
+}
+
+impl CompanyState {
+    /// The wire name, as in the stored report.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CompanyState::Blocked => "blocked",
+            CompanyState::PartlyBlocked => "partly_blocked",
+            CompanyState::LoadedWithoutCookies => "loaded_without_cookies",
+            CompanyState::Loaded => "loaded",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
