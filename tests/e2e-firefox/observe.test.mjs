@@ -28,7 +28,7 @@ for (const name of ['firefox']) {
     // One visit for the whole file: done when every company's request and the cookies are in.
     const visitOnce = async () => {
       visited ??= (async () => {
-        const { page, tabId } = await visit(session.browser, DEMO_URL, { settleMs: 0 });
+        const { page, tabId } = await visit(session.browser, DEMO_URL, { waitForCookies: false });
         const { report } = await waitForReport(session.browser, { tabId }, (r) =>
           Object.keys(EXPECTED).every((c) => r.companies[c]) && r.cookies?.some((c) => c.name === '_ga') && r.cookies.some((c) => c.name === 'IDE'), { timeoutMs: 10000 });
         return { page, tabId, report };

@@ -15,7 +15,7 @@ describe('on firefox, protecting on the demo news page', () => {
   const session = demoSession({ browser: 'firefox' });
 
   test('blocking keeps advertising hosts from the server, and GPC reaches it', async () => {
-    const { page, tabId } = await visit(session.browser, DEMO_URL, { settleMs: 0 });
+    const { page, tabId } = await visit(session.browser, DEMO_URL, { waitForCookies: false });
     // The page's own script ran to its end: its last request is in the demo's log.
     await waitUntil(() => session.demo.received('www.google-analytics.com').length, 'the analytics hit');
     await waitForReport(session.browser, { tabId }, (r) => r.companies.Google && r.companies.Meta);
@@ -39,7 +39,7 @@ describe('on firefox, protecting on the demo news page', () => {
     assert.equal(after.sites['shop.example']?.mode, 'paused');
     // And they are in effect again: the new background installed the rules and still blocks.
     const before = session.demo.received('www.google-analytics.com').length;
-    const { page } = await visit(session.browser, DEMO_URL, { settleMs: 0 });
+    const { page } = await visit(session.browser, DEMO_URL, { waitForCookies: false });
     await waitUntil(() => session.demo.received('www.google-analytics.com').length > before, 'the analytics hit after the restart');
     for (const host of BLOCKED) assert.equal(session.demo.received(host).length, 0, `${host} reached the server after the restart`);
     await page.close();
