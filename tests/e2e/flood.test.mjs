@@ -10,7 +10,7 @@ import { BROWSER_OWN, demoSession } from '../support/demo-session.mjs';
 const FLOOD = 100_000;
 const session = demoSession();
 
-test('a page requesting 100,000 hosts blinds no other tab', { timeout: 300_000 }, async () => {
+test('a page requesting 100,000 hosts blinds no other tab', { timeout: 540_000 }, async () => {
   const { browser, demo } = session;
   const errors = [];
   browser.context.on('console', (message) => { if (message.type() === 'error') errors.push(message.text()); });
@@ -18,9 +18,9 @@ test('a page requesting 100,000 hosts blinds no other tab', { timeout: 300_000 }
 
   const flood = await browser.context.newPage();
   await flood.goto(`https://news.example/flood.html?n=${FLOOD}`);
-  await flood.waitForFunction((n) => document.title === `flooded ${n}`, FLOOD, { timeout: 240_000 });
+  await flood.waitForFunction((n) => document.title === `flooded ${n}`, FLOOD, { timeout: 400_000 });
   // Every request was recorded (counted), though not every host listed.
-  const { report } = await waitForReport(browser, { pageUrl: flood.url() }, (r) => r.requests >= FLOOD + 2, { timeoutMs: 240_000 });
+  const { report } = await waitForReport(browser, { pageUrl: flood.url() }, (r) => r.requests >= FLOOD + 2, { timeoutMs: 400_000 });
   const google = report.companies.Google;
   assert.equal(google.requests, FLOOD);
   assert.equal(google.hosts.length, 50);
