@@ -10,48 +10,49 @@
 // navigation start to the end of its first full render (`body[data-ready-ms]`), as a user waits
 // from the click to the list.
 import { launchWithExtension } from '../tests/support/browser.mjs';
-import {
-  addCookies, addLeak, addSentParams, addVerdict, newReport, setCookies, setFingerprinting,
-} from '../extension/shared/tab-report.js';
+import { reportCore } from '../tests/support/core.mjs';
 
 const RUNS = Number(process.argv[2] ?? 30);
 const REQUESTS = 500;
 const BUDGET_MS = 100;
 
 /**
- * A heavy news page's report, built with the recorder's own functions from 500 classified
- * requests: 25 companies over 75 hosts (ad exchanges, analytics, replay, fingerprinting), 150
- * cookies, the parameters their hits carried, 10 fingerprinting scripts and a key-logging leak.
+ * A heavy news page's report, built by the core from the events the recorder would send for 500
+ * classified requests: 25 companies over 75 hosts (ad exchanges, analytics, replay,
+ * fingerprinting), their cookies, 150 page cookies, 10 fingerprinting scripts and a key-logging leak.
  */
 function heavyReport() {
-  const report = newReport('https://news.example/', { site: 'news.example' });
   const categories = ['advertising', 'analytics', 'social', 'session_replay', 'fingerprinting', 'tag_manager'];
+  const events = [];
   for (let i = 0; i < REQUESTS; i++) {
     const c = i % 25;
     const host = `t${i % 75}.tracker${c}.example`;
-    addVerdict(report, {
-      host, site: `tracker${c}.example`, party: 'third_party', tracker: c % 7 !== 0, categories: [categories[c % categories.length]],
-      entity: { name: `Company ${c}`, parent: c % 3 ? null : `Parent ${c}`, privacy_policy: `https://tracker${c}.example/privacy`, opt_out: null },
-      reason: `${host} is Company ${c}'s domain tracker${c}.example (${categories[c % categories.length]}); third party on news.example; matches EasyPrivacy (line ${1000 + (i % 75)}) rule ||${host}^`,
+    const category = categories[c % categories.length];
+    events.push({
+      kind: 'request', url: `https://${host}/collect?cid=1.2&dl=https%3A%2F%2Fnews.example%2F&sr=1920x1080&i=${i}`,
+      verdict: {
+        host, site: `tracker${c}.example`, party: 'third_party', tracker: c % 7 !== 0, categories: [category],
+        entity: { name: `Company ${c}`, parent: c % 3 ? null : `Parent ${c}`, privacy_policy: `https://tracker${c}.example/privacy`, opt_out: null },
+        reason: `${host} is Company ${c}'s domain tracker${c}.example (${category}); third party on news.example`,
+      },
     });
-    addCookies(report, host, [`id${c}`, `sess${c}`], 'sent');
-    addSentParams(report, `Company ${c}`, [
-      { name: 'cid', kind: 'identifier', meaning: 'a client ID that identifies this browser', documented: true },
-      { name: 'dl', kind: 'page', meaning: 'the address of the page you are on', documented: true },
-      { name: 'sr', kind: 'device', meaning: 'your screen resolution', documented: true },
-    ]);
+    events.push({ kind: 'cookies', host, sent: true, names: [`id${c}`, `sess${c}`] });
   }
-  setCookies(report, Array.from({ length: 150 }, (_, i) => ({
+  events.push({ kind: 'pageCookies', entries: Array.from({ length: 150 }, (_, i) => ({
     name: `cookie_${i}`, domain: i % 2 ? '.news.example' : `.tracker${i % 25}.example`, path: '/', purpose: ['advertising', 'analytics', 'necessary', 'unknown'][i % 4],
     vendor: i % 3 ? `Company ${i % 25}` : null, identifier: i % 2 === 0, reason: `cookie_${i} is in the cookie table`, thirdParty: i % 2 === 0,
-    expires: Math.round(Date.now() / 1000) + i * 86400,
-  })));
+    company: null, expires: Math.round(Date.now() / 1000) + i * 86400,
+  })) });
   for (let i = 0; i < 10; i++) {
-    setFingerprinting(report, `https://t${i}.tracker${i}.example/fp.js`, `t${i}.tracker${i}.example`, {},
-      { score: 70, level: 'high', techniques: ['canvas', 'fonts'], reasons: ['read back the pixels of a canvas', 'probed 40 font families'] });
+    events.push({
+      kind: 'fingerprinting', script: `https://t${i}.tracker${i}.example/fp.js`, host: `t${i}.tracker${i}.example`,
+      usage: { audio: 0, canvas_readback: 2, fonts: 40, navigator: [], screen: [], webgl_unmasked: 0 },
+      verdict: { score: 70, level: 'high', techniques: ['canvas', 'fonts'], reasons: ['read back the pixels of a canvas', 'probed 40 font families'] },
+    });
   }
-  addLeak(report, { field: 'email', host: 't1.tracker1.example', encoding: 'sha256', location: 'body' });
-  return report;
+  events.push({ kind: 'leak', field: 'email', host: 't1.tracker1.example', encoding: 'sha256', location: 'body' });
+  const start = { kind: 'page', url: 'https://news.example/', startedAt: Date.now() };
+  return reportCore.applyPageEvents(null, events, start);
 }
 
 async function timeOpen(browser, tabId) {
