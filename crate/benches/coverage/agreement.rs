@@ -227,13 +227,6 @@ fn normalise(name: &str) -> String {
         .collect()
 }
 
-fn names_match(a: &str, b: &str) -> bool {
-    let (a, b) = (normalise(a), normalise(b));
-    !a.is_empty()
-        && !b.is_empty()
-        && (a == b || (a.len().min(b.len()) >= 4 && (a.starts_with(&b) || b.starts_with(&a))))
-}
-
 /// Facts about company names, from `crate/data/company-relations.json`: who owns whom, and the
 /// other names one company goes by (a rename, a brand). Shipped data, with a public source per
 /// entry; the build gives a company without a parent the one named there.
