@@ -264,6 +264,8 @@ impl CookieEntry {
             third_party: verdict.third_party,
             company: verdict.entity.map(|e| e.name.to_owned()),
             expires,
+            // Only the browser knows a cookie's partition; the extension sets this from its store.
+            partitioned: false,
         }
     }
 }
