@@ -95,7 +95,8 @@ test('the popup groups trackers by company with their purposes', async () => {
   assert.deepEqual(others.sort(), ['Cloudflare', 'OneTrust', 'jsDelivr']);
   // Every company explains itself.
   const hotjar = popup.locator('#trackers > li[data-company="Hotjar"]');
-  assert.match(await hotjar.locator('.reasons').textContent(), /static\.hotjar\.com is Hotjar's domain hotjar\.com \(Session replay\)/);
+  // The popup fills its "why" views after the first paint: wait for the text, then it is there.
+  await hotjar.locator('.reasons', { hasText: /static\.hotjar\.com is Hotjar's domain hotjar\.com \(Session replay\)/ }).waitFor({ state: 'attached' });
   assert.match(await hotjar.locator('.categories').textContent(), /Session replay/);
 
   mkdirSync(ARTIFACTS, { recursive: true });
