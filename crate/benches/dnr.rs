@@ -9,7 +9,7 @@
 mod support;
 
 use support::*;
-use tracklens::dnr::{compile, tracking_categories, BlockingChoices, DnrOptions, DnrOutput};
+use tracklens::dnr::{compile, DnrOptions, DnrOutput};
 use tracklens::filters::parse_list;
 use tracklens::NetworkFilter;
 
@@ -33,25 +33,10 @@ fn main() {
         let filters: Vec<NetworkFilter> =
             texts.iter().enumerate().flat_map(|(index, (list, text))| parse_list(list, text, index as u16).0).collect();
         for (mode, options) in &modes {
-            let choices = BlockingChoices { filters: &filters, ..BlockingChoices::default() };
-            let (ms, out) = median_ms(5, || compile(&choices, options));
+            let (ms, out) = median_ms(5, || compile(&filters, options));
             print_run(&format!("{name}: {mode} (limit {})", options.max_rules), ms, &out);
         }
     }
-
-    // Everything at once, as the extension would install it: both lists, every tracking
-    // category, one company, one allow-listed site.
-    let both = &sets[2].1;
-    let filters: Vec<NetworkFilter> =
-        both.iter().enumerate().flat_map(|(index, (list, text))| parse_list(list, text, index as u16).0).collect();
-    let choices = BlockingChoices {
-        filters: &filters,
-        entities: vec!["Google".into()],
-        categories: tracking_categories(),
-        allowed_sites: vec!["news.example".into()],
-    };
-    let (ms, out) = median_ms(5, || compile(&choices, &DnrOptions::DYNAMIC));
-    print_run("EasyList + EasyPrivacy + all tracking categories + Google + one trusted site: dynamic", ms, &out);
 
     protection_settings(&lists.easyprivacy);
 }
@@ -98,8 +83,7 @@ fn protection_settings(easyprivacy: &str) {
         }
     }
     let filters: Vec<NetworkFilter> = parse_list("EasyPrivacy", easyprivacy, 0).0;
-    let choices = BlockingChoices { filters: &filters, ..BlockingChoices::default() };
-    let (ms, out) = median_ms(5, || compile(&choices, &DnrOptions::STATIC));
+    let (ms, out) = median_ms(5, || compile(&filters, &DnrOptions::STATIC));
     println!(
         "  {:<48} {:>5} rules, {ms:>7.1} ms (median of 5): {:.0}x the default settings' time",
         "peer: EasyPrivacy static ruleset (build time)",

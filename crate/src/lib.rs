@@ -45,7 +45,7 @@ pub mod vocabulary;
 mod wasm;
 
 pub use classify::{classify, ClassifyError, MatchedBy, Request, Verdict};
-pub use dnr::{BlockingChoices, DnrOptions, DnrOutput, DnrReport};
+pub use dnr::{DnrOptions, DnrOutput, DnrReport};
 pub use engine::{Action, Engine, ListInfo};
 pub use filters::{FilterDecision, FilterRef, ListReport, NetworkFilter};
 pub use knowledge::EntityRecord;

@@ -3,8 +3,7 @@
 //!
 //! Split along its seams: `tables` (the compiled name table), `heuristics` (value shape,
 //! lifetime, name words), `model` (naive Bayes learned from the Open Cookie Database for names
-//! nothing else settles), `classify` (the verdict and its reason), `synced` (values on several
-//! sites).
+//! nothing else settles) and `classify` (the verdict and its reason).
 //!
 //! Known names come from `data/cookies.json` (the Open Cookie Database plus hand-written entries
 //! from vendors' documentation), compiled by `build/cookies.rs` into two sorted static tables:
@@ -32,14 +31,12 @@
 mod classify;
 mod heuristics;
 mod model;
-mod synced;
 mod tables;
 #[cfg(test)]
 mod tests;
 
 pub use classify::{classify_cookie, classify_cookie_with, classify_storage};
 pub use heuristics::{looks_like_identifier, shannon_entropy};
-pub use synced::{synced_values, SeenValue, SyncedValue};
 pub use tables::{lookup, table, TableRow};
 
 use crate::knowledge::{self, EntityRecord};
@@ -48,7 +45,6 @@ use crate::url::NetworkUrl;
 use heuristics::*;
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
-use std::collections::BTreeMap;
 use std::fmt;
 use tables::*;
 

@@ -189,29 +189,6 @@ fn value_shapes() {
 }
 
 #[test]
-fn values_seen_on_two_sites_are_reported_without_the_value() {
-    let id = "3f2b6c1e-9a4d-4e8b-a1c2-7d5e9f0b1a2c";
-    let embedded = format!("v1.{id}.x");
-    let seen = [
-        SeenValue { site: "news.example", name: "uid", value: id },
-        SeenValue { site: "shop.example", name: "partner_id", value: &embedded },
-        SeenValue { site: "shop.example", name: "lang", value: "en-US" },
-        SeenValue { site: "news.example", name: "lang", value: "en-US" },
-        SeenValue { site: "news.example", name: "local", value: "AHWqTUm1vV9yBx4kQ2pZ" },
-    ];
-    let synced = synced_values(&seen);
-    assert_eq!(synced.len(), 1, "{synced:?}");
-    assert_eq!(synced[0].sites, ["news.example", "shop.example"]);
-    assert_eq!(
-        synced[0].cookies,
-        [("news.example".to_owned(), "uid".to_owned()), ("shop.example".to_owned(), "partner_id".to_owned())]
-    );
-    assert_eq!(synced[0].shape, Heuristic::UuidValue);
-    assert!(!format!("{:?}", synced[0]).contains(id));
-    assert!(synced_values(&[]).is_empty());
-}
-
-#[test]
 fn cookies_deserialize_from_the_browser_shape() {
     let json = r#"{"name":"_ga","value":"GA1.1.5","domain":".news.example","path":"/","expires_in":63072000,
         "http_only":false,"secure":true,"same_site":"no_restriction"}"#;

@@ -1,22 +1,21 @@
-//! The declarativeNetRequest (DNR) compiler: turns blocking choices into Chrome's declarative
-//! rules, within Chrome's limits, and says what it could not express and why.
+//! The declarativeNetRequest (DNR) compiler: turns filter lists into Chrome's declarative
+//! rules, within Chrome's limits, and says what it could not express and why. It also gives
+//! `protection.rs`, which owns the user's choices and their precedence, the conditions that
+//! match a company's or a category's domains.
 //!
 //! Chrome blocks with DNR rules in a Manifest V3 extension; the extension installs what this
-//! module produces (`updateDynamicRules`, `updateSessionRules` or a static ruleset file). Four
-//! kinds of choice compile, each at its own priority, highest first:
+//! module produces as a static ruleset file (`tracklens dnr`, at build time). Three kinds of
+//! filter compile, each at its own priority, highest first:
 //!
-//! | priority | rules                                                                          |
-//! |----------|--------------------------------------------------------------------------------|
-//! | 4        | allow-listed sites: `allowAllRequests` on their main and sub frames            |
-//! | 3        | `$important` list filters, and companies or categories the user chose to block |
-//! | 2        | list exceptions (`@@`): `allow`                                                |
-//! | 1        | list filters: `block`                                                          |
+//! | priority | rules                           |
+//! |----------|---------------------------------|
+//! | 3        | `$important` list filters       |
+//! | 2        | list exceptions (`@@`): `allow` |
+//! | 1        | list filters: `block`           |
 //!
 //! A higher priority wins in Chrome, so an exception un-blocks an ordinary filter but not an
-//! `$important` one (as in the engine, `filters/mod.rs`), a list exception never un-blocks a
-//! company the user blocked, and an allow-listed site is never blocked at all: Chrome applies
-//! an `allowAllRequests` rule on a frame to every request of that frame whose other matching
-//! rules have a lower priority.
+//! `$important` one (as in the engine, `filters/mod.rs`). The user's choices sit above all of
+//! these, in their own rules (`protection.rs`).
 //!
 //! Filters translate one to one (`||host^path` stays `||host^path`; DNR's `urlFilter` has ABP's
 //! `||`, `|`, `*` and `^` with the same meaning), except that with `merge_host_filters` every
@@ -63,32 +62,9 @@ pub const GUARANTEED_MINIMUM_STATIC_RULES: usize = 30_000;
 pub const PRIORITY_BLOCK: u32 = 1;
 pub const PRIORITY_EXCEPTION: u32 = 2;
 pub const PRIORITY_IMPORTANT: u32 = 3;
-pub const PRIORITY_CHOSEN: u32 = 3;
-pub const PRIORITY_ALLOW_LIST: u32 = 4;
 
 /// How many skipped inputs the report keeps as examples; the rest are only counted.
 const KEPT_EXAMPLES: usize = 20;
-
-/// What the user chose to block, and where nothing is blocked.
-#[derive(Debug, Clone, Default)]
-pub struct BlockingChoices<'a> {
-    /// The network filters of the enabled lists, as `filters::parse_list` (and so the engine)
-    /// reads them, in list order.
-    pub filters: &'a [NetworkFilter],
-    /// Companies to block, by their knowledge-base name (`Meta`, `Google`).
-    pub entities: Vec<String>,
-    /// Purposes to block. `Cdn` is refused (it would break pages); `Consent` is blocked only
-    /// when listed here, never by `tracking_categories`.
-    pub categories: Vec<Category>,
-    /// Sites (host names or URLs) on which nothing is blocked. Each stands for its whole site,
-    /// its registrable domain: `www.news.example` allow-lists `news.example` and subdomains.
-    pub allowed_sites: Vec<String>,
-}
-
-/// The categories that track the visitor: every category but `Cdn` and `Consent`.
-pub fn tracking_categories() -> Vec<Category> {
-    Category::ALL.into_iter().filter(|c| c.is_tracking()).collect()
-}
 
 /// Which limits to compile for, and how.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -167,29 +143,22 @@ const REGEX_ESCAPE: &str = "regex: escape RE2 lacks or reads differently";
 const REGEX_REPEAT: &str = "regex: repetition RE2 refuses ({,n} or over 1000)";
 const REGEX_MALFORMED: &str = "regex: malformed";
 const REGEX_TOO_LARGE: &str = "regex: over Chrome's 2 KB compiled-size limit (estimated)";
-const UNKNOWN_ENTITY: &str = "entity: not in the knowledge base";
 const CATEGORY_CDN: &str = "category: cdn is never blocked (pages need it)";
 const CATEGORY_EMPTY: &str = "category: no domain in the knowledge base";
 const SITE_INVALID: &str = "allowed site: not an ASCII host name or URL (use punycode)";
 const SITE_IPV6: &str = "allowed site: IPv6 address";
 
-/// Compiles the choices into rules, within `options`' limits.
-pub fn compile(choices: &BlockingChoices, options: &DnrOptions) -> DnrOutput {
+/// Compiles list filters (as `filters::parse_list`, and so the engine, reads them, in list
+/// order) into rules, within `options`' limits.
+pub fn compile(filters: &[NetworkFilter], options: &DnrOptions) -> DnrOutput {
     let mut builder = Builder::new(options);
-    builder.report.filters_in = choices.filters.len();
-    builder.allow_list(&choices.allowed_sites);
-    for name in &choices.entities {
-        builder.entity(name);
-    }
-    for &category in &choices.categories {
-        builder.category(category);
-    }
+    builder.report.filters_in = filters.len();
     // Exceptions before ordinary blocks, so that a tight limit drops blocks rather than the
     // exceptions that keep sites working.
     let groups: [fn(&NetworkFilter) -> bool; 3] =
         [|f| !f.exception && f.important, |f| f.exception, |f| !f.exception && !f.important];
     for in_group in groups {
-        for filter in choices.filters.iter().filter(|f| in_group(f)) {
+        for filter in filters.iter().filter(|f| in_group(f)) {
             builder.filter(filter);
         }
     }
@@ -310,47 +279,6 @@ impl<'o> Builder<'o> {
         let (priority, action, condition) = key.clone();
         self.seen.insert(key, self.pending.len());
         self.pending.push(Pending { priority, action, condition, hosts: None, filters });
-    }
-
-    fn allow_list(&mut self, sites: &[String]) {
-        let mut domains = BTreeSet::new();
-        for site in sites {
-            match site_domain(site) {
-                Ok(domain) => {
-                    domains.insert(domain);
-                }
-                Err(reason) => self.skip(reason, site, None),
-            }
-        }
-        if domains.is_empty() {
-            return;
-        }
-        let condition = RuleCondition {
-            request_domains: without_subdomains(domains),
-            resource_types: vec![ResourceType::MainFrame, ResourceType::SubFrame],
-            ..RuleCondition::default()
-        };
-        self.push(PRIORITY_ALLOW_LIST, ActionType::AllowAllRequests, condition, 0);
-    }
-
-    fn entity(&mut self, name: &str) {
-        match entity_conditions(name) {
-            Some(conditions) => self.block_all(conditions),
-            None => self.skip(UNKNOWN_ENTITY, name, None),
-        }
-    }
-
-    fn category(&mut self, category: Category) {
-        match category_conditions(category) {
-            Ok(conditions) => self.block_all(conditions),
-            Err(reason) => self.skip(reason, category.as_str(), None),
-        }
-    }
-
-    fn block_all(&mut self, conditions: Vec<RuleCondition>) {
-        for condition in conditions {
-            self.push(PRIORITY_CHOSEN, ActionType::Block, condition, 0);
-        }
     }
 
     fn filter(&mut self, filter: &NetworkFilter) {

@@ -10,7 +10,7 @@ fn filters(list: &str) -> Vec<NetworkFilter> {
 fn rules_of(list: &str) -> DnrOutput {
     let filters = filters(list);
     let options = DnrOptions { merge_host_filters: false, ..DnrOptions::DYNAMIC };
-    compile(&BlockingChoices { filters: &filters, ..BlockingChoices::default() }, &options)
+    compile(&filters, &options)
 }
 
 /// The one rule a single filter becomes, as JSON.
@@ -125,82 +125,50 @@ fn exceptions_outrank_blocks_and_important_outranks_exceptions() {
     assert_eq!(ids, [1, 2, 3]);
 }
 
-#[test]
-fn the_allow_list_outranks_everything() {
-    let filters = filters("||ads.example^$important\n@@||ads.example/ok.js");
-    let choices = BlockingChoices {
-        filters: &filters,
-        entities: vec!["Meta".into()],
-        categories: vec![Category::Advertising],
-        allowed_sites: vec!["www.news.example".into(), "https://shop.example.co.uk/cart".into(), "news.example".into()],
-    };
-    let out = compile(&choices, &DnrOptions::DYNAMIC);
-    let first = serde_json::to_value(&out.rules[0]).unwrap();
-    assert_eq!(
-        first,
-        json!({
-            "id": 1, "priority": 4, "action": {"type": "allowAllRequests"},
-            "condition": {"requestDomains": ["example.co.uk", "news.example"],
-                          "resourceTypes": ["main_frame", "sub_frame"]}
-        })
-    );
-    assert!(out.rules[1..].iter().all(|r| r.priority < first["priority"].as_u64().unwrap() as u32));
+/// The conditions of every category, as `protection.rs` asks for them: what it refuses is `Err`.
+fn category_rules(categories: &[Category]) -> Vec<RuleCondition> {
+    categories.iter().flat_map(|&c| category_conditions(c).unwrap()).collect()
 }
 
 #[test]
-fn an_entity_rule_lists_all_its_domains_and_spares_its_own_sites() {
-    let choices = BlockingChoices { entities: vec!["Meta".into()], ..BlockingChoices::default() };
-    let out = compile(&choices, &DnrOptions::DYNAMIC);
-    assert_eq!(out.rules.len(), 1);
-    let rule = &out.rules[0];
+fn an_entity_condition_lists_all_its_domains_and_spares_its_own_sites() {
+    let conditions = entity_conditions("Meta").unwrap();
+    assert_eq!(conditions.len(), 1);
+    let condition = &conditions[0];
     let meta: Vec<&str> = knowledge::domains().iter().filter(|d| d.entity().name == "Meta").map(|d| d.domain).collect();
     assert!(meta.len() >= 10 && meta.contains(&"facebook.com") && meta.contains(&"fbcdn.net"));
-    assert_eq!(rule.condition.request_domains, meta);
-    assert_eq!(rule.condition.domain_type, Some(DomainType::ThirdParty));
-    assert_eq!((rule.priority, rule.action.kind), (PRIORITY_CHOSEN, ActionType::Block));
+    assert_eq!(condition.request_domains, meta);
+    assert_eq!(condition.domain_type, Some(DomainType::ThirdParty));
     // Meta's own sites (and its homepage's, meta.com) may load Meta's domains.
-    let spared = &rule.condition.excluded_initiator_domains;
+    let spared = &condition.excluded_initiator_domains;
     assert!(meta.iter().all(|d| spared.contains(&d.to_string())) && spared.contains(&"meta.com".to_owned()));
     // No resource types: visiting facebook.com (main_frame) is never blocked.
-    assert!(rule.condition.resource_types.is_empty() && rule.condition.excluded_resource_types.is_empty());
-
-    let unknown = compile(
-        &BlockingChoices { entities: vec!["No Such Company".into()], ..BlockingChoices::default() },
-        &DnrOptions::DYNAMIC,
-    );
-    assert!(unknown.rules.is_empty());
-    assert_eq!(unknown.report.skipped_by_reason[UNKNOWN_ENTITY], 1);
+    assert!(condition.resource_types.is_empty() && condition.excluded_resource_types.is_empty());
+    // Names are matched as the settings store them, whatever their case and spaces.
+    assert_eq!(entity_conditions(" meta "), Some(conditions));
+    assert_eq!(entity_conditions("No Such Company"), None);
 }
 
 #[test]
 fn an_entity_excludes_subdomains_the_knowledge_base_gives_elsewhere() {
     // Google's gstatic.com is content delivery but csi.gstatic.com analytics: blocking
-    // analytics takes csi.gstatic.com alone; blocking LinkedIn's advertising takes
-    // snap.licdn.com, not licdn.com.
-    let out = compile(
-        &BlockingChoices { categories: vec![Category::Analytics], ..BlockingChoices::default() },
-        &DnrOptions::DYNAMIC,
-    );
-    let google = out.rules.iter().find(|r| r.condition.request_domains.contains(&"csi.gstatic.com".to_owned()));
-    assert!(google.is_some());
-    assert!(out.rules.iter().all(|r| !r.condition.request_domains.contains(&"gstatic.com".to_owned())));
+    // analytics takes csi.gstatic.com alone.
+    let analytics = category_rules(&[Category::Analytics]);
+    assert!(analytics.iter().any(|c| c.request_domains.contains(&"csi.gstatic.com".to_owned())));
+    assert!(analytics.iter().all(|c| !c.request_domains.contains(&"gstatic.com".to_owned())));
     // LinkedIn's social linkedin.com holds advertising ads.linkedin.com: blocking social
     // takes linkedin.com but excludes the subdomain the knowledge base files elsewhere.
-    let social = compile(
-        &BlockingChoices { categories: vec![Category::Social], ..BlockingChoices::default() },
-        &DnrOptions::DYNAMIC,
-    );
-    let linkedin =
-        social.rules.iter().find(|r| r.condition.request_domains.contains(&"linkedin.com".to_owned())).unwrap();
-    assert!(linkedin.condition.excluded_request_domains.contains(&"ads.linkedin.com".to_owned()));
+    let social = category_rules(&[Category::Social]);
+    let linkedin = social.iter().find(|c| c.request_domains.contains(&"linkedin.com".to_owned())).unwrap();
+    assert!(linkedin.excluded_request_domains.contains(&"ads.linkedin.com".to_owned()));
 }
 
 #[test]
 fn a_category_never_includes_cdn() {
-    let choices = BlockingChoices { categories: tracking_categories(), ..BlockingChoices::default() };
-    let out = compile(&choices, &DnrOptions::DYNAMIC);
-    assert!(!out.rules.is_empty());
-    let blocked: Vec<&String> = out.rules.iter().flat_map(|r| &r.condition.request_domains).collect();
+    let tracking: Vec<Category> = Category::ALL.into_iter().filter(|c| c.is_tracking()).collect();
+    let conditions = category_rules(&tracking);
+    assert!(!conditions.is_empty());
+    let blocked: Vec<&String> = conditions.iter().flat_map(|c| &c.request_domains).collect();
     for domain in &blocked {
         let record = knowledge::lookup(domain).unwrap();
         assert!(!record.categories.contains(&Category::Cdn), "{domain} is cdn");
@@ -208,27 +176,26 @@ fn a_category_never_includes_cdn() {
     }
     // A cdn entry under a blocked domain is excluded from it, so requests there still go.
     for cdn in knowledge::domains().iter().filter(|d| d.categories == [Category::Cdn]) {
-        let covering = out
-            .rules
+        let covering = conditions
             .iter()
-            .filter(|r| r.condition.request_domains.iter().any(|d| d == cdn.domain || is_subdomain(cdn.domain, d)));
-        for rule in covering {
-            assert!(rule.condition.excluded_request_domains.iter().any(|d| d == cdn.domain), "{}", cdn.domain);
+            .filter(|c| c.request_domains.iter().any(|d| d == cdn.domain || is_subdomain(cdn.domain, d)));
+        for condition in covering {
+            assert!(condition.excluded_request_domains.iter().any(|d| d == cdn.domain), "{}", cdn.domain);
         }
     }
     assert!(blocked.contains(&&"hotjar.com".to_owned()) && blocked.contains(&&"doubleclick.net".to_owned()));
 
-    let refused = compile(
-        &BlockingChoices { categories: vec![Category::Cdn], ..BlockingChoices::default() },
-        &DnrOptions::DYNAMIC,
-    );
-    assert!(refused.rules.is_empty());
-    assert_eq!(refused.report.skipped_by_reason[CATEGORY_CDN], 1);
-    let consent = compile(
-        &BlockingChoices { categories: vec![Category::Consent], ..BlockingChoices::default() },
-        &DnrOptions::DYNAMIC,
-    );
-    assert!(consent.rules.iter().any(|r| r.condition.request_domains.contains(&"cookielaw.org".to_owned())));
+    assert_eq!(category_conditions(Category::Cdn), Err(CATEGORY_CDN));
+    let consent = category_rules(&[Category::Consent]);
+    assert!(consent.iter().any(|c| c.request_domains.contains(&"cookielaw.org".to_owned())));
+}
+
+#[test]
+fn a_site_is_its_registrable_domain() {
+    assert_eq!(site_domain("www.news.example"), Ok("news.example".to_owned()));
+    assert_eq!(site_domain(" https://shop.example.co.uk/cart "), Ok("example.co.uk".to_owned()));
+    assert_eq!(site_domain("[::1]"), Err(SITE_IPV6));
+    assert_eq!(site_domain("bad host name"), Err(SITE_INVALID));
 }
 
 #[test]
@@ -237,7 +204,7 @@ fn host_filters_merge_into_request_domains() {
         "||a.example^\n||b.example^$third-party\n||x.a.example^\n||c.example^\n||d.example^$third-party\n\
          ||a.example/path\n||e.example^$match-case",
     );
-    let out = compile(&BlockingChoices { filters: &filters, ..BlockingChoices::default() }, &DnrOptions::DYNAMIC);
+    let out = compile(&filters, &DnrOptions::DYNAMIC);
     let json: Vec<Value> = out.rules.iter().map(|r| serde_json::to_value(r).unwrap()).collect();
     assert_eq!(
         json[0]["condition"],
@@ -306,19 +273,13 @@ fn the_regex_limit_is_respected_and_reported() {
 fn the_rule_limit_is_respected_and_reported() {
     let list: String = (0..120).map(|i| format!("/path{i}/pixel.gif\n")).collect();
     let filters = filters(&format!("@@/path7/pixel.gif$domain=ok.example\n{list}"));
-    let choices = BlockingChoices {
-        filters: &filters,
-        allowed_sites: vec!["trusted.example".into()],
-        ..BlockingChoices::default()
-    };
-    let out = compile(&choices, &DnrOptions::with_limit(50));
+    let out = compile(&filters, &DnrOptions::with_limit(50));
     assert_eq!(out.rules.len(), 50);
-    assert_eq!(out.report.dropped_for_limit, 121 + 1 - 50);
-    assert_eq!(out.report.filters_dropped_for_limit, 121 + 1 - 50);
-    // What survives: the allow-list first, then the exception, then blocks in list order.
-    assert_eq!(out.rules[0].action.kind, ActionType::AllowAllRequests);
-    assert_eq!(out.rules[1].action.kind, ActionType::Allow);
-    assert_eq!(out.rules[2].condition.url_filter.as_deref(), Some("/path0/pixel.gif"));
+    assert_eq!(out.report.dropped_for_limit, 121 - 50);
+    assert_eq!(out.report.filters_dropped_for_limit, 121 - 50);
+    // What survives: the exception first, then blocks in list order.
+    assert_eq!(out.rules[0].action.kind, ActionType::Allow);
+    assert_eq!(out.rules[1].condition.url_filter.as_deref(), Some("/path0/pixel.gif"));
     let ids: Vec<u32> = out.rules.iter().map(|r| r.id).collect();
     assert_eq!(ids, (1..=50).collect::<Vec<u32>>());
     assert_eq!(out.report.filters_in, out.report.converted + out.report.filters_dropped_for_limit);
@@ -334,9 +295,8 @@ fn output_is_deterministic_and_duplicates_share_a_rule() {
     assert_eq!(first.rules.len(), 4);
     assert_eq!(first.report.converted, 5);
     let filters = filters(list);
-    let choices = BlockingChoices { filters: &filters, ..BlockingChoices::default() };
-    let merged = compile(&choices, &DnrOptions::DYNAMIC);
-    assert_eq!(merged, compile(&choices, &DnrOptions::DYNAMIC));
+    let merged = compile(&filters, &DnrOptions::DYNAMIC);
+    assert_eq!(merged, compile(&filters, &DnrOptions::DYNAMIC));
     let json = serde_json::to_string(&merged.rules).unwrap();
     let back: Vec<Rule> = serde_json::from_str(&json).unwrap();
     assert_eq!(back, merged.rules);
@@ -387,7 +347,7 @@ fn converts_easyprivacy_like_lines() {
         example.com##.tracking-pixel\n||pixel.example^$popup\n";
     let filters = filters(list);
     assert_eq!(filters.len(), 10);
-    let out = compile(&BlockingChoices { filters: &filters, ..BlockingChoices::default() }, &DnrOptions::DYNAMIC);
+    let out = compile(&filters, &DnrOptions::DYNAMIC);
     assert_eq!(out.report.converted, 10);
     assert!(out.report.skipped_by_reason.is_empty());
     let json = serde_json::to_value(&out.rules).unwrap();

@@ -315,8 +315,7 @@ fn dnr_command(args: &Args) -> Result<String, String> {
         .enumerate()
         .flat_map(|(index, (name, text))| tracklens::filters::parse_list(name, text, index as u16).0)
         .collect();
-    let choices = tracklens::BlockingChoices { filters: &filters, ..Default::default() };
-    let output = tracklens::dnr::compile(&choices, &tracklens::DnrOptions::STATIC);
+    let output = tracklens::dnr::compile(&filters, &tracklens::DnrOptions::STATIC);
     let json = serde_json::to_string(&output.rules).map_err(|e| e.to_string())?;
     std::fs::write(out, json).map_err(|e| format!("{out}: {e}"))?;
     let report = &output.report;
