@@ -72,15 +72,21 @@ for m in re.finditer(r'gppString:\s*"([^"]+)",(.*?)\n\t\t\},\n', text, re.S):
     cases.append(case)
 write("go-gpp", "prebid/go-gpp", f"https://github.com/prebid/go-gpp at {git(repo, 'rev-parse', 'HEAD').strip()}, {path}", "Apache-2.0", cases, skipped)
 
-# LiveRamp/iabconsent: gpp_parsed_consent_fixture_test.go (which sections each string holds).
+# LiveRamp/iabconsent: gpp_parsed_consent_fixture_test.go (which US sections each string holds).
 repo = "LiveRamp+iabconsent"; path = "gpp_parsed_consent_fixture_test.go"
 text = git(repo, "show", f"HEAD:{path}"); cases = []; skipped = 0
-SIDS = {"UsNationalSID": 7, "UsCaliforniaSID": 8, "UsVirginiaSID": 9, "UsColoradoSID": 10, "UsUtahSID": 11, "UsConnecticutSID": 12}
+# The section ids are an iota block in the library (`UsNationalSID = iota + 7`, then one a line).
+block = re.search(r"(\w+SID) = iota \+ (\d+)\n(.*?)\n\)", git(repo, "show", "HEAD:gpp_parsed_consent.go"), re.S)
+names = [block.group(1)] + re.findall(r"^\s*(\w+SID)\s*$", block.group(3), re.M)
+SIDS = {name: int(block.group(2)) + i for i, name in enumerate(names)}
 for m in re.finditer(r'\n\t"([^"]+)": \{(.*?)\}(?:,\n|\n\t\},)', text, re.S):
     no = text[:m.start()].count("\n") + 2
-    sids = [SIDS[s] for s in re.findall(r"iabconsent\.(\w+SID):", m.group(2)) if s in SIDS]
+    keys = re.findall(r"(?:iabconsent\.(\w+SID)|\b(\d+)):\s+mspaConsentFixtures", m.group(2))
+    sids = [SIDS[name] if name else int(number) for name, number in keys if not name or name in SIDS]
     if not sids: continue
     skipped += len(sids)
+    # The fixture lists the sections iabconsent parses (US ones only: "skip US Privacy until
+    # supported"), not every section of the string, so each is checked present, not the set.
     cases.append({"string": m.group(1), "source": f"{path}:{no}", "decoder": "gpp", "error": False,
-                  "checks": [{"at": "/section_ids/ranges", "is": ranges(sids)}]})
+                  "checks": [{"has": "/section_ids", "id": sid, "is": True} for sid in sids]})
 write("iabconsent-gpp", "LiveRamp/iabconsent (GPP)", f"https://github.com/LiveRamp/iabconsent at {git(repo, 'rev-parse', 'HEAD').strip()}, {path}", "MIT", cases, skipped)
