@@ -8,22 +8,11 @@ import { MSG } from '../shared/message-types.js';
 import { evidenceDocument, companiesCsv, cookiesCsv } from '../shared/evidence.js';
 import { COOKIE_PURPOSE_LABELS, categoryLabel, lifetime, plural } from '../shared/describe.js';
 import { VOCABULARY } from '../pkg/vocabulary.js';
+import { el, svg } from '../shared/dom.js';
+import { renderGraph } from './graph.js';
 
-const SVG = 'http://www.w3.org/2000/svg';
-const HTML = 'http://www.w3.org/1999/xhtml';
 const $ = (id) => document.getElementById(id);
 const state = { records: [], settings: null, category: '', sort: { key: 'site', dir: 1 } };
-
-/** An element in namespace `ns` with attributes and text content (never markup). */
-function make(ns, tag, attrs, text) {
-  const node = document.createElementNS(ns, tag);
-  for (const [name, value] of Object.entries(attrs)) node.setAttribute(name, String(value));
-  if (text !== null) node.textContent = text;
-  return node;
-}
-
-const el = (tag, attrs = {}, text = null) => make(HTML, tag, attrs, text);
-const svg = (tag, attrs = {}, text = null) => make(SVG, tag, attrs, text);
 
 function visibleCompanies() {
   const all = companiesByReach(state.records);
@@ -57,43 +46,6 @@ function renderReach(companies) {
       el('td', {}, fp ? `${fp.level} (${fp.techniques.join(', ')})` : '—'));
     return row;
   }));
-}
-
-// Beyond this many companies the graph is a hairball; the table above lists them all.
-const GRAPH_COMPANIES = 60;
-
-/** Sites on the left, companies on the right, a line for each company on each site. */
-function renderGraph(allCompanies) {
-  const companies = allCompanies.slice(0, GRAPH_COMPANIES);
-  const sites = [...new Set(companies.flatMap((c) => c.sites))].sort();
-  const rowHeight = 26;
-  const height = Math.max(sites.length, companies.length) * rowHeight + 20;
-  const [siteX, companyX, width] = [190, 530, 760];
-  const y = (i, n) => 10 + rowHeight / 2 + i * rowHeight + ((Math.max(sites.length, companies.length) - n) * rowHeight) / 2;
-  const siteY = new Map(sites.map((s, i) => [s, y(i, sites.length)]));
-  const root = svg('svg', { viewBox: `0 0 ${width} ${height}`, width, height, role: 'img' });
-  root.append(svg('title', {}, `${plural(sites.length, 'site')} and ${plural(companies.length, 'company', 'companies')}`));
-  const edges = svg('g');
-  const nodes = svg('g');
-  sites.forEach((site) => {
-    const g = svg('g', { 'data-site': site });
-    g.append(svg('rect', { class: 'site-node', x: siteX - 6, y: siteY.get(site) - 6, width: 12, height: 12 }),
-      svg('text', { x: siteX - 12, y: siteY.get(site) + 4, 'text-anchor': 'end' }, site), svg('title', {}, site));
-    nodes.append(g);
-  });
-  companies.forEach((company, i) => {
-    const cy = y(i, companies.length);
-    for (const site of company.sites) {
-      edges.append(svg('line', { class: 'edge', x1: siteX + 6, y1: siteY.get(site), x2: companyX - 7, y2: cy, 'data-edge': `${site}|${company.name}` }));
-    }
-    const g = svg('g', { 'data-company': company.name });
-    g.append(svg('circle', { class: `company-node${company.tracker ? ' tracker' : ''}`, cx: companyX, cy, r: 7 }),
-      svg('text', { x: companyX + 14, y: cy + 4 }, `${company.tracker ? '● ' : ''}${company.name} (${company.reach})`),
-      svg('title', {}, `${company.name}: on ${company.sites.join(', ')}`));
-    nodes.append(g);
-  });
-  root.append(edges, nodes);
-  $('graph').replaceChildren(root);
 }
 
 /** One row per site, a mark per recorded visit along a shared time axis. */
@@ -168,7 +120,7 @@ function render() {
   fillSelect($('scope'), state.records.map((r) => r.site).sort(), (s) => s);
   fillSelect($('cookie-purpose'), [...new Set(cookiesAcrossSites(state.records).map((c) => c.purpose))].sort(), (p) => COOKIE_PURPOSE_LABELS[p] ?? p);
   renderReach(companies);
-  renderGraph(companies);
+  renderGraph($('graph'), companies);
   renderTimeline();
   renderCookies();
   $('history-enabled').checked = state.settings.historyEnabled;

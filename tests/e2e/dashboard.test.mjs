@@ -77,6 +77,32 @@ test('companies on both demo sites have a reach of 2, the others 1', async () =>
   assert.ok(!edges.includes('shop.example|Hotjar'));
   assert.equal(await page.locator('#timeline circle.visit').count(), 2);
 
+  // Pointing at a company lights its lines and its sites only; Tab reaches the nodes too.
+  const lit = (selector) => page.locator(`#graph ${selector}.lit`).evaluateAll((all) => all.map((n) => n.dataset.edge ?? n.dataset.site ?? n.dataset.company).sort());
+  await page.hover('#graph g[data-company="Hotjar"]');
+  await page.locator('#graph svg.focusing').waitFor();
+  assert.deepEqual(await lit('line'), ['news.example|Hotjar']);
+  assert.deepEqual(await lit('g[data-site]'), ['news.example']);
+  await page.focus('#graph g[data-company="Google"]');
+  await page.locator('#graph g[data-company="Google"].lit').waitFor();
+  assert.deepEqual(await lit('line'), ['news.example|Google', 'shop.example|Google']);
+  assert.deepEqual(await lit('g[data-site]'), ['news.example', 'shop.example']);
+  // Dragging a company moves it and its lines, nothing else.
+  const node = page.locator('#graph g[data-company="Google"] circle');
+  const before = Number(await node.getAttribute('cy'));
+  const box = await node.boundingBox();
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2 + 40, { steps: 4 });
+  await page.mouse.up();
+  const after = Number(await node.getAttribute('cy'));
+  assert.ok(after > before + 20, `moved from ${before} to ${after}`);
+  const ends = await page.locator('#graph line.edge').evaluateAll((lines) => lines.map((l) => [l.dataset.edge, Number(l.getAttribute('y2'))]));
+  for (const [edge, y2] of ends) {
+    if (edge.endsWith('|Google')) assert.equal(y2, after, edge);
+    else assert.notEqual(y2, after, edge);
+  }
+
   // Filter by category: session replay leaves Hotjar and FullStory.
   await page.selectOption('#category', 'session_replay');
   const replay = await page.locator('#reach tbody tr').evaluateAll((rows) => rows.map((r) => r.dataset.company).sort());
