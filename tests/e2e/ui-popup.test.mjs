@@ -297,3 +297,28 @@ test('"All sites" opens the dashboard in a new tab', async () => {
   await dashboard.close();
   await popup.close();
 });
+
+test('a purpose has the same words in the popup, the dashboard and the options page', async () => {
+  const demo = await visitDemo();
+  const popup = await openExtensionPage(session.browser, popupPath(demo.tabId));
+  await popup.locator('#trackers .categories li[data-category]').first().waitFor();
+  const inPopup = await popup.locator('#trackers .categories li[data-category]').evaluateAll((items) => items.map((li) => [li.dataset.category, li.textContent.trim()]));
+  await popup.close();
+  const dashboard = await openExtensionPage(session.browser, 'extension/dashboard/dashboard.html', { width: 1100 });
+  await dashboard.waitForSelector('body[data-ready="true"]');
+  const inDashboard = await dashboard.locator('#reach span.chip[data-category]').evaluateAll((chips) => chips.map((c) => [c.dataset.category, c.textContent.trim()]));
+  await dashboard.close();
+  const options = await openExtensionPage(session.browser, 'extension/options/options.html', { width: 900 });
+  await options.locator('#categories select[name^="category:"]').first().waitFor();
+  const inOptions = await options.locator('#categories tr').evaluateAll((rows) => rows.map((tr) => [tr.querySelector('select').name.slice('category:'.length), tr.querySelector('th').textContent.trim()]));
+  await options.close();
+  const label = Object.fromEntries(VOCABULARY.categories.map((c) => [c.name, c.label]));
+  for (const [where, seen] of [['popup', inPopup], ['dashboard', inDashboard], ['options', inOptions]]) {
+    assert.ok(seen.length > 0, `${where} shows purposes`);
+    for (const [category, text] of seen) assert.equal(text, label[category], `${where}: ${category}`);
+  }
+  // The demo's purposes appear in both the popup and the dashboard; the options list every one a user may choose.
+  const keys = (seen) => [...new Set(seen.map(([c]) => c))].sort();
+  assert.deepEqual(keys(inPopup).filter((c) => keys(inDashboard).includes(c)), keys(inPopup));
+  assert.deepEqual(keys(inOptions), VOCABULARY.categories.filter((c) => c.choosable).map((c) => c.name).sort());
+});
