@@ -22,14 +22,14 @@
     return el instanceof HTMLTextAreaElement || (el instanceof HTMLInputElement && TEXT_TYPES.has(el.type));
   }
 
-  document.addEventListener('input', (event) => {
+  tracklensListen(document, 'input', (event) => {
     if (!event.isTrusted) return;
     const el = event.target;
     if (!isTextField(el) || el.value.length < MIN_VALUE) return;
     chrome.runtime.sendMessage({ type: 'tracklens/typed', field: fieldName(el), value: el.value.slice(0, MAX_VALUE) }).catch(() => {});
   }, true);
 
-  document.addEventListener('submit', (event) => {
+  tracklensListen(document, 'submit', (event) => {
     if (!event.isTrusted || navigator.userActivation?.isActive === false) return;
     const fields = [...(event.target?.elements ?? [])].filter(isTextField).map(fieldName);
     chrome.runtime.sendMessage({ type: 'tracklens/submitted', fields }).catch(() => {});

@@ -2,7 +2,9 @@
 // forge or erase TrackLens' evidence: probe events under the old and under guessed channel names,
 // a second handshake, spying on the page world's events, rewritten built-ins and stacks, messages
 // in the worker's format, text set by script with a synthetic input event, and synthetic or
-// scripted submits right after a real leak. The page logs each step to its own server (the
+// scripted submits right after a real leak. A second page (hostile-open.html) replaces its root
+// element and rewrites itself with document.open(), which erases the document's and the window's
+// listeners, then forges again in the new document. The pages log each step to their server (the
 // witness); the forged findings must be absent from the report, the real ones present.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -70,5 +72,30 @@ test('text set by script with a synthetic input event is no leak; a real leak su
   assert.deepEqual(report.leaks, [{ field: 'email', host: 'rs.fullstory.com', company: 'FullStory', encoding: 'plain', location: 'body' }]);
   const stored = JSON.stringify(await readSession(session.browser));
   assert.ok(!stored.includes('jane.roe'), 'the typed value is never stored');
+  await page.close();
+});
+
+test('a page rewritten with document.open() cannot blind the probe or the key-logging watch, nor forge in the new document', async () => {
+  const OPEN_URL = 'https://shop.example/hostile-open.html';
+  const BEFORE = 'https://shop.example/static/hostile-open.js';
+  const LATE = 'https://shop.example/static/hostile-late.js';
+  const { page, tabId } = await visit(session.browser, OPEN_URL, { waitForCookies: false });
+  await waitForReport(session.browser, { tabId }, (r) => r.fingerprinting?.[BEFORE]?.usage.canvas_readback >= 1, { timeoutMs: 10000 });
+  // The visitor's click makes the page replace its root element and rewrite itself in the same
+  // window; the rewritten page forges, then reads a canvas for real.
+  await page.click('#reopen');
+  await waitForStep('reopened');
+  await waitForStep('late-forged');
+  const { report } = await waitForReport(session.browser, { tabId },
+    (r) => r.fingerprinting?.[LATE]?.usage.canvas_readback >= 1, { timeoutMs: 10000 });
+  assert.deepEqual(Object.keys(report.fingerprinting).sort(), [BEFORE, LATE].sort());
+  assert.equal(report.fingerprinting[LATE].usage.canvas_readback, 1);
+  assert.ok(!JSON.stringify(report).includes('google-analytics'), 'no forged Google finding anywhere in the report');
+
+  // What the visitor types into the rewritten page's form, and its key logger uploads, is a leak.
+  await page.locator('#email').pressSequentially('rewritten@example.com');
+  await waitForStep('late-upload:rewritten@example.com');
+  const { report: typed } = await waitForReport(session.browser, { tabId }, (r) => r.leaks?.length > 0, { timeoutMs: 10000 });
+  assert.deepEqual(typed.leaks, [{ field: 'email', host: 'rs.fullstory.com', company: 'FullStory', encoding: 'plain', location: 'body' }]);
   await page.close();
 });
