@@ -56,16 +56,26 @@ test('forged fingerprinting events, channels, stacks and messages are dropped; t
   await page.close();
 });
 
-test('text set by script with a synthetic input event is no leak; a real leak survives synthetic and scripted submits', async () => {
+test('text set by script with a synthetic input event or inserted by execCommand is no leak; a real leak survives synthetic and scripted submits', async () => {
   const { page, tabId } = await visit(session.browser, HOSTILE_URL, { waitForCookies: false });
   // The key logger uploaded the scripted address, then tried both submits; the upload is recorded.
   await waitForStep('forged-submit:forged.victim@example.org');
   assert.ok(session.demo.received('rs.fullstory.com').some((r) => r.body === 'v=forged.victim@example.org'));
-  const { report: before } = await waitForReport(session.browser, { tabId }, (r) => r.companies?.FullStory);
+  // Then it inserted an address with execCommand, which the browser announced with a trusted
+  // input event, and uploaded that too.
+  assert.equal(await waitForStep('exec-command:'), 'exec-command:true');
+  assert.equal(await waitForStep('exec-input:'), 'exec-input:trusted=true,type=insertText');
+  await waitForStep('forged-submit:exec.victim@example.org');
+  assert.ok(session.demo.received('rs.fullstory.com').some((r) => r.body === 'v=exec.victim@example.org'));
+  // Once both uploads are in the tab's report, each has been checked for leaks.
+  const { report: before } = await waitForReport(session.browser, { tabId }, (r) => r.companies?.FullStory?.requests >= 2);
+  assert.equal(before.companies.FullStory.requests, 2);
   assert.deepEqual(before.leaks ?? [], []);
 
-  // Now the visitor types; the logger uploads it and at once submits, synthetically and by script.
-  await page.fill('#email', 'jane.roe@example.com');
+  // Now the visitor types, key by key; the logger uploads it and at once submits, synthetically
+  // and by script.
+  await page.locator('#email').clear();
+  await page.locator('#email').pressSequentially('jane.roe@example.com');
   await waitForStep('forged-submit:jane.roe@example.com');
   assert.ok(session.demo.received('rs.fullstory.com').some((r) => r.body === 'v=jane.roe@example.com'));
   const { report } = await waitForReport(session.browser, { tabId }, (r) => r.leaks?.length > 0, { timeoutMs: 10000 });
