@@ -35,7 +35,7 @@ rustup toolchain list | grep -q '^nightly' || { echo "fuzz.sh: needs the nightly
 [ ${#targets[@]} -gt 0 ] || mapfile -t targets < <(cargo +nightly fuzz list)
 
 flags=(--sanitizer none --debug-assertions)
-cargo +nightly fuzz build "${flags[@]}"
+nice -n 19 cargo +nightly fuzz build "${flags[@]}"
 logs=fuzz/logs
 mkdir -p "$logs"
 limit=(-runs="$runs")
@@ -44,9 +44,14 @@ status=0
 for target in "${targets[@]}"; do
   mkdir -p "fuzz/corpus/$target" "fuzz/seeds/$target"
   log="$logs/$target.log"
+  inputs=("fuzz/corpus/$target" "fuzz/seeds/$target")
+  own=()
+  # The HAR reader also starts from the real archives in tests/fixtures/har (7 recorders), cut to
+  # their first 64 KB: without them libFuzzer seldom builds a HAR deep enough to reach entries.
+  [ "$target" = har ] && { inputs+=(../tests/fixtures/har); own+=(-max_len=65536); }
   set +e
-  nice -n 19 cargo +nightly fuzz run "${flags[@]}" "$target" "fuzz/corpus/$target" "fuzz/seeds/$target" -- \
-    "${limit[@]}" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 "${extra[@]}" >"$log" 2>&1
+  nice -n 19 cargo +nightly fuzz run "${flags[@]}" "$target" "${inputs[@]}" -- \
+    "${limit[@]}" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 "${own[@]}" "${extra[@]}" >"$log" 2>&1
   code=$?
   set -e
   done_line=$(grep -E '^Done [0-9]+ runs' "$log" | tail -1 || true)

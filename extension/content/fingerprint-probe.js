@@ -1,18 +1,24 @@
 // Page-world probe (MAIN world, document_start): counts the browser APIs fingerprinting scripts
 // use, per calling script, and hands the counts to TrackLens' isolated relay.
 //
-// The page shares this world and is hostile, so two things keep its forgeries out:
+// The page shares this world and is hostile, so three things keep its forgeries out and keep it
+// from blinding the probe:
 // - A private channel. The relay (isolated world, injected right after this probe, still before
-//   any page script) sends a random event name once, in the `HELLO` event; the probe keeps the
-//   first and ignores every later hello. Counts travel only as events of that name, and the relay
-//   listens to nothing else. A page cannot name an event type it never saw (no listener hears
-//   every type), so it cannot send one the relay accepts.
+//   any page script) hands over a node that is in no document, once, as the `relatedTarget` of
+//   its `HELLO` event; the probe keeps the first and ignores every later hello. Counts travel
+//   only as events dispatched on that node, and the relay listens to nothing else. No page script
+//   ever holds a reference to the node, so none can dispatch on it or listen to it; and as it is
+//   in no document, `document.open()`, which erases every listener on the document, its nodes and
+//   the window, does not touch the channel.
 // - Native functions captured before page scripts run. Everything the probe calls later
 //   (dispatching, serialising, reading stacks) is a captured original called through a captured
 //   `Reflect.apply`, and its counts live in prototype-less objects, so a page that replaces
 //   built-ins or prototypes afterwards cannot change what the probe reports. A page that sets
 //   `Error.prepareStackTrace` could make stacks name another script: the probe then attributes
 //   the call to the page itself.
+// - Listeners that come back. The probe's own listeners on the window and the document (sending
+//   the counts as the page goes) are added again whenever the document's children are replaced,
+//   which `document.open()` does: a mutation observer is not erased with the listeners.
 // Wrapped functions call the originals with the same arguments and return what they return.
 (() => {
   const HELLO = 'tracklens:relay-hello';
@@ -29,9 +35,12 @@
     'mimeTypes', 'doNotTrack', 'maxTouchPoints', 'vendor', 'webdriver', 'cookieEnabled', 'connection'];
   const SCREEN = ['width', 'height', 'availWidth', 'availHeight', 'colorDepth', 'pixelDepth'];
 
+  const CHANNEL_EVENT = 'tracklens:fingerprint';
   const { apply, defineProperty, getOwnPropertyDescriptor } = Reflect;
   const NativeError = Error;
   const NativeCustomEvent = CustomEvent;
+  const NativeMutationObserver = MutationObserver;
+  const { observe } = NativeMutationObserver.prototype;
   const stringify = JSON.stringify;
   const create = Object.create;
   const { setTimeout: nativeSetTimeout, clearTimeout: nativeClearTimeout } = window;
@@ -43,10 +52,11 @@
   const SCRIPT_IN_STACK = /https?:\/\/[^\s)]+?(?=:\d+:\d+)/;
   const FONT_FAMILY = /(?:^|\s)\d+(?:\.\d+)?(?:px|pt|em|rem|%)\s+['"]?([^,'"]{1,100})/;
 
+  const { get: relatedTarget } = getOwnPropertyDescriptor(MouseEvent.prototype, 'relatedTarget');
   let channel = null;
   function onHello(event) {
-    const name = event.detail;
-    if (channel === null && typeof name === 'string' && name.startsWith('tracklens:')) channel = name;
+    const node = apply(relatedTarget, event, []);
+    if (channel === null && node !== null) channel = node;
     apply(removeEventListener, document, [HELLO, onHello]);
   }
   apply(addEventListener, document, [HELLO, onHello]);
@@ -91,7 +101,7 @@
     // The relay reads names as objects' keys; JSON.stringify of prototype-less objects and
     // primitives consults nothing the page can change.
     const detail = stringify({ __proto__: null, page: pageUrl, scripts: usage });
-    apply(dispatchEvent, document, [new NativeCustomEvent(channel, { __proto__: null, detail, bubbles: false, cancelable: false, composed: false })]);
+    apply(dispatchEvent, channel, [new NativeCustomEvent(CHANNEL_EVENT, { __proto__: null, detail, bubbles: false, cancelable: false, composed: false })]);
   }
 
   // A page closed or left before the timer fires would lose its counts: send them as it goes.
@@ -101,10 +111,16 @@
     nativeClearTimeout(timer);
     flush();
   }
-  apply(addEventListener, window, ['pagehide', flushNow]);
-  apply(addEventListener, document, ['visibilitychange', () => {
+  // (Adding a listener already present changes nothing, so the observer may add them again.)
+  function onVisibility() {
     if (document.visibilityState === 'hidden') flushNow();
-  }]);
+  }
+  function listen() {
+    apply(addEventListener, window, ['pagehide', flushNow]);
+    apply(addEventListener, document, ['visibilitychange', onVisibility]);
+  }
+  listen();
+  apply(observe, new NativeMutationObserver(listen), [document, { __proto__: null, childList: true }]);
 
   function note(update) {
     if (++calls > MAX_CALLS) return;

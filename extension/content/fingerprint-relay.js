@@ -2,9 +2,12 @@
 // forwards them to the service worker.
 //
 // The page cannot forge them: at document_start, after the probe and before any page script,
-// this relay picks a random event name and tells the probe once (`HELLO`, see
-// fingerprint-probe.js). It listens only to that name, which the page never sees; events under
-// the old fixed name or any guessed one are never heard. The counts are still parsed defensively,
+// this relay hands the probe a node that is in no document, once (`HELLO`, see
+// fingerprint-probe.js), and listens only on that node, which no page script can reach; events
+// on the document or the window, under any name, are never heard. Nor can the page silence it:
+// `document.open()` erases the listeners of the document, its nodes and the window (the isolated
+// world's too), not those of a node in no document, and the relay's own listeners there come
+// back through lasting-listeners.js. The counts are still parsed defensively,
 // checked field by field and capped: the probe shares its world with the page, which can make its
 // own calls look worse than they are, never inject markup or grow the report without bound.
 (() => {
@@ -13,9 +16,8 @@
   const MAX_NAMES = 32;
   const MAX_COUNT = 1_000_000;
 
-  const random = new Uint32Array(4);
-  crypto.getRandomValues(random);
-  const channel = `tracklens:fingerprint-${[...random].map((n) => n.toString(36)).join('')}`;
+  const CHANNEL_EVENT = 'tracklens:fingerprint';
+  const channel = document.createTextNode('');
 
   const isObject = (value) => typeof value === 'object' && value !== null && !Array.isArray(value);
   const count = (n) => (Number.isInteger(n) && n >= 0 ? Math.min(n, MAX_COUNT) : 0);
@@ -63,18 +65,18 @@
     leaving = true;
     if (pending.size) forward();
   };
-  window.addEventListener('pagehide', leave);
-  document.addEventListener('visibilitychange', () => {
+  tracklensListen(window, 'pagehide', leave);
+  tracklensListen(document, 'visibilitychange', () => {
     if (document.visibilityState === 'hidden') leave();
     else leaving = false;
   });
 
-  document.addEventListener(channel, (event) => {
+  channel.addEventListener(CHANNEL_EVENT, (event) => {
     for (const entry of validScripts(event.detail)) {
       if (pending.has(entry.script) || pending.size < MAX_SCRIPTS) pending.set(entry.script, entry);
     }
     if (!cooling || leaving) forward();
   });
-  // Synchronous: the probe, already listening, keeps this name before any page script can run.
-  document.dispatchEvent(new CustomEvent(HELLO, { detail: channel }));
+  // Synchronous: the probe, already listening, keeps this node before any page script can run.
+  document.dispatchEvent(new MouseEvent(HELLO, { relatedTarget: channel }));
 })();

@@ -32,7 +32,7 @@ test('content scripts: storage probe, consent-banner decliner (every frame), fin
     { matches: web, js: ['extension/pkg/autoconsent-content.js'], run_at: 'document_start', all_frames: true },
     // The probe must run in the page's world, before page scripts, to see the APIs they call.
     { matches: web, js: ['extension/content/fingerprint-probe.js'], run_at: 'document_start', world: 'MAIN', all_frames: false },
-    { matches: web, js: ['extension/content/fingerprint-relay.js', 'extension/content/keylog-watch.js'], run_at: 'document_start', all_frames: false },
+    { matches: web, js: ['extension/content/lasting-listeners.js', 'extension/content/fingerprint-relay.js', 'extension/content/keylog-watch.js'], run_at: 'document_start', all_frames: false },
   ]);
   // The only page-world script from the manifest is the read-only fingerprinting probe: the GPC
   // script is registered at run time, so the user can switch it off.

