@@ -14,7 +14,7 @@ pub use parse::{parse_list, ListReport, Warning};
 pub(crate) use pattern::{Anchor, Pattern};
 
 use index::{url_tokens, TokenIndex};
-use options::{spec_allows, Options};
+use options::{domains_allow, spec_entries, Options};
 use pattern::HostSpan;
 use regex::bytes::Regex;
 use serde::{Deserialize, Serialize};
@@ -291,8 +291,10 @@ impl FilterSet {
             PartyOption::ThirdOnly if !request.third_party => return false,
             _ => {}
         }
-        let domains_pass =
-            || filter.flags & HAS_DOMAINS == 0 || spec_allows(self.string(filter.domains), request.page_host);
+        let domains_pass = || {
+            filter.flags & HAS_DOMAINS == 0
+                || domains_allow(spec_entries(self.string(filter.domains)), request.page_host)
+        };
         let pattern = self.string(filter.pattern);
         let match_case = filter.flags & MATCH_CASE != 0;
         if filter.flags & REGEX != 0 {

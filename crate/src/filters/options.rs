@@ -125,40 +125,6 @@ pub fn domains_allow<'a>(entries: impl Iterator<Item = (bool, &'a str)>, host: &
     !has_include || included
 }
 
-/// `domains_allow` over a stored `a.com|~b.com` spec, without splitting it: each label suffix of
-/// the page host is searched for as a whole entry, so a list naming hundreds of sites costs a
-/// few SIMD substring searches instead of hundreds of comparisons. Specs with `name.*` entries
-/// (which need the public-suffix list) and unknown pages take the general path.
-pub fn spec_allows(spec: &str, host: &str) -> bool {
-    let bytes = spec.as_bytes();
-    if host.is_empty() || memchr::memmem::find(bytes, b".*").is_some() {
-        return domains_allow(spec_entries(spec), host);
-    }
-    let mut included = false;
-    let mut suffix = host;
-    loop {
-        for at in memchr::memmem::find_iter(bytes, suffix.as_bytes()) {
-            let end = at + suffix.len();
-            if end < bytes.len() && bytes[end] != b'|' {
-                continue;
-            }
-            match at.checked_sub(1).map(|before| bytes[before]) {
-                // `~` only ever starts an entry: an excluded domain matches, and always wins.
-                Some(b'~') => return false,
-                None | Some(b'|') => included = true,
-                _ => {}
-            }
-        }
-        match suffix.find('.') {
-            Some(dot) => suffix = &suffix[dot + 1..],
-            None => break,
-        }
-    }
-    let has_include =
-        bytes.first() != Some(&b'~') || memchr::memchr_iter(b'|', bytes).any(|bar| bytes.get(bar + 1) != Some(&b'~'));
-    included || !has_include
-}
-
 /// `host` is `domain` or one of its subdomains. `name.*` (uBlock Origin's entity syntax) matches
 /// `name` under any public suffix: `google.*` covers google.de and google.co.uk.
 fn domain_matches(host: &str, domain: &str) -> bool {
@@ -302,51 +268,6 @@ fn parse_domains(list: &str) -> Result<Domains, OptionError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn spec_search_decides_as_the_entry_by_entry_check() {
-        let specs = [
-            "news.example",
-            "~news.example",
-            "news.example|~sport.news.example",
-            "~example|www.news.example",
-            "a.com|news.example|b.org",
-            "~a.com|~b.org",
-            "ws.example|xnews.example",
-            "example.com|~news.example.com",
-            "google.*|~google.de",
-        ];
-        let hosts = [
-            "news.example",
-            "www.news.example",
-            "sport.news.example",
-            "a.com",
-            "example",
-            "b.org",
-            "ews.example",
-            "google.de",
-            "google.co.uk",
-            "",
-        ];
-        for spec in specs {
-            for host in hosts {
-                assert_eq!(spec_allows(spec, host), domains_allow(spec_entries(spec), host), "{spec} on {host:?}");
-            }
-        }
-    }
-
-    #[test]
-    fn types_include_exclude_and_default() {
-        let o = parse_options("script,image").unwrap();
-        assert!(o.types.contains(TypeMask::SCRIPT) && o.types.contains(TypeMask::IMAGE));
-        assert!(!o.types.contains(TypeMask::XHR));
-        let o = parse_options("~xmlhttprequest").unwrap();
-        assert!(!o.types.contains(TypeMask::XHR) && o.types.contains(TypeMask::SCRIPT));
-        assert!(o.types.contains(TypeMask::DOCUMENT));
-        let o = parse_options("third-party").unwrap();
-        assert_eq!((o.party, o.types), (PartyOption::ThirdOnly, TypeMask::DEFAULT));
-        assert_eq!(parse_options("document").unwrap().types, TypeMask(TypeMask::DOCUMENT));
-    }
 
     #[test]
     fn party_aliases() {
