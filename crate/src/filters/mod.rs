@@ -291,23 +291,19 @@ impl FilterSet {
             PartyOption::ThirdOnly if !request.third_party => return false,
             _ => {}
         }
-        let domains_pass = || {
-            filter.flags & HAS_DOMAINS == 0
-                || domains_allow(spec_entries(self.string(filter.domains)), request.page_host)
-        };
+        // The page's domain list last: some lists name hundreds of sites, while the pattern
+        // rules out almost every candidate first.
         let pattern = self.string(filter.pattern);
         let match_case = filter.flags & MATCH_CASE != 0;
-        if filter.flags & REGEX != 0 {
-            // Regex filters mostly have no index token and meet every request; their domain list
-            // (when they have one) rules out almost every page more cheaply than the regex.
-            return domains_pass()
-                && self.regex(id, pattern, match_case).is_some_and(|re| re.is_match(request.url.as_bytes()));
-        }
-        // For globs the page's domain list last: some lists name hundreds of sites, while the
-        // pattern rules out almost every candidate first.
-        let url = if match_case { request.url } else { &request.url_lower };
-        Pattern::matches_glob(filter.anchor, filter.flags & END_ANCHOR != 0, pattern, url, request.host)
-            && domains_pass()
+        let pattern_matches = if filter.flags & REGEX != 0 {
+            self.regex(id, pattern, match_case).is_some_and(|re| re.is_match(request.url.as_bytes()))
+        } else {
+            let url = if match_case { request.url } else { &request.url_lower };
+            Pattern::matches_glob(filter.anchor, filter.flags & END_ANCHOR != 0, pattern, url, request.host)
+        };
+        pattern_matches
+            && (filter.flags & HAS_DOMAINS == 0
+                || domains_allow(spec_entries(self.string(filter.domains)), request.page_host))
     }
 
     /// The compiled regular expression of regex filter `id`, compiled on first use: most never
