@@ -270,19 +270,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn types_include_exclude_and_default() {
-        let o = parse_options("script,image").unwrap();
-        assert!(o.types.contains(TypeMask::SCRIPT) && o.types.contains(TypeMask::IMAGE));
-        assert!(!o.types.contains(TypeMask::XHR));
-        let o = parse_options("~xmlhttprequest").unwrap();
-        assert!(!o.types.contains(TypeMask::XHR) && o.types.contains(TypeMask::SCRIPT));
-        assert!(o.types.contains(TypeMask::DOCUMENT));
-        let o = parse_options("third-party").unwrap();
-        assert_eq!((o.party, o.types), (PartyOption::ThirdOnly, TypeMask::DEFAULT));
-        assert_eq!(parse_options("document").unwrap().types, TypeMask(TypeMask::DOCUMENT));
-    }
-
-    #[test]
     fn party_aliases() {
         assert_eq!(parse_options("3p").unwrap().party, PartyOption::ThirdOnly);
         assert_eq!(parse_options("~third-party").unwrap().party, PartyOption::FirstOnly);
