@@ -195,9 +195,11 @@ pub fn category_conditions(category: Category) -> Result<Vec<RuleCondition>, &'s
     Ok(conditions)
 }
 
+/// The conditions for the domains of `entity` that are `chosen` (a predicate true only for
+/// some of the entity's own domains).
 fn domain_conditions(entity: &EntityRecord, chosen: impl Fn(&DomainRecord) -> bool) -> Vec<RuleCondition> {
     let own_sites = entity_sites(entity);
-    domain_layers(chosen)
+    domain_layers(entity_candidates(entity.name), chosen)
         .into_iter()
         .map(|(request, excluded)| RuleCondition {
             request_domains: request,
@@ -537,11 +539,9 @@ pub(crate) fn without_subdomains(domains: BTreeSet<String>) -> Vec<String> {
 
 /// Where a company is first party: its knowledge-base domains and the site of its homepage.
 pub(crate) fn entity_sites(entity: &EntityRecord) -> Vec<String> {
-    let mut sites: BTreeSet<String> = knowledge::domains()
-        .iter()
-        .filter(|record| record.entity().name == entity.name)
-        .map(|record| record.domain.to_owned())
-        .collect();
+    let domains = knowledge::domains();
+    let mut sites: BTreeSet<String> =
+        entity_domains(entity.name).iter().map(|&at| domains[at].domain.to_owned()).collect();
     if let Some(url) = entity.homepage.and_then(|home| NetworkUrl::parse(home).ok()) {
         if !url.host.starts_with('[') {
             sites.insert(site_of(&url).to_owned());
@@ -555,7 +555,14 @@ pub(crate) fn entity_sites(entity: &EntityRecord) -> Vec<String> {
 /// domain's unchosen subdomain entries are excluded; a chosen entry under such an exclusion
 /// (Chrome's exclusions always win) goes to a further pair. Pair `k` holds the chosen entries
 /// with `k` chosen-to-unchosen steps above them.
-fn domain_layers(chosen: impl Fn(&DomainRecord) -> bool) -> Vec<(Vec<String>, Vec<String>)> {
+///
+/// Only `candidates` (domain indices, ascending) are looked at: they must include every chosen
+/// entry and every entry right under one; any other entry is neither chosen nor under a chosen
+/// one, so it places nothing (see `entity_candidates`).
+fn domain_layers(
+    candidates: impl IntoIterator<Item = usize>,
+    chosen: impl Fn(&DomainRecord) -> bool,
+) -> Vec<(Vec<String>, Vec<String>)> {
     let domains = knowledge::domains();
     let parents = parents();
     let mut layers: Vec<(Vec<String>, Vec<String>)> = Vec::new();
@@ -566,7 +573,8 @@ fn domain_layers(chosen: impl Fn(&DomainRecord) -> bool) -> Vec<(Vec<String>, Ve
         let (request, excluded) = &mut layers[layer];
         if include { request } else { excluded }.push(domain.to_owned());
     };
-    for (index, record) in domains.iter().enumerate() {
+    for index in candidates {
+        let record = &domains[index];
         let picked = chosen(record);
         let parent_chosen = parents[index].is_some_and(|above| chosen(&domains[above]));
         // Covered by its chosen parent, or outside every chosen domain: nothing to place.
@@ -592,6 +600,40 @@ fn domain_layers(chosen: impl Fn(&DomainRecord) -> bool) -> Vec<(Vec<String>, Ve
     }
     layers.retain(|(request, _)| !request.is_empty());
     layers
+}
+
+/// The knowledge-base domains (indices, ascending) of each company, found once: a company's or
+/// a category's rules look at its own domains, not at the whole knowledge base per company.
+fn entity_domains(name: &str) -> &'static [usize] {
+    static BY_ENTITY: OnceLock<HashMap<&'static str, Vec<usize>>> = OnceLock::new();
+    let by_entity = BY_ENTITY.get_or_init(|| {
+        let mut map: HashMap<&'static str, Vec<usize>> = HashMap::new();
+        for (at, record) in knowledge::domains().iter().enumerate() {
+            map.entry(record.entity().name).or_default().push(at);
+        }
+        map
+    });
+    by_entity.get(name).map_or(&[], Vec::as_slice)
+}
+
+/// The entries `domain_layers` must look at for choices among a company's domains: its own
+/// domains and the entries right under them (which may belong to anyone), ascending.
+fn entity_candidates(name: &str) -> Vec<usize> {
+    static CHILDREN: OnceLock<Vec<Vec<usize>>> = OnceLock::new();
+    let children = CHILDREN.get_or_init(|| {
+        let mut children = vec![Vec::new(); knowledge::domains().len()];
+        for (at, parent) in parents().iter().enumerate() {
+            if let Some(parent) = parent {
+                children[*parent].push(at);
+            }
+        }
+        children
+    });
+    let own = entity_domains(name);
+    let mut out: Vec<usize> = own.iter().chain(own.iter().flat_map(|&at| &children[at])).copied().collect();
+    out.sort_unstable();
+    out.dedup();
+    out
 }
 
 /// For each knowledge-base domain (by index), the index of the closest entry above it, found

@@ -191,6 +191,31 @@ fn a_category_never_includes_cdn() {
 }
 
 #[test]
+fn looking_only_at_a_company_s_domains_changes_no_condition() {
+    // The indexed walk (a company's domains and the entries under them) against the walk over
+    // the whole knowledge base it replaced, for every company and every category's choice.
+    let all = || 0..knowledge::domains().len();
+    for entity in knowledge::entities() {
+        let own = |r: &DomainRecord| r.entity().name == entity.name;
+        assert_eq!(domain_layers(entity_candidates(entity.name), own), domain_layers(all(), own), "{}", entity.name);
+        // Only the categories the company has: any other chooses nothing on both walks.
+        let mut categories: Vec<Category> =
+            knowledge::domains().iter().filter(|r| own(r)).flat_map(|r| r.categories.iter().copied()).collect();
+        categories.sort_by_key(|c| c.as_str());
+        categories.dedup();
+        for category in categories {
+            let chosen = |r: &DomainRecord| own(r) && r.categories.contains(&category);
+            assert_eq!(
+                domain_layers(entity_candidates(entity.name), chosen),
+                domain_layers(all(), chosen),
+                "{} {category:?}",
+                entity.name
+            );
+        }
+    }
+}
+
+#[test]
 fn a_site_is_its_registrable_domain() {
     assert_eq!(site_domain("www.news.example"), Ok("news.example".to_owned()));
     assert_eq!(site_domain(" https://shop.example.co.uk/cart "), Ok("example.co.uk".to_owned()));
