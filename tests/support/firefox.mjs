@@ -67,11 +67,13 @@ export async function launchFirefox({ demo } = {}, finish) {
     popupUrl: (tabId) => `${base}extension/popup/popup.html?tab=${tabId}`,
     /**
      * Opens an extension page in `page`. BiDi's navigation to an extension page never reports
-     * its load, so this waits for the page's own document instead.
+     * its load, so this waits for the page's own document instead, and for its extension API:
+     * once (a fresh-clone run) the document was complete in a realm without `chrome`, and the
+     * next evaluation failed with "chrome is not defined".
      */
     async openExtensionUrl(page, url) {
       page.goto(url).catch(() => {}); // settles late (timeout, detached frame); the wait below is the signal
-      await page.waitForFunction((u) => location.href === u && document.readyState === 'complete', {}, url);
+      await page.waitForFunction((u) => location.href === u && document.readyState === 'complete' && typeof chrome === 'object' && !!chrome.storage, {}, url);
     },
     async sizePage(page, { width, height, colorScheme }) {
       await page.setViewport({ width, height });
