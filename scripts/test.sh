@@ -18,7 +18,7 @@ cargo test --quiet
 
 # Firefox before Chromium: after the Chromium end-to-end run, the Firefox protection suite found
 # its add-on's pages without their extension API (2 fresh-clone runs of 2; never when run alone,
-# 7 runs). The cause is not found yet; the order keeps both suites testing what they test.
+# 12 runs). The cause is not found yet; the order keeps both suites testing what they test.
 echo '== Firefox package: web-ext lint, end-to-end tests in headless Firefox' >&2
 node scripts/lint-firefox.mjs
 node --test --test-concurrency=1 --test-timeout=600000 tests/e2e-firefox/
