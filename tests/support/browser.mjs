@@ -143,7 +143,24 @@ export async function readSession(browser, keys = null) {
   if (!browser.statePage.url().startsWith(browser.extensionBase)) {
     await browser.openExtensionUrl(browser.statePage, `${browser.extensionBase}extension/popup/popup.html?tab=-1`);
   }
-  return browser.statePage.evaluate((k) => chrome.storage.session.get(k), keys);
+  try {
+    return await browser.statePage.evaluate((k) => chrome.storage.session.get(k), keys);
+  } catch (error) {
+    throw new Error(`${error.message}; ${await whereIs(browser, browser.statePage)}`, { cause: error });
+  }
+}
+
+/**
+ * What a page that failed an evaluation shows, for the error: its address as the driver knows it
+ * and as its document says, the document's title and state, and the browser's own log if kept.
+ * (Firefox once answered "chrome is not defined" on an extension page that had its API a second
+ * earlier; this says which document the evaluation reached.)
+ */
+async function whereIs(browser, page) {
+  const seen = await page
+    .evaluate(() => JSON.stringify({ href: location.href, title: document.title, readyState: document.readyState, api: typeof chrome }))
+    .catch((error) => `no document (${error.message})`);
+  return `page ${page.url()}, document ${seen}${browser.logPath ? `, browser log ${browser.logPath}` : ''}`;
 }
 
 /**

@@ -4,7 +4,7 @@
 // about:debugging. The browser object has the same shape as Chromium's, so the shared helpers
 // (readSession, readLocal, waitForReport, openExtensionPage, visit) work on both.
 import puppeteer from 'puppeteer-core';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -57,6 +57,9 @@ export async function launchFirefox({ demo } = {}, finish) {
     await driver.close();
     throw error;
   }
+  // Firefox's own messages (extension errors, scripts it stopped) go to a file the errors name.
+  const logPath = join(tmpdir(), `tracklens-firefox-${process.pid}-${uuid.slice(0, 8)}.log`);
+  driver.process()?.stderr?.pipe(createWriteStream(logPath));
   const base = `moz-extension://${uuid}/`;
   const browser = {
     name: 'firefox',
@@ -64,6 +67,7 @@ export async function launchFirefox({ demo } = {}, finish) {
     context: { newPage: () => driver.newPage() },
     extensionId: uuid,
     extensionBase: base,
+    logPath,
     popupUrl: (tabId) => `${base}extension/popup/popup.html?tab=${tabId}`,
     /**
      * Opens an extension page in `page`. BiDi's navigation to an extension page never reports
