@@ -7,6 +7,7 @@ import { CORE_STATUS_KEY, tabKey } from '../shared/state-keys.js';
 import { cookiesByPurpose } from '../shared/tab-report.js';
 import { COOKIE_PURPOSE_LABELS, ENCODING_LABELS, isWebLink, cookieParty, gpcStatus, lifetime, omittedText, plural } from '../shared/describe.js';
 import { consentLines, deleteBox, describeSettings, el, handleClicks, siteSwitch, treatmentControl } from './controls.js';
+import { keepView } from './keep-view.js';
 
 // When this module started running: the popup's own work is measured from here (bench-popup.mjs).
 const startedMs = performance.now();
@@ -48,8 +49,8 @@ function renderCompany(company, withControl) {
   if (company.collected.length) {
     collected.replaceChildren(el('span', { className: 'label', text: 'Collected: ' }), company.collected.map((f) => f.text).join('; '));
   }
-  // The collapsed "why" is filled just after the first paint: nobody has opened it yet.
-  whyFillers.push(() => {
+  // The collapsed "why" is filled just after the first paint, unless the reader has it open.
+  whyFillers.push({ item, fill: () => {
     item.querySelector('.about').textContent = company.about;
     item.querySelector('.why-lines').replaceChildren(...listItems(company.why));
     const links = [[company.optOut, 'Opt out'], [company.privacyPolicy, 'Privacy policy']]
@@ -58,7 +59,7 @@ function renderCompany(company, withControl) {
     item.querySelector('.links').replaceChildren(...links.flatMap((a, i) => (i ? [' · ', a] : [a])));
     item.querySelector('.reasons').replaceChildren(...listItems(company.evidence));
     item.querySelector('.hosts').textContent = `Hosts: ${company.hosts.join(', ')}`;
-  });
+  } });
   return item;
 }
 
@@ -140,7 +141,7 @@ function fillWhy() {
     setTimeout(() => {
       // The browser has laid out and painted the list by now (bench-popup.mjs reads this).
       document.body.dataset.paintedMs ??= performance.now().toFixed(1);
-      for (const fill of fillers) fill();
+      for (const { fill } of fillers) fill();
       resolve();
     }, 0);
   });
@@ -162,6 +163,7 @@ function render(report, status, described) {
       : 'Nothing recorded for this tab yet. Reload the page to see who it sends data to.';
     return;
   }
+  const restoreView = keepView(document.body);
   $('site').textContent = report.site ?? report.pageUrl;
   summary.textContent = view.sentence;
   renderPurposes(view.purposes);
@@ -197,6 +199,12 @@ function render(report, status, described) {
   ];
   $('consent-section').hidden = !signals.some(Boolean) && lines.length === 0;
   $('params').title = (report.trackingParams ?? []).map((p) => p.reason).join('\n');
+  restoreView();
+  // What the reader has open is filled now, not after the paint.
+  const open = whyFillers.filter(({ item }) => item.querySelector('details.why').open);
+  for (const { fill } of open) fill();
+  whyFillers = whyFillers.filter((filler) => !open.includes(filler));
+  document.body.dataset.renders = String(Number(document.body.dataset.renders ?? 0) + 1);
 }
 
 async function main() {

@@ -322,3 +322,20 @@ test('a purpose has the same words in the popup, the dashboard and the options p
   assert.deepEqual(keys(inPopup).filter((c) => keys(inDashboard).includes(c)), keys(inPopup));
   assert.deepEqual(keys(inOptions), VOCABULARY.categories.filter((c) => c.choosable).map((c) => c.name).sort());
 });
+
+test('a report update redraws the popup without shutting the "Why" the reader opened or moving their focus', async () => {
+  const demo = await visitDemo();
+  const popup = await openExtensionPage(session.browser, popupPath(demo.tabId));
+  const meta = popup.locator('#trackers > li[data-company="Meta"]');
+  await meta.locator('details.why > summary').focus();
+  await popup.keyboard.press('Enter');
+  await meta.getByRole('link', { name: 'Privacy policy' }).waitFor();
+  const renders = Number(await popup.evaluate(() => document.body.dataset.renders));
+  // One more request from the page changes the tab's report, and the popup draws itself again.
+  await demo.page.evaluate(() => fetch('https://www.google-analytics.com/g/collect?v=2&en=scroll', { mode: 'no-cors' }).catch(() => {}));
+  await popup.waitForFunction((before) => Number(document.body.dataset.renders) > before, renders);
+  assert.equal(await meta.locator('details.why').evaluate((details) => details.open), true, 'the "Why" stays open');
+  assert.equal(await meta.getByRole('link', { name: 'Privacy policy' }).getAttribute('href'), 'https://www.facebook.com/privacy/policy/');
+  assert.deepEqual(await popup.evaluate(() => [document.activeElement.tagName, document.activeElement.closest('li.company')?.dataset.company]), ['SUMMARY', 'Meta']);
+  await popup.close();
+});
