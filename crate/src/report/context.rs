@@ -97,8 +97,9 @@ pub(super) fn note_request(report: &mut PageReport, company: &str, url: &str, re
         .remove(company)
         .unwrap_or_else(|| Received { company: company.to_owned(), ..Received::default() });
     got.note(url, referer, None, &report.page_url);
-    // Only what says something: most requests carry nothing about the page.
-    if got.reveals_page() || !got.events.is_empty() || !got.identifiers.is_empty() {
+    // Only what says which page it was (with what came along in the same requests): most
+    // requests carry nothing about the page, and the stored report stays as small as before.
+    if got.reveals_page() {
         report.received.insert(company.to_owned(), got);
     }
 }

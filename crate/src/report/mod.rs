@@ -47,6 +47,7 @@
 //! `storage.session` budget ([`budget`]): one tab can never starve the others. Each bound is
 //! tested at its edge in this module's tests.
 
+pub mod alert;
 mod apply;
 pub mod budget;
 pub mod context;
@@ -153,10 +154,12 @@ pub struct PageReport {
     /// Derived: trackers that still loaded and kept identifier cookies after a refusal.
     pub ignored_refusal: Vec<IgnoredRefusal>,
     /// What the page is about, from its own signals, and on a sensitive page what each company
-    /// received there ([`context`]); null until the page's signals arrive.
+    /// received there ([`context`]); absent until the page's signals arrive.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub context: Option<ContextSection>,
     /// Per company, what its requests carried that can reveal the page (its address, title,
     /// events and their content, identifiers by name): the raw side of `context.sensitive`.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub received: BTreeMap<String, crate::context::Received>,
     pub omitted: Omitted,
 }

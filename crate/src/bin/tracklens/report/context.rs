@@ -4,31 +4,9 @@
 
 use super::PageReport;
 
-/// Collects a page's signals in the browser (the audit's `Runtime.evaluate`; the extension's
-/// content script does the same): bounded, read-only, returns plain JSON.
-pub const SIGNALS_SCRIPT: &str = r#"(() => {
-  const cut = (s, n) => String(s == null ? '' : s).slice(0, n);
-  const meta = (n) => { const e = document.querySelector(`meta[name="${n}"],meta[property="${n}"]`); return e ? cut(e.getAttribute('content'), 1000) : ''; };
-  const types = [];
-  const walk = (v, d) => {
-    if (!v || d > 8 || types.length >= 32 || typeof v !== 'object') return;
-    if (Array.isArray(v)) { v.slice(0, 64).forEach((x) => walk(x, d + 1)); return; }
-    const t = v['@type'];
-    (Array.isArray(t) ? t : [t]).forEach((x) => { if (typeof x === 'string' && types.length < 32) types.push(x.slice(0, 100)); });
-    Object.values(v).forEach((x) => walk(x, d + 1));
-  };
-  for (const s of Array.from(document.querySelectorAll('script[type="application/ld+json"]')).slice(0, 16)) {
-    try { walk(JSON.parse(cut(s.textContent, 65536)), 0); } catch (e) { /* a broken block says nothing */ }
-  }
-  return {
-    url: location.href, title: cut(document.title, 1000),
-    description: meta('description'), keywords: meta('keywords'),
-    ogTitle: meta('og:title'), ogDescription: meta('og:description'),
-    headings: Array.from(document.querySelectorAll('h1,h2,h3')).slice(0, 24).map((h) => cut(h.textContent.trim(), 1000)),
-    schemaTypes: types,
-    text: cut(document.body ? document.body.innerText : '', 20000),
-  };
-})()"#;
+/// Collects a page's signals in the browser (the audit's `Runtime.evaluate`): the extension's
+/// own content script, which returns them when it finds no extension API to send them to.
+pub const SIGNALS_SCRIPT: &str = include_str!("../../../../../extension/content/page-signals.js");
 
 /// The terminal lines: "Page about health (title contains 'hiv self-test'; …)" and, per
 /// company, what it received.
