@@ -145,5 +145,19 @@ const routes = [
     handle: (message) => history.clear(typeof message.site === 'string' ? message.site : null).then(() => ({ ok: true })),
   },
   { types: [MSG.HISTORY_PRUNE], from: 'extensionPage', handle: () => history.prune().then(() => ({ ok: true })) },
+  // What advertisers could infer about you: the core's profile of the stored history, and
+  // forgetting one category or topic of it (the history is the one writer of site records).
+  {
+    types: [MSG.PROFILE_GET],
+    from: 'extensionPage',
+    handle: async () => ({ ok: true, profile: (await ready).inferredProfile(await history.records()) }),
+  },
+  {
+    types: [MSG.PROFILE_FORGET],
+    from: 'extensionPage',
+    handle: (message) => (typeof message.name === 'string'
+      ? history.forgetInferred(message.name.slice(0, 100)).then(() => ({ ok: true }))
+      : { ok: false, error: 'no category named' }),
+  },
 ];
 chrome.runtime.onMessage.addListener(createRouter(routes).listener);

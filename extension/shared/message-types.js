@@ -11,6 +11,8 @@ export const MSG = Object.freeze({
   COOKIES_DELETE: 'tracklens/cookies/delete',
   HISTORY_CLEAR: 'tracklens/clear-history',
   HISTORY_PRUNE: 'tracklens/prune-history',
+  PROFILE_GET: 'tracklens/profile/get',
+  PROFILE_FORGET: 'tracklens/profile/forget',
   // Content scripts, about their own tab.
   STORAGE: 'tracklens/storage',
   FINGERPRINT: 'tracklens/fingerprint',

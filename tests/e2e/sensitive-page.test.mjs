@@ -8,11 +8,12 @@
 // page-derived markup is shown as text.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openExtensionPage, readLocal, visit, waitForProtection, waitForReport, waitUntil } from '../support/browser.mjs';
+import { openExtensionPage, readLocal, saveSettings, visit, waitForProtection, waitForReport, waitUntil } from '../support/browser.mjs';
 import { BROWSER_OWN, demoSession } from '../support/demo-session.mjs';
 
 // Nothing blocked, so the pixel reaches the server and the alert has something to name.
-const session = demoSession({ settings: { version: 1, categories: {} } });
+const NOTHING_BLOCKED = { version: 1, categories: {} };
+const session = demoSession({ settings: NOTHING_BLOCKED });
 const PHARMACY = 'https://shop.example/pharmacy/oraquick-hiv-self-test.html';
 const CONTROL = 'https://shop.example/products/ice-scraper.html';
 const HOSTILE = 'https://shop.example/clinic/hostile-signals.html';
@@ -84,6 +85,23 @@ test('the control page, with the same pixel and event, has no alert', async () =
   await tab.close();
 });
 
+test('the dashboard shows what Meta could infer (a health page, an automotive one) from the history, and forgets a category on request', async () => {
+  // The witness: Meta's pixel reached the server from both pages visited above.
+  const pages = new Set(session.demo.received('www.facebook.com').map((r) => new URLSearchParams(r.query).get('dl')));
+  assert.ok(pages.has(PHARMACY) && pages.has(CONTROL), [...pages].join(', '));
+  const dashboard = await openExtensionPage(session.browser, 'extension/dashboard/dashboard.html', { width: 1000 });
+  const health = dashboard.locator('#inferred-table tr[data-company="Meta"] li[data-name="health"]');
+  await health.waitFor();
+  assert.match(await health.textContent(), /^health \(physical, mental, sexual or reproductive\): 1 page on shop\.example, received the page on 1; last seen/);
+  assert.match(await dashboard.locator('#inferred-table tr[data-company="Meta"] .topics').textContent(), /Automotive: 1 page/);
+  await dashboard.locator('#inferred-forget button[data-name="health"]').click();
+  await health.waitFor({ state: 'detached' });
+  const { [`site:shop.example`]: record } = await readLocal(session.browser, 'site:shop.example');
+  assert.ok(record.contexts.every((c) => !c.categories.includes('health')));
+  assert.ok(await dashboard.locator('#inferred-table tr[data-company="Meta"] .topics li[data-name="Automotive"]').isVisible());
+  await dashboard.close();
+});
+
 test('"Block these companies here" stops the companies that received the page from reaching the server on reload', async () => {
   const { page: tab, tabId } = await visitWithContext(PHARMACY, (r) => r.context.sensitive.some((s) => s.company === 'Meta'));
   const popup = await openPopup(tabId);
@@ -114,6 +132,9 @@ test('"Block these companies here" stops the companies that received the page fr
 });
 
 test('a hostile page\'s huge title, 10,000 JSON-LD blocks and deep nesting are bounded and counted; its markup shows as text', async () => {
+  // The block of the test before is undone: Meta's pixel must load again on this site.
+  await saveSettings(session.browser, NOTHING_BLOCKED);
+  await waitForProtection(session.browser);
   const { page: tab, tabId, report } = await visitWithContext(HOSTILE, (r) => r.context.sensitive?.length > 0 || r.context.skipped > 0);
   const context = report.context;
   // The title (cut), the JSON-LD blocks past 16, the nesting past 8 levels, the headings past 24.
