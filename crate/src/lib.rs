@@ -32,6 +32,7 @@ pub mod knowledge;
 pub mod leaks;
 pub mod params;
 pub mod party;
+pub mod profile;
 pub mod protection;
 pub mod report;
 pub mod request;

@@ -37,6 +37,8 @@ pub struct Vocabulary {
     pub treatments: Vec<Term>,
     /// What happened to a company on a page: blocked, partly blocked, loaded without cookies, loaded.
     pub company_states: Vec<Term>,
+    /// What a sensitive page is about (health, religion…), the page context's categories.
+    pub sensitive_categories: Vec<Term>,
 }
 
 pub fn category_label(category: Category) -> &'static str {
@@ -176,7 +178,11 @@ pub fn vocabulary() -> Vocabulary {
         .into_iter()
         .map(|s| Term { name: s.as_str(), label: state_label(s), choosable: false, description: None })
         .collect();
-    Vocabulary { categories, cookie_purposes, treatments, company_states }
+    let sensitive_categories = crate::context::Sensitive::ALL
+        .into_iter()
+        .map(|s| Term { name: s.as_str(), label: s.label(), choosable: false, description: None })
+        .collect();
+    Vocabulary { categories, cookie_purposes, treatments, company_states, sensitive_categories }
 }
 
 #[cfg(test)]

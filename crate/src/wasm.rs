@@ -198,6 +198,14 @@ pub fn sent_params_js(url: &str) -> Result<JsValue, JsError> {
     to_js(&crate::collected::sent_params(url))
 }
 
+/// `inferredProfile([siteRecord])` → what each company could infer about you from the pages where
+/// it saw you (`profile::inferred_profile`), from the history's site records.
+#[wasm_bindgen(js_name = inferredProfile)]
+pub fn inferred_profile_js(records: JsValue) -> Result<JsValue, JsError> {
+    let records: serde_json::Value = serde_wasm_bindgen::from_value(records)?;
+    to_js(&crate::profile::inferred_profile(&records))
+}
+
 // ---- The page report (crate::report): stored value in, report out. -------------------------
 
 /// A stored report read back, or null when it cannot be read as a report of this or an earlier

@@ -4,7 +4,7 @@
 import init, {
   TrackLens, classifyCookie, classifyStorage, stripTrackingParams, cookie_names as cookieNames, decodeConsent, set_cookie_name as setCookieName,
   readSettings, compileProtection, scoreFingerprinting, findLeaks, sentParams, treatmentOf, vocabulary, pageView,
-  applyPageEvents, readPageReport, trimPageReport, planReportBudget,
+  applyPageEvents, readPageReport, trimPageReport, planReportBudget, inferredProfile,
 } from '../pkg/tracklens.js';
 
 const wasmUrl = new URL('../pkg/tracklens_bg.wasm', import.meta.url);
@@ -27,7 +27,8 @@ async function loadEngine() {
  * Resolves once the core is ready:
  * { engine, lists, loadMs, warning, cookieNames, setCookieName, classifyCookie, classifyStorage, stripTrackingParams, decodeConsent,
  *   readSettings, compileProtection, scoreFingerprinting, findLeaks, sentParams, treatmentOf, vocabulary, and the page
- *   report's applyPageEvents, readPageReport, trimPageReport, planReportBudget, and pageView (the popup's words) }.
+ *   report's applyPageEvents, readPageReport, trimPageReport, planReportBudget, pageView (the popup's words), and
+ *   inferredProfile (the dashboard's "what advertisers could infer") }.
  * Rejects only if the wasm module itself cannot start.
  */
 export const ready = init({ module_or_path: wasmUrl })
@@ -35,5 +36,5 @@ export const ready = init({ module_or_path: wasmUrl })
   .then((loaded) => ({
     ...loaded, cookieNames, setCookieName, classifyCookie, classifyStorage, stripTrackingParams, decodeConsent,
     readSettings, compileProtection, scoreFingerprinting, findLeaks, sentParams, treatmentOf, vocabulary: vocabulary(),
-    applyPageEvents, readPageReport, trimPageReport, planReportBudget, pageView,
+    applyPageEvents, readPageReport, trimPageReport, planReportBudget, pageView, inferredProfile,
   }));

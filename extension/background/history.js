@@ -4,7 +4,7 @@
 // whether anything is kept at all and for how long: `preferences()` resolves to the settings (as
 // the core read them) with `historyEnabled` and `retentionDays`; the settings store owns them.
 import {
-  DAY_MS, SITE_KEY_PREFIX, keysToPrune, mergeReport, reportSite, siteKey, siteRecords,
+  DAY_MS, SITE_KEY_PREFIX, forgetInferred, keysToPrune, mergeReport, reportSite, siteKey, siteRecords,
 } from '../shared/history-model.js';
 import { PRUNED_AT_KEY } from '../shared/state-keys.js';
 
@@ -88,6 +88,17 @@ export function createHistory({ storage, preferences, now = Date.now, onError = 
       const keys = site ? [siteKey(site)] : Object.keys(await storage.get(null)).filter((k) => k.startsWith(SITE_KEY_PREFIX));
       if (keys.length) await storage.remove(keys);
     }),
+    /** The site records, as stored (for the core's inferred profile). */
+    records: () => serialise(async () => siteRecords(await storage.get(null))),
+    /** Removes the sensitive category or topic `name` from every visit's context (what waits is written first). */
+    forgetInferred: (name) => flush().then(() => serialise(async () => {
+      const updates = {};
+      for (const record of siteRecords(await storage.get(null))) {
+        const changed = forgetInferred(record, name);
+        if (changed) updates[siteKey(record.site)] = changed;
+      }
+      if (Object.keys(updates).length) await storage.set(updates);
+    })),
     retentionMs: async () => (await settings()).retentionDays * DAY_MS,
   };
 }

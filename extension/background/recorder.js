@@ -271,6 +271,10 @@ export function createRecorder({
         return [{ kind: 'storage', entries }];
       }), 'storage');
     },
+    /** The tab's content script read what its page says it is about (core PageSignals shape). */
+    pageSignals(tabId, pageUrl, signals) {
+      return afterQueued(() => recordEvents(tabId, pageUrl, () => [{ kind: 'pageSignals', signals, source: 'page' }]), 'page signals');
+    },
     flush,
     /**
      * Applies one core event (`{kind: 'gpc', sent}`, `{kind: 'declined', status, ...}`) to the

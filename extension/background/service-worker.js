@@ -80,6 +80,18 @@ const controls = startControls({ core: ready, recorder, store: settings, session
 // Findings from our content scripts are always about the sender's own tab (sender.tab.id); the
 // values are page-derived, so every field is checked and capped before use.
 const AREAS = new Set(['local', 'session']);
+const SIGNAL_TEXTS = ['url', 'title', 'description', 'keywords', 'ogTitle', 'ogDescription', 'text'];
+
+/** The page signals a content script sent, with only the fields and types the core reads. */
+function pageSignals(sent) {
+  if (typeof sent !== 'object' || sent === null) return null;
+  const strings = (list, max) => (Array.isArray(list) ? list.filter((s) => typeof s === 'string').slice(0, max) : []);
+  const signals = Object.fromEntries(SIGNAL_TEXTS.map((k) => [k, typeof sent[k] === 'string' ? sent[k].slice(0, 20000) : '']));
+  signals.headings = strings(sent.headings, 24);
+  signals.schemaTypes = strings(sent.schemaTypes, 32);
+  signals.skipped = Number.isSafeInteger(sent.skipped) && sent.skipped >= 0 ? sent.skipped : 0;
+  return signals;
+}
 const routes = [
   ...controls.routes,
   {
@@ -116,6 +128,16 @@ const routes = [
       if (Array.isArray(message.fields)) recorder.submitted(sender.tab.id, message.fields.filter((f) => typeof f === 'string').slice(0, 100));
     },
   },
+  {
+    // What the page says it is about (content/page-signals.js), for the core to decide on. The
+    // core bounds every field again; here only the shape is checked.
+    types: [MSG.PAGE_SIGNALS],
+    from: 'tabTopFrame',
+    handle: (message, sender) => {
+      const signals = pageSignals(message.signals);
+      if (signals) recorder.pageSignals(sender.tab.id, sender.url, signals);
+    },
+  },
   // Clearing and pruning go through the worker so they are chained with the history's writes.
   {
     types: [MSG.HISTORY_CLEAR],
@@ -123,5 +145,19 @@ const routes = [
     handle: (message) => history.clear(typeof message.site === 'string' ? message.site : null).then(() => ({ ok: true })),
   },
   { types: [MSG.HISTORY_PRUNE], from: 'extensionPage', handle: () => history.prune().then(() => ({ ok: true })) },
+  // What advertisers could infer about you: the core's profile of the stored history, and
+  // forgetting one category or topic of it (the history is the one writer of site records).
+  {
+    types: [MSG.PROFILE_GET],
+    from: 'extensionPage',
+    handle: async () => ({ ok: true, profile: (await ready).inferredProfile(await history.records()) }),
+  },
+  {
+    types: [MSG.PROFILE_FORGET],
+    from: 'extensionPage',
+    handle: (message) => (typeof message.name === 'string'
+      ? history.forgetInferred(message.name.slice(0, 100)).then(() => ({ ok: true }))
+      : { ok: false, error: 'no category named' }),
+  },
 ];
 chrome.runtime.onMessage.addListener(createRouter(routes).listener);

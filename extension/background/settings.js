@@ -18,6 +18,8 @@ const NEW_SITE = () => ({ mode: 'protect', categories: {}, companies: {}, domain
  * - { kind: 'merge', fields: { categories?, gpc?, ..., historyEnabled?, retentionDays? } }
  * - { kind: 'site-mode', site, mode }                       trust, pause or protect a site
  * - { kind: 'company', site, scope: 'site' | 'all', company, treatment }
+ * - { kind: 'companies', site, companies: [company], treatment }  several companies on a site
+ *   at once (the sensitive-page alert's "Block these companies here")
  * - { kind: 'keep-deleted', site, purposes: [purpose] }     cookie purposes kept deleted
  * Values are not checked here: the core checks the result. Throws on an edit of no known kind.
  */
@@ -42,6 +44,12 @@ export function applyEdit(settings, edit) {
     case 'company': {
       const scope = edit.scope === 'all' ? next : site();
       scope.companies = { ...scope.companies, [edit.company]: edit.treatment };
+      return next;
+    }
+    case 'companies': {
+      if (!Array.isArray(edit.companies) || !edit.companies.every((c) => typeof c === 'string')) throw new Error('the edit names no companies');
+      const here = site();
+      here.companies = { ...here.companies, ...Object.fromEntries(edit.companies.map((c) => [c, edit.treatment])) };
       return next;
     }
     case 'keep-deleted': {

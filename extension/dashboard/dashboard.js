@@ -12,7 +12,37 @@ import { el, svg } from '../shared/dom.js';
 import { renderGraph } from './graph.js';
 
 const $ = (id) => document.getElementById(id);
-const state = { records: [], settings: null, category: '', sort: { key: 'site', dir: 1 } };
+const state = { records: [], settings: null, profile: null, category: '', sort: { key: 'site', dir: 1 } };
+
+/** "health (physical, …): 2 pages on shop.example (received the page on 1), last 1 Dec 2026". */
+function inferredText(item) {
+  const received = item.received ? `, received the page on ${item.received}` : '';
+  return `${item.label}: ${plural(item.pages, 'page')} on ${item.sites.join(', ')}${received}; last seen ${new Date(item.lastSeen).toLocaleString()}`;
+}
+
+/** The core's profile (crate/src/profile.rs, through the worker): per company, what it could infer. */
+function renderInferred(profile) {
+  const companies = profile?.companies ?? [];
+  $('inferred-empty').hidden = companies.length > 0;
+  $('inferred-table').hidden = companies.length === 0;
+  $('inferred-table').querySelector('tbody').replaceChildren(...companies.map((company) => {
+    const row = el('tr', { 'data-company': company.name });
+    const list = (items) => {
+      const ul = el('ul', { class: 'plain' });
+      ul.append(...items.map((i) => el('li', { 'data-name': i.name, title: i.evidence.join('; ') }, inferredText(i))));
+      return ul;
+    };
+    const sensitive = el('td', { class: 'sensitive' });
+    sensitive.append(company.sensitive.length ? list(company.sensitive) : '—');
+    const topics = el('td', { class: 'topics' });
+    topics.append(company.topics.length ? list(company.topics) : '—');
+    row.append(el('th', { scope: 'row' }, company.name), sensitive, topics);
+    return row;
+  }));
+  const names = profile?.names ?? [];
+  $('inferred-forget').replaceChildren(...(names.length ? [el('p', {}, 'Forget a category or topic (removes it from the history of every site):')] : []),
+    ...names.map((n) => el('button', { type: 'button', class: 'forget', 'data-name': n.name }, `Forget ${n.label}`)));
+}
 
 function visibleCompanies() {
   const all = companiesByReach(state.records);
@@ -119,6 +149,7 @@ function render() {
   fillSelect($('category'), [...new Set(companiesByReach(state.records).flatMap((c) => c.categories))].sort(), categoryLabel);
   fillSelect($('scope'), state.records.map((r) => r.site).sort(), (s) => s);
   fillSelect($('cookie-purpose'), [...new Set(cookiesAcrossSites(state.records).map((c) => c.purpose))].sort(), (p) => COOKIE_PURPOSE_LABELS[p] ?? p);
+  renderInferred(state.profile);
   renderReach(companies);
   renderGraph($('graph'), companies);
   renderTimeline();
@@ -133,10 +164,16 @@ async function askSettings() {
   return answer.settings;
 }
 
+async function askProfile() {
+  const answer = await chrome.runtime.sendMessage({ type: MSG.PROFILE_GET });
+  return answer?.ok ? answer.profile : null;
+}
+
 async function load() {
-  const [all, settings] = await Promise.all([chrome.storage.local.get(null), askSettings()]);
+  const [all, settings, profile] = await Promise.all([chrome.storage.local.get(null), askSettings(), askProfile()]);
   state.records = siteRecords(all);
   state.settings = settings;
+  state.profile = profile;
   render();
 }
 
@@ -152,7 +189,7 @@ function download(name, type, text) {
 function exportDoc() {
   const site = $('scope').value || null;
   const { version } = chrome.runtime.getManifest();
-  return evidenceDocument(state.records, { site, generator: `TrackLens ${version}` });
+  return evidenceDocument(state.records, { site, generator: `TrackLens ${version}`, profile: state.profile });
 }
 
 const stamp = () => new Date().toISOString().slice(0, 10);
@@ -190,6 +227,12 @@ function wire() {
     const site = $('scope').value || null;
     if (!window.confirm(site ? `Delete the history of ${site}?` : 'Delete the whole history?')) return;
     await chrome.runtime.sendMessage({ type: MSG.HISTORY_CLEAR, site });
+    await load();
+  });
+  $('inferred-forget').addEventListener('click', async (e) => {
+    const name = e.target.closest('button.forget')?.dataset.name;
+    if (!name) return;
+    await chrome.runtime.sendMessage({ type: MSG.PROFILE_FORGET, name });
     await load();
   });
   $('history-enabled').addEventListener('change', (e) => saveSettings({ historyEnabled: e.target.checked }));

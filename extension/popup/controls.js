@@ -132,6 +132,8 @@ export function consentLines(report) {
 export function editFor(site, data) {
   if (data.action === 'site-mode') return { kind: 'site-mode', site, mode: data.mode };
   if (data.action === 'company') return { kind: 'company', site, scope: data.scope, company: data.company, treatment: data.treatment };
+  // The sensitive-page alert's "Block these companies here": one edit for all of them.
+  if (data.action === 'block-sensitive') return { kind: 'companies', site, companies: JSON.parse(data.companies ?? '[]'), treatment: 'block' };
   return null;
 }
 

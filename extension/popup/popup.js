@@ -119,6 +119,28 @@ function renderLeaks(leaks = []) {
   })));
 }
 
+/**
+ * The alert on a sensitive page (the core's view.alert, report/alert.rs): what the page is about
+ * and why, each company that learned you were there with what it received, and one click to
+ * block them on this site. All of it page-derived or core-worded: textContent only.
+ */
+function renderAlert(alert, canBlock) {
+  const section = $('sensitive-alert');
+  section.hidden = !alert;
+  if (!alert) return;
+  section.dataset.category = alert.category;
+  section.querySelector('.heading').textContent = alert.heading;
+  section.querySelector('.evidence').textContent = alert.evidence;
+  section.querySelector('.sentence').textContent = alert.sentence;
+  $('sensitive-companies').replaceChildren(...alert.companies.map((c) => el('li', { data: { company: c.name } }, [
+    el('span', { className: 'summary', text: `${c.summary}.` }),
+    el('ul', { className: 'details' }, listItems(c.details)),
+  ])));
+  const row = section.querySelector('.block-row');
+  row.hidden = !(canBlock && alert.toBlock.length);
+  row.querySelector('button').dataset.companies = JSON.stringify(alert.toBlock);
+}
+
 /** The picture of what the trackers do: a bar with one segment per purpose, its count written in the legend. */
 function renderPurposes(purposes = []) {
   $('purposes').hidden = purposes.length === 0;
@@ -168,6 +190,7 @@ function render(report, status, described) {
   summary.textContent = view.sentence;
   renderPurposes(view.purposes);
   const settings = described.settings;
+  renderAlert(view.alert, Boolean(settings && report.site));
   $('site-switch').hidden = !(settings && report.site);
   if (settings && report.site) $('site-switch').replaceChildren(siteSwitch(settings, report.site));
   const trackers = view.companies.filter((c) => c.tracker);

@@ -2,13 +2,31 @@
 // docs/evidence.md) and as CSV tables. Pure functions, unit-tested under node; the dashboard only
 // turns their output into a download. Nothing here is sent anywhere.
 
-export const EVIDENCE_SCHEMA_VERSION = 1;
+// 2: each site's page contexts (`contexts`) and the inferred profile (`inferredProfile`).
+export const EVIDENCE_SCHEMA_VERSION = 2;
 export const EVIDENCE_SCHEMA_ID = 'https://github.com/tracklens/tracklens/blob/main/docs/evidence-schema.json';
 
 const iso = (ms) => (Number.isFinite(ms) ? new Date(ms).toISOString() : null);
 
-/** The evidence document for `records` (site records from the history), one site or all. */
-export function evidenceDocument(records, { site = null, now = Date.now(), generator = 'TrackLens' } = {}) {
+/**
+ * The core's inferred profile (crate/src/profile.rs) for the export: for one site, only what
+ * its pages contributed to (items seen on that site).
+ */
+function profileFor(profile, site) {
+  if (!profile) return null;
+  const here = (items) => items.filter((i) => !site || i.sites.includes(site)).map((i) => ({ ...i, lastSeen: iso(i.lastSeen) }));
+  return {
+    companies: profile.companies
+      .map((c) => ({ name: c.name, sensitive: here(c.sensitive), topics: here(c.topics) }))
+      .filter((c) => c.sensitive.length || c.topics.length),
+  };
+}
+
+/**
+ * The evidence document for `records` (site records from the history), one site or all;
+ * `profile` is the core's inferred profile of them (null when not asked for).
+ */
+export function evidenceDocument(records, { site = null, now = Date.now(), generator = 'TrackLens', profile = null } = {}) {
   const chosen = site ? records.filter((r) => r.site === site) : records;
   return {
     $schema: EVIDENCE_SCHEMA_ID,
@@ -16,6 +34,7 @@ export function evidenceDocument(records, { site = null, now = Date.now(), gener
     generator,
     generatedAt: iso(now),
     scope: site ? { site } : { site: null },
+    inferredProfile: profileFor(profile, site),
     sites: chosen.map((record) => ({
       site: record.site,
       firstSeen: iso(record.firstSeen),
@@ -44,6 +63,11 @@ export function evidenceDocument(records, { site = null, now = Date.now(), gener
         expires: c.expires == null ? null : iso(c.expires * 1000),
         firstSeen: iso(c.firstSeen),
         lastSeen: iso(c.lastSeen),
+      })),
+      // What the core decided each recorded page was about, and who saw or received it.
+      contexts: (record.contexts ?? []).map((c) => ({
+        visit: iso(c.visit), categories: [...c.categories], topics: [...c.topics], evidence: [...c.evidence],
+        companies: [...c.companies], received: [...c.received],
       })),
     })),
   };

@@ -87,6 +87,8 @@ export function mergeReport(record, report, now) {
     if (fp && (!known.fingerprinting || fp.score > known.fingerprinting.score)) known.fingerprinting = fp;
   }
 
+  addContext(merged, report, visit);
+
   for (const cookie of [...(report.cookies ?? [])]) {
     const key = `${cookie.name}\u0000${cookie.domain}`;
     const known = merged.cookies[key];
@@ -98,6 +100,42 @@ export function mergeReport(record, report, now) {
     };
   }
   return merged;
+}
+
+/**
+ * Keeps what the core decided the visit's page is about (report.context: its sensitive
+ * categories and topics, with the evidence) and which companies saw it (at least one request not
+ * blocked) or received its address, title or content: the input of the core's inferred profile
+ * (crate/src/profile.rs). One entry per visit, replaced when the report is merged again.
+ */
+function addContext(merged, report, visit) {
+  const context = report.context;
+  if (!context) return;
+  const categories = (context.categories ?? []).map((c) => c.name);
+  const topics = (context.topics ?? []).map((t) => t.name);
+  if (!categories.length && !topics.length) return;
+  const companies = Object.values(report.companies ?? {})
+    .filter((c) => c.party === 'third_party' && c.state !== 'blocked').map((c) => c.name).slice(0, HISTORY_LIMITS.companiesPerSite);
+  const entry = {
+    visit, categories, topics, evidence: (context.evidence ?? []).slice(0, 4), companies,
+    received: (context.sensitive ?? []).map((s) => s.company).slice(0, HISTORY_LIMITS.companiesPerSite),
+  };
+  merged.contexts = (merged.contexts ?? []).filter((c) => c.visit !== visit);
+  merged.contexts.push(entry);
+  merged.contexts.sort((a, b) => a.visit - b.visit);
+  if (merged.contexts.length > HISTORY_LIMITS.visitsPerSite) merged.contexts.shift();
+}
+
+/**
+ * The record without the category or topic `name` in its visits' contexts (the dashboard's
+ * "forget"); a visit left with neither is dropped. Returns null when nothing changed.
+ */
+export function forgetInferred(record, name) {
+  if (!record?.contexts?.some((c) => c.categories.includes(name) || c.topics.includes(name))) return null;
+  const contexts = record.contexts
+    .map((c) => ({ ...c, categories: c.categories.filter((n) => n !== name), topics: c.topics.filter((n) => n !== name) }))
+    .filter((c) => c.categories.length || c.topics.length);
+  return { ...record, contexts };
 }
 
 /** The highest fingerprinting verdict of a company's scripts in a report: {score, level, techniques}. */

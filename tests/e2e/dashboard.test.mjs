@@ -162,7 +162,7 @@ test('the JSON evidence validates against the published schema, for all sites an
   assert.deepEqual(one.sites.map((s) => s.site), ['shop.example']);
 
   // The same validator rejects a document that breaks the schema, so the check can fail.
-  assert.equal(validate({ ...one, schemaVersion: 2 }), false);
+  assert.equal(validate({ ...one, schemaVersion: 1 }), false);
 
   const csv = await download(page, '#export-csv');
   const lines = csv.text.trim().split('\r\n');

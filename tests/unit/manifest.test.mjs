@@ -24,10 +24,11 @@ test('extension pages may run only packaged code, plus compiling the packaged wa
   assert.equal(manifest.background.type, 'module');
 });
 
-test('content scripts: storage probe, consent-banner decliner (every frame), fingerprinting probe (page world) and its isolated relay', () => {
+test('content scripts: storage probe and page signals, consent-banner decliner (every frame), fingerprinting probe (page world) and its isolated relay', () => {
   const web = ['http://*/*', 'https://*/*'];
   assert.deepEqual(manifest.content_scripts, [
-    { matches: web, js: ['extension/content/storage-probe.js'], run_at: 'document_idle', all_frames: false },
+    // After load, the top frame's own signals (title, meta, headings, JSON-LD types, text) for the core's page context.
+    { matches: web, js: ['extension/content/storage-probe.js', 'extension/content/page-signals.js'], run_at: 'document_idle', all_frames: false },
     // Consent platforms often render in iframes (Sourcepoint, TrustArc), hence every frame.
     { matches: web, js: ['extension/pkg/autoconsent-content.js'], run_at: 'document_start', all_frames: true },
     // The probe must run in the page's world, before page scripts, to see the APIs they call.

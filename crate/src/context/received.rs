@@ -77,42 +77,86 @@ const MAX_PAIRS: usize = 128;
 /// Per company, what it received that reveals the page, and with which identifiers; only
 /// companies that learned which page it was. Advertising and social companies first.
 pub fn what_companies_received(page_url: &str, context: &PageContext, companies: &[CompanyRequests]) -> Vec<Received> {
-    let page_path = path_of(page_url);
-    let mut out: Vec<Received> =
-        companies.iter().map(|c| received_by(c, page_url, page_path, context)).filter(Received::reveals_page).collect();
-    out.sort_by(|a, b| b.advertiser.cmp(&a.advertiser).then_with(|| a.company.cmp(&b.company)));
+    let terms = sensitive_lexicon_terms(context);
+    let mut out: Vec<Received> = companies
+        .iter()
+        .map(|c| {
+            let mut got = Received::of(&c.company, &c.categories);
+            for request in c.requests.iter().take(MAX_REQUESTS) {
+                got.note(&request.url, request.referer.as_deref(), request.body.as_deref(), page_url);
+                // Every cookie it was sent: a browser only sends a company its own cookies, and
+                // their names (never values) say which of its identifiers came along.
+                got.note_cookies(&request.cookies);
+            }
+            got.finish(&terms);
+            got
+        })
+        .filter(Received::reveals_page)
+        .collect();
+    sort(&mut out);
     out
 }
 
-fn received_by(company: &CompanyRequests, page_url: &str, page_path: &str, context: &PageContext) -> Received {
-    let mut got = Received {
-        company: company.company.clone(),
-        advertiser: company.categories.iter().any(|c| matches!(c, Category::Advertising | Category::Social)),
-        ..Received::default()
-    };
-    for request in company.requests.iter().take(MAX_REQUESTS) {
-        let query = request.url.split('#').next().unwrap_or("").split_once('?').map_or("", |(_, q)| q);
-        let body = request.body.as_deref().unwrap_or("");
+/// Advertising and social companies first, then by name.
+pub fn sort(received: &mut [Received]) {
+    received.sort_by(|a, b| b.advertiser.cmp(&a.advertiser).then_with(|| a.company.cmp(&b.company)));
+}
+
+/// The page's sensitive lexicon terms (not schema.org types): what [`Received::finish`] looks
+/// for in what a company received.
+pub fn sensitive_lexicon_terms(context: &PageContext) -> Vec<String> {
+    let mut terms = Vec::new();
+    for finding in &context.sensitive {
+        for evidence in finding.evidence.iter().filter(|e| e.field != Field::Schema) {
+            push(&mut terms, &evidence.term);
+        }
+    }
+    terms
+}
+
+impl Received {
+    /// Nothing received yet by `company`, whose categories say whether it is an advertiser.
+    pub fn of(company: &str, categories: &[Category]) -> Received {
+        Received {
+            company: company.to_owned(),
+            advertiser: categories.iter().any(|c| matches!(c, Category::Advertising | Category::Social)),
+            ..Received::default()
+        }
+    }
+
+    /// Adds what one request to the company carried on the page at `page_url`: its query and
+    /// form-encoded body, and its `Referer` header. Bounded: at most [`MAX_PAIRS`] pairs a
+    /// request, [`MAX_ITEMS`] entries a list, [`MAX_VALUE`] bytes a value.
+    pub fn note(&mut self, url: &str, referer: Option<&str>, body: Option<&str>, page_url: &str) {
+        let page_path = path_of(page_url);
+        let query = url.split('#').next().unwrap_or("").split_once('?').map_or("", |(_, q)| q);
+        let body = body.unwrap_or("");
         for pair in query.split('&').chain(body.split('&')).take(MAX_PAIRS) {
             let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
             let name = percent_decode(name);
             let value = percent_decode(value);
-            note_param(&mut got, &name, value.trim(), page_url, page_path);
+            note_param(self, &name, value.trim(), page_url, page_path);
         }
-        if let Some(referer) = &request.referer {
+        if let Some(referer) = referer {
             if mentions_page(referer, page_url, page_path) {
-                push(&mut got.address, "Referer header");
+                push(&mut self.address, "Referer header");
             }
         }
-        // Every cookie it was sent: a browser only sends a company its own cookies, and their
-        // names (never values) say which of its identifiers came along.
-        for cookie in &request.cookies {
-            push(&mut got.cookies, cookie);
+    }
+
+    /// Names of cookies the company was sent.
+    pub fn note_cookies(&mut self, names: &[String]) {
+        for cookie in names {
+            push(&mut self.cookies, cookie);
         }
     }
-    got.sensitive_terms = sensitive_terms(&got, context);
-    got.summary = summary(&got);
-    got
+
+    /// Once the page's context is known: which of its sensitive `terms` the company received,
+    /// and the sentence for the user.
+    pub fn finish(&mut self, terms: &[String]) {
+        self.sensitive_terms = sensitive_terms(self, terms);
+        self.summary = summary(self);
+    }
 }
 
 fn note_param(got: &mut Received, name: &str, value: &str, page_url: &str, page_path: &str) {
@@ -167,8 +211,8 @@ fn path_of(url: &str) -> &str {
     rest.find('/').map_or("", |at| &rest[at..])
 }
 
-/// The page's sensitive lexicon terms (not schema types) that appear in the words it received.
-fn sensitive_terms(got: &Received, context: &PageContext) -> Vec<String> {
+/// The sensitive `terms` that appear, as whole words, in the title and content it received.
+fn sensitive_terms(got: &Received, terms: &[String]) -> Vec<String> {
     let mut received = String::from(" ");
     let mut buf = String::new();
     let texts = got.title.iter().chain(&got.content);
@@ -180,17 +224,15 @@ fn sensitive_terms(got: &Received, context: &PageContext) -> Vec<String> {
         });
     }
     let mut found = Vec::new();
-    for finding in &context.sensitive {
-        for evidence in finding.evidence.iter().filter(|e| e.field != Field::Schema) {
-            let mut term = String::from(" ");
-            for_each_word(&evidence.term, &mut buf, |w| {
-                term.push_str(w);
-                term.push(' ');
-                true
-            });
-            if term.len() > 2 && received.contains(&term) {
-                push(&mut found, &evidence.term);
-            }
+    for term in terms {
+        let mut words = String::from(" ");
+        for_each_word(term, &mut buf, |w| {
+            words.push_str(w);
+            words.push(' ');
+            true
+        });
+        if words.len() > 2 && received.contains(&words) {
+            push(&mut found, term);
         }
     }
     found

@@ -33,9 +33,43 @@ pub struct PageSignals {
     pub schema_types: Vec<String>,
     /// The first [`MAX_TEXT`] bytes of visible text.
     pub text: String,
+    /// What the collector left out (JSON-LD blocks, headings, nesting past its bounds), as it
+    /// counted it; [`PageSignals::bound`] adds what it cut itself.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub skipped: u64,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 impl PageSignals {
+    /// Holds every field to its bound whatever the sender did (the extension's content script
+    /// runs in hostile pages): the address to 4000 bytes, other short fields to 1000, no control characters, at most 24
+    /// headings and 32 schema.org types of 100 bytes, [`MAX_TEXT`] of text. Each cut counts one
+    /// in `skipped`.
+    pub fn bound(&mut self) {
+        let mut cut = 0u64;
+        cut += u64::from(bound_field(&mut self.url, 4 * MAX_SHORT));
+        for field in
+            [&mut self.title, &mut self.description, &mut self.keywords, &mut self.og_title, &mut self.og_description]
+        {
+            cut += u64::from(bound_field(field, MAX_SHORT));
+        }
+        cut += self.headings.len().saturating_sub(MAX_HEADINGS) as u64;
+        self.headings.truncate(MAX_HEADINGS);
+        for heading in &mut self.headings {
+            cut += u64::from(bound_field(heading, MAX_SHORT));
+        }
+        let types = self.schema_types.len();
+        self.schema_types.retain(|t| t.len() <= 100);
+        cut += (types - self.schema_types.len()) as u64;
+        cut += self.schema_types.len().saturating_sub(MAX_TYPES) as u64;
+        self.schema_types.truncate(MAX_TYPES);
+        cut += u64::from(bound_field(&mut self.text, MAX_TEXT));
+        self.skipped = self.skipped.saturating_add(cut);
+    }
+
     /// Only the address (a HAR without the document's body, a request log).
     pub fn from_url(url: &str) -> PageSignals {
         PageSignals { url: url.to_owned(), ..PageSignals::default() }
@@ -94,6 +128,17 @@ impl PageSignals {
         }
         page
     }
+}
+
+/// Cuts `field` to `max` bytes and drops control characters; whether anything went.
+fn bound_field(field: &mut String, max: usize) -> bool {
+    let before = field.len();
+    if field.chars().any(char::is_control) {
+        *field = field.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+    }
+    let kept = super::lexicon::bounded(field, max).len();
+    field.truncate(kept);
+    field.len() < before
 }
 
 fn meta(tag: &str, page: &mut PageSignals) {

@@ -72,7 +72,12 @@ pub fn apply_all<'a>(report: &mut PageReport, events: impl IntoIterator<Item = &
 fn apply_one(report: &mut PageReport, event: &Event) {
     match event {
         Event::Page { url, started_at } => *report = new_report(url, *started_at),
-        Event::Request { url, verdict, before_consent } => add_request(report, url, verdict, *before_consent),
+        Event::Request { url, verdict, before_consent, referer } => {
+            add_request(report, url, verdict, *before_consent);
+            if let Some(company) = verdict.entity.as_ref().filter(|_| verdict.is_third_party()) {
+                super::context::note_request(report, &company.name, url, referer.as_deref());
+            }
+        }
         Event::Unclassified => report.errors += 1,
         Event::Cookies { host, sent, names } => add_cookie_names(report, host, *sent, names),
         Event::Blocked { host } => add_blocked(report, host),
@@ -129,6 +134,9 @@ fn apply_one(report: &mut PageReport, event: &Event) {
             declined.frame_id = change.frame_id.or(declined.frame_id);
         }
         Event::ConsentClick { action } => report.consent_choice = Some(*action),
+        Event::PageSignals { signals, source } => {
+            report.context = Some(super::context::classified(signals.clone(), source));
+        }
     }
 }
 
@@ -293,6 +301,7 @@ pub(super) fn derive(report: &mut PageReport) {
         company.state = state_of(company);
     }
     report.ignored_refusal = ignored_refusal(report);
+    super::context::derive(report);
 }
 
 /// The one rule for which page cookies are a company's: the knowledge base names it as the

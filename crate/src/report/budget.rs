@@ -67,6 +67,10 @@ pub fn trim(report: &mut PageReport, max_bytes: usize) {
             r.unknown_third_parties.clear();
             r.omitted.host_owners += r.host_owners.len() as u64;
             r.host_owners.clear();
+            // Once the page is known not to be sensitive, what companies received shows nowhere.
+            if r.context.as_ref().is_some_and(|c| !c.is_sensitive()) {
+                r.received.clear();
+            }
         },
         |r| {
             for company in r.companies.values_mut() {
@@ -105,6 +109,8 @@ pub fn trim(report: &mut PageReport, max_bytes: usize) {
             r.storage.truncate(20);
             r.leaks.truncate(10);
             r.fingerprinting = std::mem::take(&mut r.fingerprinting).into_iter().take(10).collect();
+            let companies = &r.companies;
+            r.received.retain(|name, _| companies.contains_key(name));
         },
     ];
     for step in steps {

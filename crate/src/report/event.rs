@@ -29,6 +29,9 @@ pub enum Event {
         verdict: RequestVerdict,
         #[serde(default)]
         before_consent: Option<bool>,
+        /// Its `Referer` header, when the source saw it (a HAR, the audit).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        referer: Option<String>,
     },
     /// A request that could not be classified.
     Unclassified,
@@ -53,6 +56,10 @@ pub enum Event {
     Declined(Declined),
     /// A banner button clicked (the audit's `--consent accept|reject`).
     ConsentClick { action: ConsentAction },
+    /// The page's own signals (title, meta tags, headings, schema.org types, text), read from
+    /// `source` (`page`, `html` or `url`): the core decides what the page is about. Replaces an
+    /// earlier reading.
+    PageSignals { signals: crate::context::PageSignals, source: String },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -34,6 +34,10 @@
 //! | tracking parameters of the page URL    |    50 | —                               |
 //! | consent purposes                       |    32 | (TCF has 24)                    |
 //! | cookies named per ignored refusal      |    20 | —                               |
+//! | a page signal (title, heading…), bytes | 1000 | `context.skipped`               |
+//! | headings / schema.org types            | 24/32 | `context.skipped`               |
+//! | visible text, bytes                    | 20000 | `context.skipped`               |
+//! | per company received: list / value     | 8/200 B | (cut)                         |
 //! | one tab's report, as JSON (extension)  |  1 MB | `omitted.trimmedForSpace`       |
 //! | every tab's report together (extension)|  8 MB | `omitted.trimmedForSpace`       |
 //! | a report trimmed to make room          | 16 KB | `omitted.trimmedForSpace`       |
@@ -43,12 +47,15 @@
 //! `storage.session` budget ([`budget`]): one tab can never starve the others. Each bound is
 //! tested at its edge in this module's tests.
 
+pub mod alert;
 mod apply;
 pub mod budget;
+pub mod context;
 mod event;
 pub mod summary;
 
 pub use apply::{apply, apply_all, consent_entry, new_report, owns, refusals};
+pub use context::{ContextSection, Finding};
 pub use event::{ConsentAction, Event, RequestVerdict, VerdictEntity};
 
 use serde::{Deserialize, Serialize};
@@ -146,6 +153,14 @@ pub struct PageReport {
     pub leaks: Vec<Leak>,
     /// Derived: trackers that still loaded and kept identifier cookies after a refusal.
     pub ignored_refusal: Vec<IgnoredRefusal>,
+    /// What the page is about, from its own signals, and on a sensitive page what each company
+    /// received there ([`context`]); absent until the page's signals arrive.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub context: Option<ContextSection>,
+    /// Per company, what its requests carried that can reveal the page (its address, title,
+    /// events and their content, identifiers by name): the raw side of `context.sensitive`.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub received: BTreeMap<String, crate::context::Received>,
     pub omitted: Omitted,
 }
 

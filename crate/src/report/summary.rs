@@ -31,6 +31,8 @@ pub struct PageView {
     pub purposes: Vec<PurposeCount>,
     /// Every company, trackers first, then by requests.
     pub companies: Vec<CompanyView>,
+    /// On a sensitive page: what it is about and who learned you were there ([`super::alert`]).
+    pub alert: Option<super::alert::SensitiveAlert>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -120,15 +122,18 @@ pub fn page_view(report: &PageReport, settings: &Settings) -> PageView {
         })
         .filter(|p| p.companies > 0)
         .collect();
+    let tracker_count = trackers.len() as u64;
+    let companies: Vec<CompanyView> = companies.iter().map(|c| company_view(report, settings, &site, c)).collect();
     PageView {
+        alert: super::alert::sensitive_alert(report, &companies),
         site: report.site.clone(),
-        sentence: sentence(trackers.len() as u64, stopped, partly_stopped),
-        trackers: trackers.len() as u64,
+        sentence: sentence(tracker_count, stopped, partly_stopped),
+        trackers: tracker_count,
         stopped,
         partly_stopped,
         without_cookies,
         purposes,
-        companies: companies.into_iter().map(|c| company_view(report, settings, &site, c)).collect(),
+        companies,
     }
 }
 

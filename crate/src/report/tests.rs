@@ -15,7 +15,12 @@ fn verdict(host: &str, company: Option<&str>, tracker: bool) -> RequestVerdict {
 }
 
 fn request(host: &str, company: Option<&str>, tracker: bool) -> Event {
-    Event::Request { url: format!("https://{host}/p"), verdict: verdict(host, company, tracker), before_consent: None }
+    Event::Request {
+        url: format!("https://{host}/p"),
+        verdict: verdict(host, company, tracker),
+        before_consent: None,
+        referer: None,
+    }
 }
 
 fn page() -> PageReport {
@@ -236,4 +241,77 @@ fn trimming_keeps_counts_and_fits() {
     let mut small = page();
     trim(&mut small, TRIMMED_BYTES);
     assert!(!small.omitted.trimmed_for_space, "a report that fits is left alone");
+}
+
+fn pharmacy_events(pixel_blocked: bool) -> Vec<Event> {
+    let page = "https://shop.example/pharmacy/oraquick-hiv-self-test.html";
+    let pixel = format!(
+        "https://www.facebook.com/tr/?id=1&ev=ViewContent&dl={}&cd[content_name]=OraQuick%20HIV%20Self-Test&fbp=fb.1.2.3",
+        page.replace(':', "%3A").replace('/', "%2F")
+    );
+    let meta = verdict("www.facebook.com", Some("Meta"), true);
+    let mut events = vec![
+        Event::Page { url: page.to_owned(), started_at: 1.0 },
+        Event::Request { url: pixel, verdict: meta, before_consent: None, referer: None },
+        Event::Cookies { host: "www.facebook.com".to_owned(), sent: true, names: vec!["fr".to_owned()] },
+    ];
+    if pixel_blocked {
+        events.push(Event::Blocked { host: "www.facebook.com".to_owned() });
+    }
+    let signals = crate::context::PageSignals {
+        url: page.to_owned(),
+        title: "OraQuick HIV Self-Test | Example Pharmacy".to_owned(),
+        schema_types: vec!["Drug".to_owned()],
+        ..Default::default()
+    };
+    events.push(Event::PageSignals { signals, source: "page".to_owned() });
+    events
+}
+
+#[test]
+fn signals_after_the_requests_name_what_each_company_received_on_a_sensitive_page() {
+    let mut report = PageReport::default();
+    apply_all(&mut report, &pharmacy_events(false));
+    let context = report.context.as_ref().expect("a context section");
+    assert_eq!(context.category.as_deref(), Some("health"));
+    assert_eq!(context.sensitive.len(), 1, "{context:#?}");
+    let meta = &context.sensitive[0];
+    assert!(meta.advertiser);
+    assert_eq!(meta.content, ["OraQuick HIV Self-Test"]);
+    assert_eq!(meta.events, ["ViewContent"]);
+    assert_eq!(meta.cookies, ["fr"]);
+    assert!(meta.summary.starts_with("Meta received that you viewed 'OraQuick HIV Self-Test'"), "{}", meta.summary);
+
+    // The stored shape reads back with the same section, recomputed.
+    let stored = serde_json::to_value(&report).unwrap();
+    assert_eq!(read_stored(&stored).unwrap().context, report.context);
+}
+
+#[test]
+fn a_company_whose_every_request_was_blocked_received_nothing() {
+    let mut report = PageReport::default();
+    apply_all(&mut report, &pharmacy_events(true));
+    let context = report.context.as_ref().unwrap();
+    assert_eq!(context.category.as_deref(), Some("health"));
+    assert!(context.sensitive.is_empty(), "{:#?}", context.sensitive);
+}
+
+#[test]
+fn hostile_signals_are_bounded_and_the_cuts_counted() {
+    let mut report = page();
+    let signals = crate::context::PageSignals {
+        url: "https://news.example/".to_owned(),
+        title: "x".repeat(100_000),
+        headings: vec!["heading".to_owned(); 10_000],
+        schema_types: vec!["Thing".to_owned(); 10_000],
+        text: "word ".repeat(100_000),
+        skipped: 3,
+        ..Default::default()
+    };
+    apply(&mut report, &Event::PageSignals { signals, source: "page".to_owned() });
+    let context = report.context.as_ref().unwrap();
+    assert_eq!(context.category, None);
+    // The title, the headings and types past their bounds, the text; and the collector's own 3.
+    assert_eq!(context.skipped, 3 + 1 + (10_000 - 24) + (10_000 - 32) + 1);
+    assert!(budget::size_of(&report) < 10_000);
 }

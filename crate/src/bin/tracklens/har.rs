@@ -6,7 +6,7 @@
 
 use crate::report::{self, PageReport, SeenRequest};
 use std::collections::BTreeMap;
-use tracklens::context::{PageSignals, SentRequest};
+use tracklens::context::PageSignals;
 use tracklens::cookie_purpose::{classify_cookie, Cookie};
 use tracklens::har::pages::{page_address, Grouper, PageEntries};
 use tracklens::har::{Archive, Entry};
@@ -58,6 +58,7 @@ pub fn page_report(page: &PageEntries, engine: &Engine) -> PageReport {
             cookies_sent: entry.cookies_sent().iter().map(|c| c.name.to_owned()).collect(),
             cookies_set: live_cookies(entry).map(|(c, _)| c.name.to_owned()).collect(),
             blocked: entry.error.as_deref().is_some_and(|e| e.contains("ERR_BLOCKED_BY_CLIENT")),
+            referer: entry.request_header("referer").map(str::to_owned),
         })
         .collect();
     // The page's cookies, consent string and GPC go into the core's page report with its
@@ -73,38 +74,23 @@ pub fn page_report(page: &PageEntries, engine: &Engine) -> PageReport {
         })
     });
     let gpc = main.and_then(|m| entries[m].request_header("sec-gpc")).map(|v| v.trim() == "1");
+    // The page's context from its document response when the HAR kept the HTML, else from its
+    // address alone; the core joins it with what each third party was sent.
+    let (signals, source) = match main.and_then(|m| entries[m].html.as_deref()) {
+        Some(text) => (PageSignals::from_html(&final_url, text), "html"),
+        None => (PageSignals::from_url(&final_url), "url"),
+    };
     let more = vec![
         Event::PageCookies { entries: cookies.iter().map(|(entry, _)| entry.clone()).collect() },
         Event::ConsentString { value: consent },
         Event::Gpc { sent: gpc == Some(true) },
+        Event::PageSignals { signals, source: source.to_owned() },
     ];
     report::add_page_events(&mut report, engine, &final_url, &seen, more);
     report.cookies = cookies.iter().map(|(entry, days)| report::cookie_of(entry, *days)).collect();
     report.tracking_params = report::tracking_params(&url);
     report.gpc.header = gpc;
-    add_context(&mut report, entries, main, &final_url, engine);
     report
-}
-
-/// The page's context from its document response when the HAR kept the HTML, else from its
-/// address alone; joined with what each third party was sent.
-fn add_context(report: &mut PageReport, entries: &[Entry], main: Option<usize>, page_url: &str, engine: &Engine) {
-    let (signals, source) = match main.and_then(|m| entries[m].html.as_deref()) {
-        Some(text) => (PageSignals::from_html(page_url, text), "html"),
-        None => (PageSignals::from_url(page_url), "url"),
-    };
-    let sent: Vec<SentRequest> = entries
-        .iter()
-        .enumerate()
-        .filter(|(at, _)| Some(*at) != main)
-        .map(|(_, e)| SentRequest {
-            url: e.url.clone(),
-            referer: e.request_header("referer").map(str::to_owned),
-            cookies: e.cookies_sent().iter().map(|c| c.name.to_owned()).collect(),
-            body: None,
-        })
-        .collect();
-    report::context::add_context(report, engine, &signals, source, &sent);
 }
 
 /// The cookies an entry's response set and kept (a line that expires them deletes them), with

@@ -201,11 +201,11 @@ impl Tab {
                 report.tracking_params = report::tracking_params(&final_url);
             }
         }
-        self.add_context(&mut report, &mut browser.cdp, engine, &final_url, deadline)?;
+        self.add_context(&mut report, &mut browser.cdp, engine, &final_url, deadline);
         Ok(report)
     }
 
-    /// The page's context from the live document, joined with the requests seen.
+    /// The page's context from the live document, joined with the requests seen by the core.
     fn add_context(
         &mut self,
         report: &mut PageReport,
@@ -213,23 +213,12 @@ impl Tab {
         engine: &Engine,
         page_url: &str,
         deadline: Instant,
-    ) -> Result<(), String> {
+    ) {
         // A page that breaks the script (or the browser's answer) leaves the address alone.
         let signals = self.eval(cdp, report::context::SIGNALS_SCRIPT, deadline).unwrap_or(Value::Null);
         let signals: tracklens::context::PageSignals =
             serde_json::from_value(signals).unwrap_or_else(|_| tracklens::context::PageSignals::from_url(page_url));
-        let sent: Vec<tracklens::context::SentRequest> = self
-            .requests
-            .iter()
-            .filter(|r| r.resource_type != ResourceType::MainFrame && !r.blocked)
-            .map(|r| tracklens::context::SentRequest {
-                url: r.url.clone(),
-                cookies: r.cookies_sent.clone(),
-                ..Default::default()
-            })
-            .collect();
-        report::context::add_context(report, engine, &signals, "page", &sent);
-        Ok(())
+        report.context = report::context_of(engine, page_url, &self.requests, signals, "page");
     }
 
     fn eval(&mut self, cdp: &mut Cdp, expression: &str, deadline: Instant) -> Result<Value, String> {
@@ -276,6 +265,7 @@ impl Tab {
                     cookies_sent: Vec::new(),
                     cookies_set: Vec::new(),
                     blocked: false,
+                    referer: None,
                 });
             }
             "Network.requestWillBeSentExtraInfo" => {

@@ -21,7 +21,9 @@ pub const SCHEMA: &str = "tracklens-audit/1";
 use tracklens::report as core;
 /// The page report's own entries, in the audit report as they are: its companies (with their
 /// state and cookies), unknown hosts and tracker requests are the core's, one model for both.
-pub use tracklens::report::{Company, Declined, FingerprintScript, IgnoredRefusal, Leak, TrackingRequest, UnknownHost};
+pub use tracklens::report::{
+    Company, ContextSection, Declined, FingerprintScript, IgnoredRefusal, Leak, TrackingRequest, UnknownHost,
+};
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
@@ -89,7 +91,7 @@ pub struct PageReport {
     /// What the page is about (sensitive category, topics, evidence) and, on a sensitive page,
     /// what each company received there; null when the page's signals were not read.
     #[serde(default)]
-    pub context: Option<context::ContextSection>,
+    pub context: Option<ContextSection>,
     pub violations: Vec<Violation>,
 }
 
@@ -219,6 +221,8 @@ pub struct SeenRequest {
     pub cookies_set: Vec<String>,
     /// Failed with `net::ERR_BLOCKED_BY_CLIENT`: an extension's rule stopped it.
     pub blocked: bool,
+    /// Its `Referer` header, when the source kept it.
+    pub referer: Option<String>,
 }
 
 /// The core's events for requests seen on the network, classified here with `engine`, in the
@@ -238,6 +242,7 @@ pub fn request_events(engine: &Engine, page_url: &str, requests: &[SeenRequest])
             url: seen.url.clone(),
             verdict: core::RequestVerdict::from(&verdict),
             before_consent: Some(seen.before_consent),
+            referer: seen.referer.clone(),
         });
         for (sent, names) in [(true, &seen.cookies_sent), (false, &seen.cookies_set)] {
             if !names.is_empty() {
@@ -282,6 +287,22 @@ pub fn add_page_events(
     }
 }
 
+/// The page's context section from its `signals` (read from `source`) and the requests seen,
+/// decided and joined by the core's page report (what the extension stores for a tab).
+pub fn context_of(
+    engine: &Engine,
+    page_url: &str,
+    requests: &[SeenRequest],
+    signals: tracklens::context::PageSignals,
+    source: &str,
+) -> Option<ContextSection> {
+    let mut page = core::PageReport::default();
+    let mut events = request_events(engine, page_url, requests);
+    events.push(core::Event::PageSignals { signals, source: source.to_owned() });
+    core::apply_all(&mut page, &events);
+    page.context
+}
+
 /// Copies the core's page report into the audit report (its published shape). Cookies are
 /// copied only when the page report has them (a source that reads cookies itself sets them after).
 pub fn fill_from_page(report: &mut PageReport, page: &core::PageReport) {
@@ -307,6 +328,7 @@ pub fn fill_from_page(report: &mut PageReport, page: &core::PageReport) {
     report.leaks = page.leaks.clone();
     report.declined = page.declined.clone();
     report.ignored_refusal = page.ignored_refusal.clone();
+    report.context = page.context.clone();
     report.omitted = serde_json::to_value(&page.omitted).unwrap_or(Value::Null);
 }
 
