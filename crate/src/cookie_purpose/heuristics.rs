@@ -159,7 +159,15 @@ pub(super) fn name_words(name: &str) -> Vec<String> {
 /// of five letters or more (`cookieconsent`). Checked in this order.
 pub(super) const KEYWORDS: &[(CookiePurpose, &[&str])] = &[
     (CookiePurpose::Security, &["csrf", "xsrf", "captcha", "recaptcha", "antiforgery", "waf", "bot", "botmanager"]),
-    (CookiePurpose::Necessary, &["consent", "gdpr", "cookielaw", "ccpa", "cmp", "tcf", "cookiebanner"]),
+    (
+        CookiePurpose::Necessary,
+        &["consent", "gdpr", "cookielaw", "ccpa", "cmp", "tcf", "cookiebanner", "optanon", "usprivacy"],
+    ),
+    // Sign-in and load balancing (F5 BIG-IP's `BIGipServer…`, AWS's `AWSALB…`, Azure's `ARRAffinity`).
+    (
+        CookiePurpose::Necessary,
+        &["login", "logged", "signin", "auth", "account", "loadbalancer", "affinity", "awsalb", "bigip"],
+    ),
     (
         CookiePurpose::Advertising,
         &["ads", "adid", "advert", "advertising", "gclid", "fbclid", "retarget", "conversion"],
@@ -172,19 +180,7 @@ pub(super) const KEYWORDS: &[(CookiePurpose, &[&str])] = &[
     ),
     (
         CookiePurpose::Necessary,
-        &[
-            "sess",
-            "session",
-            "sessid",
-            "sessionid",
-            "phpsessid",
-            "jsessionid",
-            "auth",
-            "login",
-            "cart",
-            "basket",
-            "checkout",
-        ],
+        &["sess", "session", "sessid", "sessionid", "phpsessid", "jsessionid", "cart", "basket", "checkout"],
     ),
 ];
 

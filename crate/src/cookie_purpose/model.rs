@@ -1,119 +1,203 @@
-//! The learned model for names the table and the hand-written clues do not settle: multinomial
-//! naive Bayes over the words of the name, its letter trigrams, a leading underscore, the lifetime
-//! and the purpose of the cookie's domain in the tracker knowledge base (CookieBlock's features
-//! that need no value history). Trained by `scripts/kb/train-cookie-model.mjs` on the training part of the Open
-//! Cookie Database split, never on the rows the evaluation holds out, and compiled by
-//! `build/cookies.rs` into a sorted table: a prediction is a few binary searches, no floats
-//! stored.
+//! The learned model for names the table and the hand-written clues do not settle: softmax
+//! (multinomial logistic) regression over CookieBlock-style features that need no value history:
+//! the words, vendor prefix and letter trigrams of the name, its shape and length, the lifetime,
+//! the purposes of the cookie's domain in the tracker knowledge base, first or third party, and
+//! what the table says of the closest name of the same family, of the domain's other cookies and
+//! of the keywords in the name. Trained by `scripts/kb/train-cookie-model.mjs` on the training
+//! part of the Open Cookie Database split, never on the rows the evaluation holds out, with its
+//! two confidence thresholds chosen by cross-validation inside the training part; compiled by
+//! `build/cookies.rs` into a sorted table: a prediction is a few binary searches.
 
 use super::*;
 use crate::knowledge::DomainRecord;
 
 include!(concat!(env!("OUT_DIR"), "/cookie_model.rs"));
 
-/// Below this probability the model says nothing and the cookie stays unknown.
-const MIN_CONFIDENCE: f64 = 0.7;
-
 pub(super) struct Prediction {
     pub(super) purpose: CookiePurpose,
     pub(super) confidence: f64,
-    /// The features that weighed most for this purpose over the next best, in words.
-    pub(super) evidence: Vec<String>,
+    /// The features that weighed most for this purpose over the next best, as features.
+    pub(super) evidence: Vec<&'static str>,
+}
+
+/// What the model reads besides the name and lifetime.
+#[derive(Default, Clone, Copy)]
+pub(super) struct Context<'a> {
+    pub(super) tracker: Option<&'a DomainRecord>,
+    pub(super) third_party: bool,
+    /// The purpose of the closest name of the same family in the table.
+    pub(super) similar: Option<CookiePurpose>,
+    /// What the table's other cookies on the domain are mostly for.
+    pub(super) profile: Option<CookiePurpose>,
 }
 
 fn lifetime_feature(lifetime: Lifetime) -> &'static str {
+    const WEEK: i64 = 7 * DAY;
     match lifetime {
         Lifetime::Session => "l:session",
         Lifetime::Seconds(s) if s < DAY => "l:hours",
-        Lifetime::Seconds(s) if s <= LONG_LIVED => "l:days",
+        Lifetime::Seconds(s) if s <= WEEK => "l:week",
+        Lifetime::Seconds(s) if s <= 31 * DAY => "l:month",
+        Lifetime::Seconds(s) if s <= LONG_LIVED => "l:quarter",
+        Lifetime::Seconds(s) if s <= 400 * DAY => "l:year",
         Lifetime::Seconds(_) | Lifetime::UntilCleared => "l:long",
     }
 }
 
 /// The letter trigrams of the lower-case name between `^` and `$`, other characters as `_`
 /// (`trigrams` in the training script).
-fn trigrams(name: &str) -> Vec<String> {
+fn trigrams(name: &str) -> impl Iterator<Item = String> + '_ {
     let text: Vec<u8> = std::iter::once(b'^')
         .chain(name.bytes().map(|b| if b.is_ascii_alphanumeric() { b.to_ascii_lowercase() } else { b'_' }))
         .chain(std::iter::once(b'$'))
         .collect();
-    text.windows(3).map(|w| format!("g:{}", String::from_utf8_lossy(w))).collect()
+    (0..text.len().saturating_sub(2)).map(move |i| format!("g:{}", String::from_utf8_lossy(&text[i..i + 3])))
+}
+
+/// The name's words, each also split between letters and digits (`rlas3` → `rlas`, `3`).
+fn model_words(name: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for word in name_words(name) {
+        let mut current = String::new();
+        for c in word.chars() {
+            if current.chars().last().is_some_and(|p| p.is_ascii_digit() != c.is_ascii_digit()) {
+                out.push(std::mem::take(&mut current));
+            }
+            current.push(c);
+        }
+        out.push(current);
+    }
+    out
 }
 
 /// The features of a cookie, as the training script computes them.
-pub(super) fn features(name: &str, lifetime: Lifetime, tracker: Option<&DomainRecord>) -> Vec<String> {
-    let mut out: Vec<String> = name_words(name)
-        .into_iter()
-        .map(|w| if w.bytes().all(|b| b.is_ascii_digit()) { "w:#".to_owned() } else { format!("w:{w}") })
-        .chain(trigrams(name))
-        .collect();
-    if name.starts_with('_') {
+pub(super) fn features(name: &str, lifetime: Lifetime, context: Context<'_>) -> Vec<String> {
+    let mut out: Vec<String> = trigrams(name).collect();
+    for word in model_words(name) {
+        out.push(if word.bytes().all(|b| b.is_ascii_digit()) { "w:#".to_owned() } else { format!("w:{word}") });
+    }
+    let lead = &name[..name.len() - name.trim_start_matches('_').len()];
+    if let Some(first) = name_words(name).first() {
+        out.push(format!("p:{lead}{first}"));
+    }
+    if !lead.is_empty() {
         out.push("u:_".to_owned());
     }
+    if name.bytes().any(|b| b.is_ascii_uppercase()) && !name.bytes().any(|b| b.is_ascii_lowercase()) {
+        out.push("c:upper".to_owned());
+    }
+    if name.bytes().any(|b| b.is_ascii_digit()) {
+        out.push("c:digit".to_owned());
+    }
+    // Length in UTF-16 units, as JavaScript's `length` in the training script.
+    let length = name.encode_utf16().count();
+    out.push(
+        match length {
+            0..=3 => "n:3",
+            4..=8 => "n:8",
+            9..=16 => "n:16",
+            _ => "n:long",
+        }
+        .to_owned(),
+    );
     out.push(lifetime_feature(lifetime).to_owned());
-    if let Some(category) = tracker.and_then(|r| r.categories.first()) {
+    for category in context.tracker.map_or(&[][..], |r| r.categories) {
         out.push(format!("t:{}", category.as_str()));
+    }
+    out.push(if context.third_party { "f:3p" } else { "f:1p" }.to_owned());
+    if let Some(purpose) = context.similar {
+        out.push(format!("s:{purpose}"));
+    }
+    if let Some(purpose) = context.profile {
+        out.push(format!("d:{purpose}"));
+    }
+    if let Some((purpose, _)) = keyword_purpose(name) {
+        out.push(format!("k:{purpose}"));
     }
     out.sort_unstable();
     out.dedup();
     out
 }
 
-fn weights(feature: &str) -> Option<&'static [i32; MODEL_CLASS_COUNT]> {
-    MODEL_FEATURES.binary_search_by(|(f, _)| (*f).cmp(feature)).ok().map(|i| &MODEL_FEATURES[i].1)
+fn weights(feature: &str) -> Option<(&'static str, &'static [i32; MODEL_CLASS_COUNT])> {
+    MODEL_FEATURES
+        .binary_search_by(|(f, _)| (*f).cmp(feature))
+        .ok()
+        .map(|i| (MODEL_FEATURES[i].0, &MODEL_FEATURES[i].1))
 }
 
-fn describe(feature: &str) -> String {
+/// A feature in words, for the verdict's reason; `similar` and `profile` are the table's clues
+/// behind `s:` and `d:`.
+pub(super) fn describe(feature: &str, similar: Option<&TableMatch>, profile: Option<&DomainProfile>) -> String {
     match feature {
         "u:_" => "a leading underscore".to_owned(),
+        "c:upper" => "an all-capitals name".to_owned(),
+        "c:digit" => "a digit in the name".to_owned(),
+        "n:3" => "a name of three characters or fewer".to_owned(),
+        "n:8" => "a short name".to_owned(),
+        "n:16" => "a name of 9 to 16 characters".to_owned(),
+        "n:long" => "a long name".to_owned(),
         "l:session" => "a session lifetime".to_owned(),
         "l:hours" => "a lifetime under a day".to_owned(),
-        "l:days" => "a lifetime of up to 90 days".to_owned(),
-        "l:long" => "a lifetime over 90 days".to_owned(),
+        "l:week" => "a lifetime of up to a week".to_owned(),
+        "l:month" => "a lifetime of up to a month".to_owned(),
+        "l:quarter" => "a lifetime of up to 90 days".to_owned(),
+        "l:year" => "a lifetime of up to 400 days".to_owned(),
+        "l:long" => "a lifetime over 400 days".to_owned(),
+        "f:3p" => "a third-party domain".to_owned(),
+        "f:1p" => "the site's own domain".to_owned(),
         "w:#" => "a number in the name".to_owned(),
         _ => match feature.split_once(':') {
             Some(("t", category)) => format!("a domain used for {}", category.replace('_', " ")),
             Some(("g", letters)) => format!("the letters `{}`", letters.trim_matches(['^', '$'])),
+            Some(("p", lead)) => format!("the prefix `{lead}`"),
+            Some(("s", purpose)) => match similar {
+                Some(m) => format!("a name of the same family in the table ({}, {purpose})", m.describe()),
+                None => format!("a name of the same family that is {purpose}"),
+            },
+            Some(("d", purpose)) => match profile {
+                Some(p) => format!("the table's {} other cookies on {} ({purpose})", p.rows, p.domain),
+                None => format!("the table's other cookies on its domain ({purpose})"),
+            },
+            Some(("k", purpose)) => format!("a {purpose} word in the name"),
             Some((_, word)) => format!("the word `{word}`"),
             None => feature.to_owned(),
         },
     }
 }
 
-/// The model's purpose for a cookie, when it is confident and the name itself carries evidence
-/// (a lifetime alone says nothing about what a cookie is for). The trigrams' log-probabilities
-/// are averaged: together they weigh as much as one word, not one word per letter.
-pub(super) fn predict(name: &str, lifetime: Lifetime, tracker: Option<&DomainRecord>) -> Option<Prediction> {
-    let known: Vec<(String, &[i32; MODEL_CLASS_COUNT])> =
-        features(name, lifetime, tracker).into_iter().filter_map(|f| weights(&f).map(|w| (f, w))).collect();
-    if !known.iter().any(|(f, _)| f.starts_with("w:") || f.starts_with("g:")) {
+/// The model's purpose for a cookie, when it is confident enough (thresholds chosen by
+/// cross-validation: a tracking verdict needs more) and the name itself carries evidence (a
+/// lifetime or a domain alone is not a reason to call a cookie anything).
+pub(super) fn predict(name: &str, lifetime: Lifetime, context: Context<'_>) -> Option<Prediction> {
+    let known: Vec<(&'static str, &[i32; MODEL_CLASS_COUNT])> =
+        features(name, lifetime, context).iter().filter_map(|f| weights(f)).collect();
+    let from_name = |f: &str| f.starts_with("g:") || f.starts_with("p:") || (f.starts_with("w:") && f != "w:#");
+    if !known.iter().any(|(f, _)| from_name(f)) {
         return None;
     }
-    let grams = known.iter().filter(|(f, _)| f.starts_with("g:")).count().max(1) as f64;
-    let scale = |f: &str| if f.starts_with("g:") { 1.0 / grams } else { 1.0 };
-    let mut scores = MODEL_PRIOR.map(f64::from);
-    for (f, w) in &known {
+    let mut scores = MODEL_BIAS.map(f64::from);
+    for (_, w) in &known {
         for (score, weight) in scores.iter_mut().zip(w.iter()) {
-            *score += f64::from(*weight) * scale(f);
+            *score += f64::from(*weight);
         }
     }
     let mut order: Vec<usize> = (0..scores.len()).collect();
     order.sort_by(|a, b| scores[*b].total_cmp(&scores[*a]));
     let (best, second) = (order[0], order[1]);
-    // Softmax over thousandths of a nat.
+    // Softmax over thousandths.
     let total: f64 = scores.iter().map(|s| ((s - scores[best]) / 1000.0).exp()).sum();
     let confidence = 1.0 / total;
-    if confidence < MIN_CONFIDENCE {
+    let purpose = MODEL_CLASSES[best];
+    let threshold = if purpose.is_tracking() { MODEL_MIN_TRACKING } else { MODEL_MIN_OTHER };
+    if confidence * 1000.0 < f64::from(threshold) {
         return None;
     }
-    let mut margins: Vec<(f64, &str)> = known
-        .iter()
-        .map(|(f, w)| (f64::from(w[best] - w[second]) * scale(f), f.as_str()))
-        .filter(|(m, _)| *m > 0.0)
-        .collect();
-    margins.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
-    let evidence = margins.iter().take(3).map(|(_, f)| describe(f)).collect();
-    Some(Prediction { purpose: MODEL_CLASSES[best], confidence, evidence })
+    let mut margins: Vec<(i32, &'static str)> =
+        known.iter().map(|(f, w)| (w[best] - w[second], *f)).filter(|(m, _)| *m > 0).collect();
+    margins.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)));
+    let evidence = margins.iter().take(3).map(|(_, f)| *f).collect();
+    Some(Prediction { purpose, confidence, evidence })
 }
 
 #[cfg(test)]
@@ -128,19 +212,34 @@ mod tests {
         );
     }
 
+    /// The lists below are what `features` in scripts/kb/train-cookie-model.mjs gives for the
+    /// same cookies (printed by Node and pasted here).
     #[test]
     fn features_match_the_training_script() {
-        let f = features("_fooVisitorId_2", Lifetime::Seconds(400 * DAY), None);
-        // `^_foovisitorid_2$` in letter trigrams, as `trigrams` in the training script cuts it.
-        let grams = "^_f _2$ _fo d_2 foo id_ isi ito oov ori ovi rid sit tor vis".split(' ').map(|g| format!("g:{g}"));
-        let words = ["l:long", "u:_", "w:#", "w:foo", "w:id", "w:visitor"].map(str::to_owned);
-        assert_eq!(f, grams.chain(words).collect::<Vec<_>>());
-        assert_eq!(features("x", Lifetime::Session, None), ["g:^x$", "l:session", "w:x"]);
+        let list = |text: &str| text.split(' ').map(str::to_owned).collect::<Vec<_>>();
+        let f = features("_fooVisitorId_2", Lifetime::Seconds(400 * DAY), Context::default());
+        let expected = "c:digit f:1p g:^_f g:_2$ g:_fo g:d_2 g:foo g:id_ g:isi g:ito g:oov g:ori g:ovi g:rid g:sit \
+                        g:tor g:vis l:year n:16 p:_foo u:_ w:# w:foo w:id w:visitor";
+        assert_eq!(f, list(expected));
+        let f = features("rlas3_csrfToken", Lifetime::Seconds(5 * DAY), Context::default());
+        let expected = "c:digit f:1p g:3_c g:^rl g:_cs g:as3 g:csr g:en$ g:fto g:ken g:las g:oke g:rft g:rla g:s3_ \
+                        g:srf g:tok k:security l:week n:16 p:rlas3 w:# w:csrf w:rlas w:token";
+        assert_eq!(f, list(expected));
+        let context = Context {
+            third_party: true,
+            similar: Some(CookiePurpose::Necessary),
+            profile: Some(CookiePurpose::Advertising),
+            ..Context::default()
+        };
+        assert_eq!(
+            features("x", Lifetime::Session, context),
+            list("d:advertising f:3p g:^x$ l:session n:3 p:x s:necessary w:x")
+        );
     }
 
     #[test]
     fn a_lifetime_alone_predicts_nothing() {
-        assert!(predict("", Lifetime::Seconds(400 * DAY), None).is_none());
-        assert!(predict("qqzzxv", Lifetime::Seconds(400 * DAY), None).is_none());
+        assert!(predict("", Lifetime::Seconds(400 * DAY), Context::default()).is_none());
+        assert!(predict("qqzzxv", Lifetime::Seconds(400 * DAY), Context::default()).is_none());
     }
 }
