@@ -36,9 +36,11 @@
 //
 // Settings chosen by 5-fold cross-validation inside the training part (never on the hold-out):
 // the L2 strength (lowest mean log-loss), then two confidence thresholds from the out-of-fold
-// predictions: `min_tracking`, the lowest confidence at which a tracking verdict (advertising,
-// analytics, personalization) is right about "tracking" at least 95% of the time, and
-// `min_other`, the same for a necessary or security verdict at 90%. Below its threshold the
+// predictions: the confidence of a verdict is the probability of its side (the tracking
+// purposes together, or the others together); `min_tracking` is the lowest confidence at which
+// a tracking verdict (advertising, analytics, personalization, social) is right about
+// "tracking" at least 95% of the time (the precision goal), and `min_other` the same for a
+// necessary or security verdict at 90% (the recall goal). Below its threshold the
 // model says nothing and the cookie stays unknown. `CURVE=1` prints the out-of-fold
 // precision/recall at other thresholds; the classifier's old fallback (the domain owner's
 // purpose where the model abstains) is scored on the same rows. Node 20, no npm.
@@ -257,6 +259,18 @@ function probabilities(w, b, f) {
   return e.map((v) => v / total);
 }
 
+/**
+ * As `predict` in model.rs: the side (tracking or not) with most probability, its probability as
+ * the confidence, and that side's likeliest purpose.
+ */
+function decide(p, classes) {
+  const tracking = p.reduce((sum, v, j) => sum + (TRACKING.has(classes[j]) ? v : 0), 0);
+  const side = tracking >= 0.5;
+  let best = -1;
+  for (let j = 0; j < p.length; j++) if (TRACKING.has(classes[j]) === side && (best < 0 || p[j] > p[best])) best = j;
+  return { predicted: classes[best], confidence: side ? tracking : 1 - tracking };
+}
+
 /** The lowest threshold at which predictions of `kind` keep `precision`, from out-of-fold predictions. */
 function threshold(predictions, kind, precision) {
   const mine = predictions.filter((p) => kind(p.predicted)).sort((a, b) => b.confidence - a.confidence);
@@ -325,8 +339,8 @@ function main() {
       for (const { f, c, r } of encode(data.filter((x) => fold(x) === k), index)) {
         const p = probabilities(model.w, model.b, f);
         loss -= Math.log(Math.max(p[c], 1e-12));
-        const top = p.indexOf(Math.max(...p));
-        predictions.push({ gold: r.gold, predicted: classes[top], confidence: p[top], categories: r.categories });
+        const { predicted, confidence } = decide(p, classes);
+        predictions.push({ gold: r.gold, predicted, confidence, categories: r.categories });
       }
     }
     loss /= data.length;

@@ -16,7 +16,9 @@ include!(concat!(env!("OUT_DIR"), "/cookie_model.rs"));
 pub(super) struct Prediction {
     pub(super) purpose: CookiePurpose,
     pub(super) confidence: f64,
-    /// The features that weighed most for this purpose over the next best, as features.
+    /// At or above the threshold for its side: only then is it a verdict.
+    pub(super) confident: bool,
+    /// The features that weighed most for this purpose over the other side's likeliest.
     pub(super) evidence: Vec<&'static str>,
 }
 
@@ -166,9 +168,11 @@ pub(super) fn describe(feature: &str, similar: Option<&TableMatch>, profile: Opt
     }
 }
 
-/// The model's purpose for a cookie, when it is confident enough (thresholds chosen by
-/// cross-validation: a tracking verdict needs more) and the name itself carries evidence (a
-/// lifetime or a domain alone is not a reason to call a cookie anything).
+/// The model's purpose for a cookie, when the name itself carries evidence (a lifetime or a
+/// domain alone is not a reason to call a cookie anything); a verdict only if `confident`. The
+/// confidence is the probability of the verdict's side, the tracking purposes together or the
+/// others together; the thresholds were chosen by cross-validation (`decide` and `threshold` in
+/// the training script), a tracking verdict needing more.
 pub(super) fn predict(name: &str, lifetime: Lifetime, context: Context<'_>) -> Option<Prediction> {
     let known: Vec<(&'static str, &[i32; MODEL_CLASS_COUNT])> =
         features(name, lifetime, context).iter().filter_map(|f| weights(f)).collect();
@@ -182,22 +186,34 @@ pub(super) fn predict(name: &str, lifetime: Lifetime, context: Context<'_>) -> O
             *score += f64::from(*weight);
         }
     }
-    let mut order: Vec<usize> = (0..scores.len()).collect();
-    order.sort_by(|a, b| scores[*b].total_cmp(&scores[*a]));
-    let (best, second) = (order[0], order[1]);
-    // Softmax over thousandths.
-    let total: f64 = scores.iter().map(|s| ((s - scores[best]) / 1000.0).exp()).sum();
-    let confidence = 1.0 / total;
+    // Softmax over thousandths; then the side (tracking or not) with most probability, and that
+    // side's likeliest purpose against the other side's.
+    let top = scores.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let weights: Vec<f64> = scores.iter().map(|s| ((s - top) / 1000.0).exp()).collect();
+    let total: f64 = weights.iter().sum();
+    let tracking: f64 =
+        weights.iter().zip(MODEL_CLASSES).filter(|(_, c)| c.is_tracking()).map(|(w, _)| w / total).sum();
+    let side = tracking >= 0.5;
+    let likeliest = |tracking_side: bool| {
+        (0..MODEL_CLASS_COUNT)
+            .filter(|&j| MODEL_CLASSES[j].is_tracking() == tracking_side)
+            .max_by(|&a, &b| scores[a].total_cmp(&scores[b]))
+    };
+    let best = likeliest(side)?;
+    let confidence = if side { tracking } else { 1.0 - tracking };
     let purpose = MODEL_CLASSES[best];
-    let threshold = if purpose.is_tracking() { MODEL_MIN_TRACKING } else { MODEL_MIN_OTHER };
-    if confidence * 1000.0 < f64::from(threshold) {
-        return None;
-    }
-    let mut margins: Vec<(i32, &'static str)> =
-        known.iter().map(|(f, w)| (w[best] - w[second], *f)).filter(|(m, _)| *m > 0).collect();
-    margins.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)));
-    let evidence = margins.iter().take(3).map(|(_, f)| *f).collect();
-    Some(Prediction { purpose, confidence, evidence })
+    let threshold = if side { MODEL_MIN_TRACKING } else { MODEL_MIN_OTHER };
+    let confident = confidence * 1000.0 >= f64::from(threshold);
+    let evidence = match likeliest(!side) {
+        Some(other) => {
+            let mut margins: Vec<(i32, &'static str)> =
+                known.iter().map(|(f, w)| (w[best] - w[other], *f)).filter(|(m, _)| *m > 0).collect();
+            margins.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)));
+            margins.iter().take(3).map(|(_, f)| *f).collect()
+        }
+        None => Vec::new(),
+    };
+    Some(Prediction { purpose, confidence, confident, evidence })
 }
 
 #[cfg(test)]
@@ -241,5 +257,15 @@ mod tests {
     fn a_lifetime_alone_predicts_nothing() {
         assert!(predict("", Lifetime::Seconds(400 * DAY), Context::default()).is_none());
         assert!(predict("qqzzxv", Lifetime::Seconds(400 * DAY), Context::default()).is_none());
+    }
+
+    #[test]
+    fn a_sign_in_word_reads_necessary_and_visitor_words_tracking() {
+        let login = predict("acme_login_state", Lifetime::Session, Context::default()).unwrap();
+        assert_eq!((login.purpose, login.confident), (CookiePurpose::Necessary, true));
+        // Campaign and visitor words, kept two years: tracking, and the evidence says why.
+        let ga = predict("utm_visitor_id", Lifetime::Seconds(730 * DAY), Context::default()).unwrap();
+        assert!(ga.purpose.is_tracking() && ga.confident, "{:?} {} {:?}", ga.purpose, ga.confidence, ga.evidence);
+        assert!(!ga.evidence.is_empty());
     }
 }
