@@ -349,15 +349,7 @@ function main() {
   }
   if (process.env.CURVE) {
     for (const t of [0.4, 0.5, 0.6, 0.7, 0.8, 0.9]) {
-      // The classifier's fallback when the model abstains: the purpose of the domain's first tracking
-  // category. Checked here on the out-of-fold rows the model abstains on.
-  const abstained = best.predictions.filter((p) => p.confidence < (TRACKING.has(p.predicted) ? minTracking : minOther));
-  const fallback = abstained.filter((p) => p.categories?.some((c) => FALLBACK.has(c)));
-  const fallbackRight = fallback.filter((p) => TRACKING.has(p.gold)).length;
-  process.stderr.write(
-    `fallback to the domain's category where the model abstains: ${fallbackRight}/${fallback.length} right about tracking\n`,
-  );
-  const said = best.predictions.filter((p) => p.confidence >= t);
+      const said = best.predictions.filter((p) => p.confidence >= t);
       const pt = said.filter((p) => TRACKING.has(p.predicted));
       const tp = pt.filter((p) => TRACKING.has(p.gold)).length;
       const goldT = best.predictions.filter((p) => TRACKING.has(p.gold)).length;
