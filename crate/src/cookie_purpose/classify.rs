@@ -116,8 +116,9 @@ pub(super) fn classify(
     let mut clauses: Vec<String> = Vec::new();
     let mut vendor = domain_entity.map(|e| e.name);
     let mut entity = domain_entity;
-    let similar = similar_name(name, domain, set);
-    let profile = (!domain.is_empty()).then(|| domain_profile(domain, set)).flatten();
+    // The table's clues for the model, looked up only when the name does not settle it.
+    let similar = strong.is_none().then(|| similar_name(name, domain, set)).flatten();
+    let profile = (strong.is_none() && !domain.is_empty()).then(|| domain_profile(domain, set)).flatten();
     let context = model::Context {
         tracker,
         third_party,

@@ -185,7 +185,11 @@ pub(super) const KEYWORDS: &[(CookiePurpose, &[&str])] = &[
 ];
 
 pub(super) fn keyword_purpose(name: &str) -> Option<(CookiePurpose, &'static str)> {
-    let words = name_words(name);
+    keyword_in(&name_words(name))
+}
+
+/// [`keyword_purpose`] of a name already cut into [`name_words`].
+pub(super) fn keyword_in(words: &[String]) -> Option<(CookiePurpose, &'static str)> {
     for &(purpose, keywords) in KEYWORDS {
         for &keyword in keywords {
             let hit = words.iter().any(|w| w == keyword || (keyword.len() >= 5 && w.contains(keyword)));

@@ -46,79 +46,111 @@ fn lifetime_feature(lifetime: Lifetime) -> &'static str {
     }
 }
 
-/// The letter trigrams of the lower-case name between `^` and `$`, other characters as `_`
-/// (`trigrams` in the training script).
-fn trigrams(name: &str) -> impl Iterator<Item = String> + '_ {
+/// The name's words, each also split between letters and digits (`rlas3` → `rlas`, `3`).
+fn model_words(words: &[String]) -> impl Iterator<Item = &str> {
+    words.iter().flat_map(|word| {
+        let mut start = 0;
+        let bytes = word.as_bytes();
+        std::iter::from_fn(move || {
+            if start >= bytes.len() {
+                return None;
+            }
+            let digit = bytes[start].is_ascii_digit();
+            let end =
+                bytes[start..].iter().position(|b| b.is_ascii_digit() != digit).map_or(bytes.len(), |n| start + n);
+            let part = &word[start..end];
+            start = end;
+            Some(part)
+        })
+    })
+}
+
+/// Calls `emit(kind, value)` for each feature of a cookie (`kind:value`, possibly repeated), as
+/// `features` in the training script computes them.
+fn each_feature(name: &str, lifetime: Lifetime, context: Context<'_>, mut emit: impl FnMut(&str, &str)) {
     let text: Vec<u8> = std::iter::once(b'^')
         .chain(name.bytes().map(|b| if b.is_ascii_alphanumeric() { b.to_ascii_lowercase() } else { b'_' }))
         .chain(std::iter::once(b'$'))
         .collect();
-    (0..text.len().saturating_sub(2)).map(move |i| format!("g:{}", String::from_utf8_lossy(&text[i..i + 3])))
-}
-
-/// The name's words, each also split between letters and digits (`rlas3` → `rlas`, `3`).
-fn model_words(name: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    for word in name_words(name) {
-        let mut current = String::new();
-        for c in word.chars() {
-            if current.chars().last().is_some_and(|p| p.is_ascii_digit() != c.is_ascii_digit()) {
-                out.push(std::mem::take(&mut current));
-            }
-            current.push(c);
-        }
-        out.push(current);
+    for gram in text.windows(3) {
+        // ASCII only: every other byte became `_`.
+        emit("g", std::str::from_utf8(gram).unwrap_or("___"));
     }
-    out
-}
-
-/// The features of a cookie, as the training script computes them.
-pub(super) fn features(name: &str, lifetime: Lifetime, context: Context<'_>) -> Vec<String> {
-    let mut out: Vec<String> = trigrams(name).collect();
-    for word in model_words(name) {
-        out.push(if word.bytes().all(|b| b.is_ascii_digit()) { "w:#".to_owned() } else { format!("w:{word}") });
+    let words = name_words(name);
+    for word in model_words(&words) {
+        emit("w", if word.bytes().all(|b| b.is_ascii_digit()) { "#" } else { word });
     }
     let lead = &name[..name.len() - name.trim_start_matches('_').len()];
-    if let Some(first) = name_words(name).first() {
-        out.push(format!("p:{lead}{first}"));
+    if let Some(first) = words.first() {
+        emit("p", &format!("{lead}{first}"));
     }
     if !lead.is_empty() {
-        out.push("u:_".to_owned());
+        emit("u", "_");
     }
     if name.bytes().any(|b| b.is_ascii_uppercase()) && !name.bytes().any(|b| b.is_ascii_lowercase()) {
-        out.push("c:upper".to_owned());
+        emit("c", "upper");
     }
     if name.bytes().any(|b| b.is_ascii_digit()) {
-        out.push("c:digit".to_owned());
+        emit("c", "digit");
     }
     // Length in UTF-16 units, as JavaScript's `length` in the training script.
-    let length = name.encode_utf16().count();
-    out.push(
-        match length {
-            0..=3 => "n:3",
-            4..=8 => "n:8",
-            9..=16 => "n:16",
-            _ => "n:long",
-        }
-        .to_owned(),
+    emit(
+        "n",
+        match name.encode_utf16().count() {
+            0..=3 => "3",
+            4..=8 => "8",
+            9..=16 => "16",
+            _ => "long",
+        },
     );
-    out.push(lifetime_feature(lifetime).to_owned());
+    let (kind, band) = lifetime_feature(lifetime).split_once(':').unwrap_or_default();
+    emit(kind, band);
     for category in context.tracker.map_or(&[][..], |r| r.categories) {
-        out.push(format!("t:{}", category.as_str()));
+        emit("t", category.as_str());
     }
-    out.push(if context.third_party { "f:3p" } else { "f:1p" }.to_owned());
+    emit("f", if context.third_party { "3p" } else { "1p" });
     if let Some(purpose) = context.similar {
-        out.push(format!("s:{purpose}"));
+        emit("s", purpose.as_str());
     }
     if let Some(purpose) = context.profile {
-        out.push(format!("d:{purpose}"));
+        emit("d", purpose.as_str());
     }
-    if let Some((purpose, _)) = keyword_purpose(name) {
-        out.push(format!("k:{purpose}"));
+    if let Some((purpose, _)) = keyword_in(&words) {
+        emit("k", purpose.as_str());
     }
+}
+
+/// The features of a cookie, sorted and once each, as the training script computes them.
+#[cfg(test)]
+pub(super) fn features(name: &str, lifetime: Lifetime, context: Context<'_>) -> Vec<String> {
+    let mut out = Vec::new();
+    each_feature(name, lifetime, context, |kind, value| out.push(format!("{kind}:{value}")));
     out.sort_unstable();
     out.dedup();
     out
+}
+
+/// The features of a cookie that the model knows, once each, with their weights. One scratch
+/// buffer for the look-ups: this runs for every cookie the table does not know.
+fn known_features(
+    name: &str,
+    lifetime: Lifetime,
+    context: Context<'_>,
+) -> Vec<(&'static str, &'static [i32; MODEL_CLASS_COUNT])> {
+    let mut known = Vec::with_capacity(32);
+    let mut scratch = String::with_capacity(64);
+    each_feature(name, lifetime, context, |kind, value| {
+        scratch.clear();
+        scratch.push_str(kind);
+        scratch.push(':');
+        scratch.push_str(value);
+        if let Some(hit) = weights(&scratch) {
+            known.push(hit);
+        }
+    });
+    known.sort_unstable_by_key(|(f, _)| f.as_ptr() as usize);
+    known.dedup_by_key(|(f, _)| f.as_ptr() as usize);
+    known
 }
 
 fn weights(feature: &str) -> Option<(&'static str, &'static [i32; MODEL_CLASS_COUNT])> {
@@ -174,8 +206,7 @@ pub(super) fn describe(feature: &str, similar: Option<&TableMatch>, profile: Opt
 /// others together; the thresholds were chosen by cross-validation (`decide` and `threshold` in
 /// the training script), a tracking verdict needing more.
 pub(super) fn predict(name: &str, lifetime: Lifetime, context: Context<'_>) -> Option<Prediction> {
-    let known: Vec<(&'static str, &[i32; MODEL_CLASS_COUNT])> =
-        features(name, lifetime, context).iter().filter_map(|f| weights(f)).collect();
+    let known = known_features(name, lifetime, context);
     let from_name = |f: &str| f.starts_with("g:") || f.starts_with("p:") || (f.starts_with("w:") && f != "w:#");
     if !known.iter().any(|(f, _)| from_name(f)) {
         return None;
@@ -204,7 +235,7 @@ pub(super) fn predict(name: &str, lifetime: Lifetime, context: Context<'_>) -> O
     let purpose = MODEL_CLASSES[best];
     let threshold = if side { MODEL_MIN_TRACKING } else { MODEL_MIN_OTHER };
     let confident = confidence * 1000.0 >= f64::from(threshold);
-    let evidence = match likeliest(!side) {
+    let evidence = match likeliest(!side).filter(|_| confident) {
         Some(other) => {
             let mut margins: Vec<(i32, &'static str)> =
                 known.iter().map(|(f, w)| (w[best] - w[other], *f)).filter(|(m, _)| *m > 0).collect();
