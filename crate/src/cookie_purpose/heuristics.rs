@@ -159,7 +159,15 @@ pub(super) fn name_words(name: &str) -> Vec<String> {
 /// of five letters or more (`cookieconsent`). Checked in this order.
 pub(super) const KEYWORDS: &[(CookiePurpose, &[&str])] = &[
     (CookiePurpose::Security, &["csrf", "xsrf", "captcha", "recaptcha", "antiforgery", "waf", "bot", "botmanager"]),
-    (CookiePurpose::Necessary, &["consent", "gdpr", "cookielaw", "ccpa", "cmp", "tcf", "cookiebanner"]),
+    (
+        CookiePurpose::Necessary,
+        &["consent", "gdpr", "cookielaw", "ccpa", "cmp", "tcf", "cookiebanner", "optanon", "usprivacy"],
+    ),
+    // Sign-in and load balancing (F5 BIG-IP's `BIGipServer…`, AWS's `AWSALB…`, Azure's `ARRAffinity`).
+    (
+        CookiePurpose::Necessary,
+        &["login", "logged", "signin", "auth", "account", "loadbalancer", "affinity", "awsalb", "bigip"],
+    ),
     (
         CookiePurpose::Advertising,
         &["ads", "adid", "advert", "advertising", "gclid", "fbclid", "retarget", "conversion"],
@@ -172,24 +180,16 @@ pub(super) const KEYWORDS: &[(CookiePurpose, &[&str])] = &[
     ),
     (
         CookiePurpose::Necessary,
-        &[
-            "sess",
-            "session",
-            "sessid",
-            "sessionid",
-            "phpsessid",
-            "jsessionid",
-            "auth",
-            "login",
-            "cart",
-            "basket",
-            "checkout",
-        ],
+        &["sess", "session", "sessid", "sessionid", "phpsessid", "jsessionid", "cart", "basket", "checkout"],
     ),
 ];
 
 pub(super) fn keyword_purpose(name: &str) -> Option<(CookiePurpose, &'static str)> {
-    let words = name_words(name);
+    keyword_in(&name_words(name))
+}
+
+/// [`keyword_purpose`] of a name already cut into [`name_words`].
+pub(super) fn keyword_in(words: &[String]) -> Option<(CookiePurpose, &'static str)> {
     for &(purpose, keywords) in KEYWORDS {
         for &keyword in keywords {
             let hit = words.iter().any(|w| w == keyword || (keyword.len() >= 5 && w.contains(keyword)));

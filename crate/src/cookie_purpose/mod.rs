@@ -94,6 +94,20 @@ impl CookiePurpose {
             CookiePurpose::Unknown => "unknown",
         }
     }
+
+    /// Whether cookies of this purpose track the visitor: the purposes whose third parties
+    /// [`Category::is_tracking`] calls tracking (advertising, analytics, personalization,
+    /// social). What the site needs (necessary, security), the visitor's settings and unknown
+    /// purposes are not.
+    pub fn is_tracking(self) -> bool {
+        matches!(
+            self,
+            CookiePurpose::Advertising
+                | CookiePurpose::Analytics
+                | CookiePurpose::Personalization
+                | CookiePurpose::Social
+        )
+    }
 }
 
 impl fmt::Display for CookiePurpose {
