@@ -238,13 +238,17 @@ test('trusting the site restores its trackers (GPC still sent); pausing restores
   const again = await openPopup(trusted.tabId);
   await again.locator('button[data-action="site-mode"][data-mode="protect"]').click();
   await again.locator('#controls-status', { hasText: 'Saved' }).waitFor();
-  // The status line still says "Saved" from the step before: wait for the worker's own signal
-  // that the paused site's rules are installed.
+  await again.close();
+  // A new popup, so its "Saved" can only be this click's: the worker answers once the paused
+  // site's rules are installed (the status line of the popup before still said "Saved", and the
+  // rules' status can be a start-up application of the settings before this one).
   const pausedAt = Date.now();
-  await again.locator('button[data-action="site-mode"][data-mode="paused"]').click();
+  const pausing = await openPopup(trusted.tabId);
+  await pausing.locator('button[data-action="site-mode"][data-mode="paused"]').click();
+  await pausing.locator('#controls-status', { hasText: 'Saved' }).waitFor();
   await rulesAppliedSince(pausedAt);
   assert.equal((await storedSettings()).sites['news.example'].mode, 'paused');
-  await again.close();
+  await pausing.close();
   await trusted.page.close();
   await session.browser.context.clearCookies();
   mark = Date.now();
