@@ -139,9 +139,13 @@ export async function saveSettings(browser, settings, { mustSucceed = true } = {
  * this keeps working when the worker is stopped and restarted.
  */
 export async function readSession(browser, keys = null) {
-  browser.statePage ??= await browser.context.newPage();
-  if (!browser.statePage.url().startsWith(browser.extensionBase)) {
-    await browser.openExtensionUrl(browser.statePage, `${browser.extensionBase}extension/popup/popup.html?tab=-1`);
+  // Opened once and then kept. Not re-checked through page.url(): Firefox's BiDi never reports a
+  // navigation to an extension page, so its url() stays about:blank, and re-opening on every read
+  // let an evaluation land in the half-loaded next copy, without `chrome` (a CI failure).
+  if (!browser.statePage) {
+    const page = await browser.context.newPage();
+    await browser.openExtensionUrl(page, `${browser.extensionBase}extension/popup/popup.html?tab=-1`);
+    browser.statePage = page;
   }
   try {
     return await browser.statePage.evaluate((k) => chrome.storage.session.get(k), keys);
@@ -153,8 +157,6 @@ export async function readSession(browser, keys = null) {
 /**
  * What a page that failed an evaluation shows, for the error: its address as the driver knows it
  * and as its document says, the document's title and state, and the browser's own log if kept.
- * (Firefox once answered "chrome is not defined" on an extension page that had its API a second
- * earlier; this says which document the evaluation reached.)
  */
 async function whereIs(browser, page) {
   const seen = await page

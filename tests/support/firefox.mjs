@@ -70,10 +70,10 @@ export async function launchFirefox({ demo } = {}, finish) {
     logPath,
     popupUrl: (tabId) => `${base}extension/popup/popup.html?tab=${tabId}`,
     /**
-     * Opens an extension page in `page`. BiDi's navigation to an extension page never reports
-     * its load, so this waits for the page's own document instead, and for its extension API:
-     * once (a fresh-clone run) the document was complete in a realm without `chrome`, and the
-     * next evaluation failed with "chrome is not defined".
+     * Opens an extension page in a new `page`. BiDi's navigation to an extension page never
+     * reports its load (page.url() stays about:blank), so this waits for the page's own document
+     * instead, and for its extension API. A page already at `url` would pass this wait at once,
+     * before its next copy loads: call it on fresh pages only.
      */
     async openExtensionUrl(page, url) {
       page.goto(url).catch(() => {}); // settles late (timeout, detached frame); the wait below is the signal
