@@ -9,13 +9,15 @@
 //! among block and allow rules wins, an allow beating a block at the same priority; a
 //! `modifyHeaders` (cookie stripping) rule applies only above the winning allow.
 //!
-//! The filter lists (the optional EasyPrivacy ruleset) are not settings and are not considered:
-//! "no setting" means the settings leave the host alone.
+//! The filter lists (the optional EasyPrivacy ruleset) are not settings and `treatment_of` leaves
+//! them out: "no setting" means the settings leave the host alone. `own_rules_block` adds them.
 
-use crate::dnr::site_domain;
+use crate::dnr::{site_domain, PRIORITY_IMPORTANT};
 use crate::knowledge;
 use crate::protection::{Choices, Settings, SiteMode, Treatment, PRIORITY_PAUSED, PRIORITY_TRUSTED};
 use crate::taxonomy::Category;
+use crate::url::NetworkUrl;
+use crate::{Engine, Request};
 use serde::Serialize;
 
 /// Which setting made the decision.
@@ -67,6 +69,25 @@ pub fn treatment_of(settings: &Settings, site: &str, host: &str) -> HostTreatmen
     let candidates = candidates(settings, &site, &host);
     let (treatment, decided_by) = resolve(candidates);
     HostTreatment { host, treatment, decided_by }
+}
+
+/// Whether TrackLens' own rules stop `request`: a block of the settings' rules, or, with the
+/// EasyPrivacy protection on, a block of the list where no setting allows the request. Firefox
+/// reports a request its declarativeNetRequest stopped as an ordinary abort (NS_ERROR_ABORT), so
+/// the background asks this about an aborted request to know whether it was a block, and the
+/// report counts the same blocks on both browsers. The list's rules sit below every setting's
+/// priority (`dnr::PRIORITY_*` against 10 and up), so any allow of the settings overrides them.
+pub fn own_rules_block(engine: &Engine, settings: &Settings, request: &Request) -> bool {
+    let (Ok(url), Ok(site)) = (NetworkUrl::parse(&request.url), site_domain(&request.page_url)) else {
+        return false;
+    };
+    let mut candidates = candidates(settings, &site, &url.host);
+    let list_blocks = || matches!(engine.decide(request), Ok(Some(decision)) if decision.blocks());
+    if settings.easy_privacy && list_blocks() {
+        let decided_by = DecidedBy { setting: "list", scope: None, name: None, default: false };
+        candidates.push(Candidate { priority: PRIORITY_IMPORTANT, action: Action::Block, decided_by });
+    }
+    resolve(candidates).0 == Some(Treatment::Block)
 }
 
 fn candidates(settings: &Settings, site: &str, host: &str) -> Vec<Candidate> {
@@ -236,6 +257,33 @@ mod tests {
             (Some(Treatment::Allow), "trusted", Some("news.example".into()), false)
         );
         assert_eq!(treat(&s, "shop.example", "connect.facebook.net").1, "paused");
+    }
+
+    fn request(url: &str, page_url: &str) -> Request {
+        Request { url: url.into(), page_url: page_url.into(), resource_type: crate::ResourceType::Script }
+    }
+
+    #[test]
+    fn own_rules_block_what_the_settings_or_the_enabled_list_block() {
+        let (engine, _) = Engine::from_lists([("EasyPrivacy", "||pixel.unlisted-tracker.example^\n")]);
+        let mut s = Settings::default();
+        let page = "https://www.news.example/article";
+        // The settings' rules: advertising is blocked, analytics only stripped, first parties spared.
+        assert!(own_rules_block(&engine, &s, &request("https://googleads.g.doubleclick.net/x.js", page)));
+        assert!(!own_rules_block(&engine, &s, &request("https://www.google-analytics.com/g/collect", page)));
+        assert!(!own_rules_block(&engine, &s, &request("https://static.news.example/app.js", page)));
+        // The list blocks only while its protection is on.
+        let listed = request("https://pixel.unlisted-tracker.example/p.gif", page);
+        assert!(!own_rules_block(&engine, &s, &listed));
+        s.easy_privacy = true;
+        assert!(own_rules_block(&engine, &s, &listed));
+        // A setting's allow outranks the list, and a trusted site allows everything.
+        s.global.domains.insert("unlisted-tracker.example".into(), Treatment::Allow);
+        assert!(!own_rules_block(&engine, &s, &listed));
+        s.sites.insert("news.example".into(), SiteSettings { mode: SiteMode::Trusted, ..SiteSettings::default() });
+        assert!(!own_rules_block(&engine, &s, &request("https://googleads.g.doubleclick.net/x.js", page)));
+        // What cannot be parsed is not called a block.
+        assert!(!own_rules_block(&engine, &s, &request("not a url", page)));
     }
 
     #[test]

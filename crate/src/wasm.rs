@@ -19,6 +19,15 @@ enum Outcome {
     Error { error: String },
 }
 
+/// A request as the core takes it, from the parts JavaScript passes.
+fn request_of(url: &str, page_url: &str, resource_type: &str) -> Request {
+    Request {
+        url: url.to_owned(),
+        page_url: page_url.to_owned(),
+        resource_type: crate::ResourceType::from_name(resource_type),
+    }
+}
+
 /// The engine as JavaScript sees it: filter lists (from a snapshot) plus the knowledge base.
 #[wasm_bindgen]
 pub struct TrackLens {
@@ -66,12 +75,17 @@ impl TrackLens {
     /// Whether the filter lists alone would block a request: the cheap check, for measuring
     /// and for hot paths that need no explanation.
     pub fn blocks(&self, url: &str, page_url: &str, resource_type: &str) -> bool {
-        let request = Request {
-            url: url.to_owned(),
-            page_url: page_url.to_owned(),
-            resource_type: crate::ResourceType::from_name(resource_type),
-        };
-        matches!(self.engine.decide(&request), Ok(Some(decision)) if decision.blocks())
+        matches!(self.engine.decide(&request_of(url, page_url, resource_type)), Ok(Some(decision)) if decision.blocks())
+    }
+
+    /// `blockedByOwnRules(settings, url, pageUrl, resourceType)`: whether TrackLens' own rules,
+    /// compiled from `settings` (read as `readSettings` reads them), stop this request
+    /// (`treatment::own_rules_block`); for a browser that reports such a block as a plain abort.
+    #[wasm_bindgen(js_name = blockedByOwnRules)]
+    pub fn blocked_by_own_rules(&self, settings: JsValue, url: &str, page_url: &str, resource_type: &str) -> bool {
+        let value: serde_json::Value = serde_wasm_bindgen::from_value(settings).unwrap_or(serde_json::Value::Null);
+        let settings = protection::read_settings(&value).settings;
+        crate::treatment::own_rules_block(&self.engine, &settings, &request_of(url, page_url, resource_type))
     }
 
     /// The lists in the engine: `[{name, filters}]`.

@@ -10,7 +10,7 @@ import { createSettingsStore } from './settings.js';
 import { createRouter } from './messages.js';
 import { MSG } from '../shared/message-types.js';
 import { CORE_STATUS_KEY } from '../shared/state-keys.js';
-import { blockedByExtension, headerSpec } from '../shared/platform.js';
+import { blockSignal, headerSpec, requestInitiator } from '../shared/platform.js';
 
 const storage = chrome.storage.session;
 // The one owner of the settings; the history reads its preferences from it.
@@ -61,9 +61,19 @@ chrome.webRequest.onHeadersReceived.addListener((details) => {
 }, ALL_URLS, headerSpec(chrome.webRequest.OnHeadersReceivedOptions, ['responseHeaders']));
 
 // A request our declarativeNetRequest rules blocked: it reached onBeforeRequest first, so the
-// report already knows its company; this records that it never left the browser.
+// report already knows its company; this records that it never left the browser. Where a block
+// is reported as a plain abort (Firefox), the core says whether our rules, from the settings
+// they were compiled from, stop that request.
 chrome.webRequest.onErrorOccurred.addListener((details) => {
-  if (inTab(details) && blockedByExtension(details.error)) recorder.blocked(details);
+  if (!inTab(details)) return;
+  const signal = blockSignal(details.error);
+  if (signal === 'blocked') recorder.blocked(details);
+  if (signal === 'aborted') {
+    Promise.all([ready, settings.load()])
+      .then(([api, loaded]) => api.engine.blockedByOwnRules(loaded.settings, details.url, requestInitiator(details), details.type))
+      .then((ours) => ours && recorder.blocked(details))
+      .catch((error) => console.error('TrackLens: could not tell whether a request was blocked', error));
+  }
 }, ALL_URLS);
 
 chrome.tabs.onRemoved.addListener((tabId) => recorder.forget(tabId));

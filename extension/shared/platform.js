@@ -14,13 +14,25 @@ export function headerSpec(options, base) {
 }
 
 /**
- * Whether a webRequest error says an extension's rule stopped the request. Chrome reports
- * net::ERR_BLOCKED_BY_CLIENT. Firefox cancels a request its declarativeNetRequest blocked with
- * NS_ERROR_ABORT, the same error as any load the page or the visitor aborted, so there a block
- * cannot be told apart and is not counted (README, Firefox).
+ * What a webRequest error says about a block by an extension's rule: 'blocked' when the browser
+ * says so (Chrome: net::ERR_BLOCKED_BY_CLIENT); 'aborted' when a block looks like any other
+ * abort (Firefox cancels what its declarativeNetRequest blocked with NS_ERROR_ABORT, as it does
+ * a load the page or the visitor stopped), so the core must say whether TrackLens' rules stop
+ * that request; null for every other failure.
  */
-export function blockedByExtension(error) {
-  return error === 'net::ERR_BLOCKED_BY_CLIENT';
+export function blockSignal(error) {
+  if (error === 'net::ERR_BLOCKED_BY_CLIENT') return 'blocked';
+  if (error === 'NS_ERROR_ABORT') return 'aborted';
+  return null;
+}
+
+/**
+ * The page a request is judged from, as declarativeNetRequest judges it: its initiator (Chrome's
+ * `initiator`, Firefox's `originUrl`), or the request itself for a top-level navigation.
+ */
+export function requestInitiator(details) {
+  if (details.type === 'main_frame') return details.url;
+  return details.initiator ?? details.originUrl ?? details.documentUrl ?? '';
 }
 
 /**

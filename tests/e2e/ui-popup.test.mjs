@@ -11,24 +11,14 @@ import { fileURLToPath } from 'node:url';
 import { DEMO_URL } from '../demo/server.mjs';
 import { VOCABULARY } from '../../extension/pkg/vocabulary.js';
 import { openExtensionPage, readSession, saveSettings, visit, waitForReport, waitUntil } from '../support/browser.mjs';
-import { BROWSER_OWN, demoSession } from '../support/demo-session.mjs';
+import { demoSession, disagreements, receivedSince } from '../support/demo-session.mjs';
 
 const ARTIFACTS = fileURLToPath(new URL('../artifacts/', import.meta.url));
 const session = demoSession();
 const popupPath = (tabId) => `extension/popup/popup.html?tab=${tabId}`;
 const TRACKERS = ['Fingerprint', 'Google', 'Hotjar', 'Meta', 'Optimizely', 'X'];
 
-/** What the demo server received since `mark` for a company's hosts (Chromium's own requests aside). */
-function logged(mark, hosts) {
-  return session.demo.requests.filter((r) => r.time >= mark && hosts.includes(r.host) && !BROWSER_OWN.has(r.host));
-}
-
-/** Where the report and the server log disagree on what reached each company (requests − blocked vs logged). */
-function disagreements(report, mark) {
-  return Object.values(report.companies).filter((c) => c.tracker)
-    .map((c) => ({ name: c.name, sent: c.requests - c.blocked, logged: logged(mark, c.hosts).length }))
-    .filter((c) => c.sent !== c.logged);
-}
+const logged = (mark, hosts) => receivedSince(session.demo, mark, hosts);
 
 // The demo page, visited once, and the report once it agrees with the server on every company.
 let visited = null;
@@ -38,7 +28,7 @@ const visitDemo = () => (visited ??= (async () => {
   let last = [];
   const { report } = await waitForReport(session.browser, { tabId: tab.tabId }, (r) => {
     if (!TRACKERS.every((name) => r.companies?.[name])) return false;
-    last = disagreements(r, mark);
+    last = disagreements(session.demo, r, mark);
     return last.length === 0 && logged(mark, ['www.google-analytics.com']).length > 0;
   }, { timeoutMs: 15000 }).catch((error) => { throw new Error(`${error.message}; report vs server log: ${JSON.stringify(last)}`); });
   return { ...tab, mark, report };

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { distinctCookies, fitRules, headerSpec, pageCookieQueries, removalOf } from '../../extension/shared/platform.js';
+import { blockSignal, distinctCookies, fitRules, headerSpec, pageCookieQueries, removalOf, requestInitiator } from '../../extension/shared/platform.js';
 import { mergePatch } from '../../scripts/merge-manifest.mjs';
 
 const read = (file) => JSON.parse(readFileSync(new URL(`../../${file}`, import.meta.url), 'utf8'));
@@ -12,6 +12,21 @@ test('extraHeaders is asked for only where the browser lists it', () => {
   assert.deepEqual(headerSpec({ REQUEST_HEADERS: 'requestHeaders', EXTRA_HEADERS: 'extraHeaders' }, ['requestHeaders']), ['requestHeaders', 'extraHeaders']);
   assert.deepEqual(headerSpec({ REQUESTHEADERS: 'requestHeaders' }, ['requestHeaders']), ['requestHeaders']);
   assert.deepEqual(headerSpec(undefined, ['responseHeaders']), ['responseHeaders']);
+});
+
+test('a block is told from the error where the browser says it, asked of the core where it is an abort', () => {
+  assert.equal(blockSignal('net::ERR_BLOCKED_BY_CLIENT'), 'blocked');
+  assert.equal(blockSignal('NS_ERROR_ABORT'), 'aborted');
+  assert.equal(blockSignal('net::ERR_ABORTED'), null, "Chrome's own aborts are never blocks: it names those");
+  assert.equal(blockSignal('NS_ERROR_UNKNOWN_HOST'), null);
+  assert.equal(blockSignal(undefined), null);
+});
+
+test('a request is judged from its initiator, a navigation from itself', () => {
+  assert.equal(requestInitiator({ type: 'main_frame', url: 'https://news.example/', originUrl: 'https://search.example/' }), 'https://news.example/');
+  assert.equal(requestInitiator({ type: 'script', url: 'https://t.example/a.js', initiator: 'https://news.example' }), 'https://news.example');
+  assert.equal(requestInitiator({ type: 'image', url: 'https://t.example/p.gif', originUrl: 'https://news.example/a', documentUrl: 'https://frame.example/' }), 'https://news.example/a');
+  assert.equal(requestInitiator({ type: 'image', url: 'https://t.example/p.gif' }), '');
 });
 
 const FIREFOX_TYPES = ['main_frame', 'sub_frame', 'script', 'image', 'imageset', 'ping', 'beacon', 'xmlhttprequest', 'other', 'xslt'];
