@@ -40,8 +40,11 @@
 // purposes together, or the others together); `min_tracking` is the lowest confidence at which
 // a tracking verdict (advertising, analytics, personalization, social) is right about
 // "tracking" at least 95% of the time (the precision goal), and `min_other` the same for a
-// necessary or security verdict at 90% (the recall goal). Below its threshold the
-// model says nothing and the cookie stays unknown. `CURVE=1` prints the out-of-fold
+// necessary or security verdict at 85%. That side is asked less: a wrong "necessary" loses no
+// tracking precision and no necessary cookie, while at 90% the model abstained on a third of
+// the hold-out (34.8% unknown), and its leanings there were right about tracking only ~75% of
+// the time, so a lower tracking threshold would cost the precision goal and the necessary-cookie
+// guarantee. Below its threshold the model says nothing and the cookie stays unknown. `CURVE=1` prints the out-of-fold
 // precision/recall at other thresholds; the classifier's old fallback (the domain owner's
 // purpose where the model abstains) is scored on the same rows. Node 20, no npm.
 
@@ -61,7 +64,7 @@ const MIN_CLASS_ROWS = 5;
 const FOLDS = 5;
 const L2_GRID = [0.3, 1, 3, 10];
 const TRACKING_PRECISION = 0.95;
-const OTHER_PRECISION = 0.9;
+const OTHER_PRECISION = 0.85;
 
 // As `KEYWORDS` in crate/src/cookie_purpose/heuristics.rs (a Rust test checks a sample).
 const KEYWORDS = [
