@@ -116,7 +116,9 @@ try {
   const hw = line(`${REQUESTS} requests`, heavyWork);
   const ew = line('empty tab (peer)', emptyWork);
   console.log(`ratio heavy/empty (median): total ${(h.median / e.median).toFixed(2)}x, script ${(hw.median / ew.median).toFixed(2)}x`);
-  console.log(`budget ${BUDGET_MS} ms (median): list ${hv.median < BUDGET_MS ? 'met' : 'MISSED'}, complete ${h.median < BUDGET_MS ? 'met' : 'MISSED'}`);
+  // The issue's budget is on the p95 (issue 14): most openings must be fast, not the typical one.
+  const verdict = (s) => `median ${s.median <= BUDGET_MS ? 'met' : 'MISSED'}, p95 ${s.p95 <= BUDGET_MS ? 'met' : 'MISSED'}`;
+  console.log(`budget ${BUDGET_MS} ms: first screen painted ${verdict(hv)}; complete ${verdict(h)}`);
 } finally {
   await browser.close();
 }

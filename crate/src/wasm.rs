@@ -11,6 +11,25 @@ fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsError> {
     value.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).map_err(|e| JsError::new(&e.to_string()))
 }
 
+// Large values (a page report: thousands of strings and numbers) cross the edge as one JSON text
+// each way. serde-wasm-bindgen makes a call across the edge per value, which cost ~30 ms per
+// report in the popup's path; the browser's own JSON.stringify and JSON.parse plus serde_json
+// do the same in a few (scripts/bench-popup.mjs). The JavaScript side still passes and gets
+// plain objects: the same ones, as stored reports are JSON-compatible by construction.
+
+/// `value` as JSON: what JSON.stringify makes of it (undefined fields left out), or None when it
+/// has none (undefined, a function) or cannot be written (a cycle, a BigInt).
+fn from_js_json(value: &JsValue) -> Option<serde_json::Value> {
+    let text = js_sys::JSON::stringify(value).ok()?.as_string()?;
+    serde_json::from_str(&text).ok()
+}
+
+/// Like [`to_js`], through one JSON text: for large values.
+fn to_js_json<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsError> {
+    let text = serde_json::to_string(value).map_err(|e| JsError::new(&e.to_string()))?;
+    js_sys::JSON::parse(&text).map_err(|_| JsError::new("the core wrote JSON the browser cannot parse"))
+}
+
 /// One entry of a batch result: the verdict, or why this request could not be classified.
 #[derive(Serialize)]
 #[serde(untagged)]
@@ -225,14 +244,13 @@ pub fn inferred_profile_js(records: JsValue) -> Result<JsValue, JsError> {
 /// A stored report read back, or null when it cannot be read as a report of this or an earlier
 /// version (`report::read_stored`).
 fn stored_report(value: JsValue) -> Option<crate::report::PageReport> {
-    let value: serde_json::Value = serde_wasm_bindgen::from_value(value).ok()?;
-    crate::report::read_stored(&value)
+    crate::report::read_stored(&from_js_json(&value)?)
 }
 
 /// `readPageReport(stored)` → the report (migrated from an earlier version), or null.
 #[wasm_bindgen(js_name = readPageReport)]
 pub fn read_page_report_js(stored: JsValue) -> Result<JsValue, JsError> {
-    to_js(&stored_report(stored))
+    to_js_json(&stored_report(stored))
 }
 
 /// `applyPageEvents(stored | null, [event], start | null)` → the report after the events, in order
@@ -252,7 +270,7 @@ pub fn apply_page_events_js(stored: JsValue, events: JsValue, start: JsValue) ->
         (None, None) => return to_js(&None::<()>),
     };
     crate::report::apply_all(&mut report, &events);
-    to_js(&report)
+    to_js_json(&report)
 }
 
 /// `trimPageReport(report, maxBytes)` → the report within `maxBytes` of JSON (`report::budget`).
@@ -260,7 +278,7 @@ pub fn apply_page_events_js(stored: JsValue, events: JsValue, start: JsValue) ->
 pub fn trim_page_report_js(stored: JsValue, max_bytes: usize) -> Result<JsValue, JsError> {
     let mut report = stored_report(stored).ok_or_else(|| JsError::new("not a page report"))?;
     crate::report::budget::trim(&mut report, max_bytes);
-    to_js(&report)
+    to_js_json(&report)
 }
 
 /// `planReportBudget([{key, bytes, startedAt}], keepKeys, incomingBytes)` → the keys of reports
@@ -315,5 +333,5 @@ pub fn page_view_js(stored: JsValue, settings: JsValue) -> Result<JsValue, JsErr
     let Some(report) = stored_report(stored) else { return to_js(&None::<()>) };
     let value: serde_json::Value = serde_wasm_bindgen::from_value(settings).unwrap_or(serde_json::Value::Null);
     let settings = protection::read_settings(&value).settings;
-    to_js(&crate::report::summary::page_view(&report, &settings))
+    to_js_json(&crate::report::summary::page_view(&report, &settings))
 }

@@ -79,16 +79,12 @@ export function startControls({ core, recorder, store, session = chrome.storage.
   const changeSettings = (edit) => saved(store.change(edit));
 
   /**
-   * The settings, their reading problems, (given a site and hosts) how they treat each host, and
-   * (given a tab) the core's plain-words view of the tab's report under them (the popup's rows).
+   * The settings, their reading problems and (given a tab) the core's plain-words view of the
+   * tab's report under them (the popup's first screen and rows).
    */
-  async function describeSettings({ site, hosts, tabId }) {
+  async function describeSettings({ tabId }) {
     const { settings, problems } = await loadSettings();
     const answer = { ok: true, settings, problems };
-    if (typeof site === 'string' && Array.isArray(hosts)) {
-      const api = await core;
-      answer.treatments = api.treatmentOf(settings, site, hosts.filter((h) => typeof h === 'string').slice(0, 1000));
-    }
     if (Number.isInteger(tabId)) {
       const [api, report] = await Promise.all([core, tabReport(tabId)]);
       answer.view = report ? api.pageView(report, settings) : null;

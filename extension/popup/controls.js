@@ -138,16 +138,13 @@ export function editFor(site, data) {
 }
 
 /**
- * Asks the worker for the settings, how they treat every host of the report's companies, and the
- * core's view of the tab (`view`: the sentence, purposes and company rows).
+ * The settings and the core's view of the tab's report under them (the worker's MSG.SETTINGS_GET):
+ * `{settings, problems, view}`, `view` null when nothing is recorded for the tab; null when the
+ * worker cannot answer.
  */
-export async function describeSettings(report, tabId) {
-  if (!report) return null;
-  const hosts = [...new Set(Object.values(report.companies ?? {}).flatMap((c) => c.hosts ?? []))];
-  const answer = await chrome.runtime.sendMessage({ type: MSG.SETTINGS_GET, site: report.site ?? '', hosts, tabId });
-  if (!answer?.ok) return null;
-  answer.treatments = Object.fromEntries((answer.treatments ?? []).map((t) => [t.host, t]));
-  return answer;
+export async function describeSettings(tabId) {
+  const answer = await chrome.runtime.sendMessage({ type: MSG.SETTINGS_GET, tabId });
+  return answer?.ok ? answer : null;
 }
 
 /**

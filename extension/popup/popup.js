@@ -50,7 +50,7 @@ function renderCompany(company, withControl) {
     collected.replaceChildren(el('span', { className: 'label', text: 'Collected: ' }), company.collected.map((f) => f.text).join('; '));
   }
   // The collapsed "why" is filled just after the first paint, unless the reader has it open.
-  whyFillers.push({ item, fill: () => {
+  whyFillers.push({ details: item.querySelector('details.why'), fill: () => {
     item.querySelector('.about').textContent = company.about;
     item.querySelector('.why-lines').replaceChildren(...listItems(company.why));
     const links = [[company.optOut, 'Opt out'], [company.privacyPolicy, 'Privacy policy']]
@@ -84,7 +84,8 @@ function renderCookieGroup({ purpose, cookies }) {
   group.dataset.purpose = purpose;
   const third = cookies.filter((c) => c.thirdParty).length;
   group.querySelector('.purpose').textContent = `${COOKIE_PURPOSE_LABELS[purpose] ?? purpose}: ${cookies.length}${third ? ` (${third} third-party)` : ''}`;
-  group.querySelector('.cookie-list').replaceChildren(...cookies.map(renderCookie));
+  // Like a company's "why": the collapsed list is filled after the first paint.
+  whyFillers.push({ details: group, fill: () => group.querySelector('.cookie-list').replaceChildren(...cookies.map(renderCookie)) });
   return group;
 }
 
@@ -155,7 +156,7 @@ function renderPurposes(purposes = []) {
   ])));
 }
 
-/** Fills the collapsed "why" views rendered last, in the next task (after the list is painted). */
+/** Fills the collapsed views (each "why", each cookie list) last, in the next task (after the list is painted). */
 function fillWhy() {
   const fillers = whyFillers;
   whyFillers = [];
@@ -224,7 +225,7 @@ function render(report, status, described) {
   $('params').title = (report.trackingParams ?? []).map((p) => p.reason).join('\n');
   restoreView();
   // What the reader has open is filled now, not after the paint.
-  const open = whyFillers.filter(({ item }) => item.querySelector('details.why').open);
+  const open = whyFillers.filter(({ details }) => details.open);
   for (const { fill } of open) fill();
   whyFillers = whyFillers.filter((filler) => !open.includes(filler));
   document.body.dataset.renders = String(Number(document.body.dataset.renders ?? 0) + 1);
@@ -236,11 +237,27 @@ async function main() {
   const tabId = await currentTabId();
   const key = tabKey(tabId);
   let site = null;
-  const refresh = async () => {
-    const stored = await chrome.storage.session.get([key, CORE_STATUS_KEY]);
+  const draw = async () => {
+    // The two keys this page shows and the worker's view of the report, read at the same time.
+    const [stored, described] = await Promise.all([chrome.storage.session.get([key, CORE_STATUS_KEY]), describeSettings(tabId)]);
     site = stored[key]?.site ?? null;
-    render(stored[key], stored[CORE_STATUS_KEY], await describeSettings(stored[key], tabId));
+    render(stored[key], stored[CORE_STATUS_KEY], described);
     await fillWhy();
+  };
+  // A busy tab changes its report several times a second: one redraw at a time, and at most one
+  // more queued after it (it reads the latest report), instead of one per change.
+  let drawing = null;
+  let queued = null;
+  const refresh = () => {
+    if (!drawing) {
+      drawing = draw().finally(() => { drawing = null; });
+      return drawing;
+    }
+    queued ??= drawing.catch(() => {}).then(() => {
+      queued = null;
+      return refresh();
+    });
+    return queued;
   };
   // The outcome of the user's last click outlives the re-renders the report's changes cause.
   const say = (text) => { $('controls-status').textContent = text; };

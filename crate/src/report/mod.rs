@@ -427,7 +427,8 @@ pub fn read_stored(value: &serde_json::Value) -> Option<PageReport> {
     if version != 1 && u64::from(VERSION) != version {
         return None;
     }
-    let mut report: PageReport = serde_json::from_value(value.clone()).ok()?;
+    // Read from the borrowed value: no copy of the whole report first.
+    let mut report = PageReport::deserialize(value).ok()?;
     if version == 1 {
         // v1 kept `blocked` per company and `blockedRequests` alike; its unknown hosts, company
         // fields and lists read as they are. What v1 lacked (omitted counts, states) starts empty;
