@@ -10,6 +10,8 @@ import { demoSession, disagreements } from '../support/demo-session.mjs';
 
 // Hosts the default settings block on the demo page (advertising, session replay, fingerprinting).
 const BLOCKED = ['googleads.g.doubleclick.net', 'connect.facebook.net', 'static.hotjar.com', 'api.fpjs.io'];
+// The companies all of whose requests on the demo page those blocks stop.
+const STOPPED = ['Meta', 'Hotjar', 'Fingerprint'];
 
 describe('on firefox, protecting on the demo news page', () => {
   const session = demoSession({ browser: 'firefox' });
@@ -25,9 +27,9 @@ describe('on firefox, protecting on the demo news page', () => {
     let last = [];
     const { report } = await waitForReport(session.browser, { tabId }, (r) => {
       last = disagreements(session.demo, r, mark);
-      return r.companies.Google && r.companies.Meta && last.length === 0;
+      return ['Google', ...STOPPED].every((name) => r.companies[name]) && last.length === 0;
     }).catch((error) => { throw new Error(`${error.message}; report against server: ${JSON.stringify(last)}`); });
-    for (const name of ['Meta', 'Hotjar', 'Fingerprint']) assert.equal(report.companies[name].state, 'blocked', name);
+    for (const name of STOPPED) assert.equal(report.companies[name].state, 'blocked', name);
     assert.ok(report.blockedRequests >= BLOCKED.length);
     assert.equal(report.companies.Google.requests > report.companies.Google.blocked, true, 'Google\'s analytics loaded');
     assert.ok(session.demo.received('www.googletagmanager.com').length >= 1, 'an unblocked tracker loads');
