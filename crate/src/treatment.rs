@@ -82,8 +82,7 @@ pub fn own_rules_block(engine: &Engine, settings: &Settings, request: &Request) 
         return false;
     };
     let mut candidates = candidates(settings, &site, &url.host);
-    let list_blocks = || matches!(engine.decide(request), Ok(Some(decision)) if decision.blocks());
-    if settings.easy_privacy && list_blocks() {
+    if settings.easy_privacy && matches!(engine.decide(request), Ok(Some(decision)) if decision.blocks()) {
         let decided_by = DecidedBy { setting: "list", scope: None, name: None, default: false };
         candidates.push(Candidate { priority: PRIORITY_IMPORTANT, action: Action::Block, decided_by });
     }

@@ -38,6 +38,12 @@ enum Outcome {
     Error { error: String },
 }
 
+/// Settings from JavaScript, read as `readSettings` reads them (what cannot be read is dropped).
+fn settings_of(value: JsValue) -> protection::Settings {
+    let value: serde_json::Value = serde_wasm_bindgen::from_value(value).unwrap_or(serde_json::Value::Null);
+    protection::read_settings(&value).settings
+}
+
 /// A request as the core takes it, from the parts JavaScript passes.
 fn request_of(url: &str, page_url: &str, resource_type: &str) -> Request {
     Request {
@@ -102,8 +108,7 @@ impl TrackLens {
     /// (`treatment::own_rules_block`); for a browser that reports such a block as a plain abort.
     #[wasm_bindgen(js_name = blockedByOwnRules)]
     pub fn blocked_by_own_rules(&self, settings: JsValue, url: &str, page_url: &str, resource_type: &str) -> bool {
-        let value: serde_json::Value = serde_wasm_bindgen::from_value(settings).unwrap_or(serde_json::Value::Null);
-        let settings = protection::read_settings(&value).settings;
+        let settings = settings_of(settings);
         crate::treatment::own_rules_block(&self.engine, &settings, &request_of(url, page_url, resource_type))
     }
 
@@ -205,8 +210,7 @@ pub fn read_settings_js(value: JsValue) -> Result<JsValue, JsError> {
 /// the settings (read as `readSettings` reads them).
 #[wasm_bindgen(js_name = compileProtection)]
 pub fn compile_protection_js(value: JsValue) -> Result<JsValue, JsError> {
-    let value: serde_json::Value = serde_wasm_bindgen::from_value(value).unwrap_or(serde_json::Value::Null);
-    to_js(&protection::compile_settings(&protection::read_settings(&value).settings))
+    to_js(&protection::compile_settings(&settings_of(value)))
 }
 
 /// `scoreFingerprinting({canvas_readback, webgl_unmasked, audio, fonts, navigator: [], screen: []})`
@@ -311,8 +315,7 @@ pub fn plan_report_budget_js(stored: JsValue, keep: JsValue, incoming_bytes: usi
 /// on pages of `site`, and which setting decided, resolved as Chrome resolves the compiled rules.
 #[wasm_bindgen(js_name = treatmentOf)]
 pub fn treatment_of_js(value: JsValue, site: &str, hosts: Vec<String>) -> Result<JsValue, JsError> {
-    let value: serde_json::Value = serde_wasm_bindgen::from_value(value).unwrap_or(serde_json::Value::Null);
-    let settings = protection::read_settings(&value).settings;
+    let settings = settings_of(value);
     let treated: Vec<_> =
         hosts.iter().take(1_000).map(|host| crate::treatment::treatment_of(&settings, site, host)).collect();
     to_js(&treated)
@@ -331,7 +334,6 @@ pub fn vocabulary() -> Result<JsValue, JsError> {
 #[wasm_bindgen(js_name = pageView)]
 pub fn page_view_js(stored: JsValue, settings: JsValue) -> Result<JsValue, JsError> {
     let Some(report) = stored_report(stored) else { return to_js(&None::<()>) };
-    let value: serde_json::Value = serde_wasm_bindgen::from_value(settings).unwrap_or(serde_json::Value::Null);
-    let settings = protection::read_settings(&value).settings;
+    let settings = settings_of(settings);
     to_js_json(&crate::report::summary::page_view(&report, &settings))
 }
