@@ -17,7 +17,12 @@ mod context {
     use std::fmt::Write as _;
     use std::{env, fs, path::Path};
 
-    include!("../src/context/words.rs");
+    // The page scanner's parts of words.rs (spans, letter masks) are unused here.
+    #[allow(dead_code)]
+    mod words {
+        include!("../src/context/words.rs");
+    }
+    use words::{fnv_extend, for_each_word, letter_bit, FNV_OFFSET};
 
     const LANGUAGES: [&str; 4] = ["en", "de", "fr", "es"];
     const SCHEMA: &str = "data/context/schema-org.tsv";
@@ -138,13 +143,28 @@ mod context {
             writeln!(out, "    IndexEntry {{ hash: {hash:#x}, first: {next}, count: {}, prefix: {prefix} }},", ids.len()).unwrap();
             next += ids.len();
         }
+        // Open addressing over the index, so a page word costs one or two probes instead of a
+        // binary search: slot = top bits of the hash, linear probing, 0 = empty, else entry + 1.
+        // Load stays under a third, so probe runs are short.
+        let bits = (index.len() * 3).next_power_of_two().trailing_zeros().max(4);
+        let mut slots = vec![0u16; 1 << bits];
+        for (at, hash) in index.keys().enumerate() {
+            let mut slot = (hash >> (64 - bits)) as usize;
+            while slots[slot] != 0 {
+                slot = (slot + 1) & (slots.len() - 1);
+            }
+            slots[slot] = u16::try_from(at + 1).expect("lexicon index fits in u16");
+        }
+        writeln!(out, "];\n\nconst SLOT_BITS: u32 = {bits};\npub(super) static SLOTS: [u16; {}] = {slots:?};", slots.len()).unwrap();
+        out.push('\n');
         // One-word terms long enough to look for inside host labels ("plannedparenthood").
-        out.push_str("];\n\npub(super) static HOST_TERMS: &[(&str, u16)] = &[\n");
+        out.push_str("pub(super) static HOST_TERMS: &[(&str, u16, u64)] = &[\n");
         for &i in &order {
             let t = &terms[i];
             let words = folded_words(&t.text);
             if words.len() == 1 && words[0].len() >= 4 && words[0].is_ascii() {
-                writeln!(out, "    ({:?}, {}),", words[0], position[i]).unwrap();
+                let letters = words[0].bytes().fold(0u64, |mask, b| mask | letter_bit(b));
+                writeln!(out, "    ({:?}, {}, {letters:#x}),", words[0], position[i]).unwrap();
             }
         }
         out.push_str("];\n\n");

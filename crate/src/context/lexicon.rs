@@ -1,11 +1,11 @@
 //! Finds the lexicon's terms and schema.org types in a page's signals.
 //!
 //! Each field is cut into folded words (`words.rs`); at every word the FNV-1a hash of one, two
-//! and three words is looked up in the compiled index (a binary search over integers), extending
+//! and three words is looked up in the compiled index (an open-addressing table built at compile time), extending
 //! a phrase only while the index says a longer term starts that way. A term counts once per
 //! field, however often it appears.
 
-use super::words::{fnv_extend, for_each_word, FNV_OFFSET};
+use super::words::{fnv_extend, fnv_extend_lower, letter_bit, word_spans, WordSpan};
 use super::{Field, PageSignals, Sensitive, Target, Topic};
 
 pub(super) struct Term {
@@ -29,8 +29,17 @@ include!(concat!(env!("OUT_DIR"), "/context_lexicon.rs"));
 /// Longest phrase in the lexicon, in words.
 const MAX_WORDS: usize = 3;
 
+/// The index entry of a folded word or phrase, by its hash (the generated open-addressing table).
 fn entry(hash: u64) -> Option<&'static IndexEntry> {
-    INDEX.binary_search_by(|e| e.hash.cmp(&hash)).ok().map(|at| &INDEX[at])
+    let mask = SLOTS.len() - 1;
+    let mut slot = (hash >> (64 - SLOT_BITS)) as usize;
+    loop {
+        let at = usize::from(SLOTS[slot]).checked_sub(1)?;
+        if INDEX[at].hash == hash {
+            return Some(&INDEX[at]);
+        }
+        slot = (slot + 1) & mask;
+    }
 }
 
 /// Bounds on what one field contributes (hostile pages can send megabytes of title).
@@ -68,50 +77,41 @@ pub(super) fn scan(page: &PageSignals, mut emit: impl FnMut(Field, &str, Target,
 
 #[derive(Default)]
 struct Scanner {
-    buf: String,
-    /// The current field's folded words, each followed by a space.
-    words: String,
-    ends: Vec<usize>,
-    seen: Vec<usize>,
+    /// The current part's words beyond ASCII, folded (ASCII words stay in the text).
+    folded: String,
+    spans: Vec<WordSpan>,
+    /// Terms already found in the current field, one bit per term.
+    seen: Vec<u64>,
 }
 
 impl Scanner {
     fn field(&mut self, field: Field, parts: &[&str], emit: &mut impl FnMut(Field, &str, Target, f32)) {
         self.seen.clear();
+        self.seen.resize(TERMS.len().div_ceil(64), 0);
+        let limit = if field == Field::Text { super::MAX_TEXT } else { MAX_FIELD };
         for part in parts {
-            self.words.clear();
-            self.ends.clear();
-            let (words, ends) = (&mut self.words, &mut self.ends);
-            for_each_word(
-                bounded(part, if field == Field::Text { super::MAX_TEXT } else { MAX_FIELD }),
-                &mut self.buf,
-                |w| {
-                    words.push_str(w);
-                    ends.push(words.len());
-                    words.push(' ');
-                    true
-                },
-            );
-            let mut start = 0;
-            for i in 0..self.ends.len() {
-                let mut hash = FNV_OFFSET;
-                let mut from = start;
-                for k in 0..MAX_WORDS.min(self.ends.len() - i) {
-                    let end = self.ends[i + k];
-                    hash = fnv_extend(hash, &self.words.as_bytes()[from..end]);
+            let text = bounded(part, limit);
+            word_spans(text, &mut self.folded, &mut self.spans);
+            for i in 0..self.spans.len() {
+                let mut hash = self.spans[i].hash;
+                for k in 0..MAX_WORDS.min(self.spans.len() - i) {
+                    if k > 0 {
+                        // "a b" hashes as "a", then " b": the phrase as the lexicon wrote it.
+                        let word = self.spans[i + k].bytes(text, &self.folded);
+                        hash = fnv_extend_lower(fnv_extend(hash, b" "), word);
+                    }
                     let Some(found) = entry(hash) else { break };
                     for (id, term) in TERMS.iter().enumerate().skip(found.first).take(found.count) {
-                        if !self.seen.contains(&id) {
-                            self.seen.push(id);
+                        let (word, bit) = (id / 64, 1u64 << (id % 64));
+                        if self.seen[word] & bit == 0 {
+                            self.seen[word] |= bit;
                             emit(field, term.text, term.target, f32::from(term.weight));
                         }
                     }
                     if !found.prefix {
                         break;
                     }
-                    from = end; // the space before the next word is hashed with it
                 }
-                start = self.ends[i] + 1;
             }
         }
     }
@@ -125,8 +125,9 @@ fn scan_host_labels(host: &str, emit: &mut impl FnMut(Field, &str, Target, f32))
     for label in labels.iter().take(labels.len().saturating_sub(1)) {
         let label = label.to_ascii_lowercase();
         for part in label.split('-') {
-            for &(word, id) in HOST_TERMS {
-                if part.len() > word.len() && part.contains(word) {
+            let letters = part.bytes().fold(0, |mask, b| mask | letter_bit(b));
+            for &(word, id, word_letters) in HOST_TERMS {
+                if word_letters & !letters == 0 && part.len() > word.len() && part.contains(word) {
                     let term = &TERMS[usize::from(id)];
                     emit(Field::Host, term.text, term.target, f32::from(term.weight) * 0.75);
                 }

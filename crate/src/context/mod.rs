@@ -338,9 +338,14 @@ impl Score {
             b.weight.total_cmp(&a.weight).then(b.term.len().cmp(&a.term.len())).then(a.field.cmp(&b.field))
         });
         let mut kept: Vec<Evidence> = Vec::new();
+        let mut kept_lower: Vec<String> = Vec::new();
         for evidence in self.evidence {
+            if kept.len() == MAX_EVIDENCE {
+                break;
+            }
             let term = evidence.term.to_lowercase();
-            if kept.len() < MAX_EVIDENCE && !kept.iter().any(|k| k.term.to_lowercase().contains(&term)) {
+            if !kept_lower.iter().any(|k| k.contains(&term)) {
+                kept_lower.push(term);
                 kept.push(evidence);
             }
         }

@@ -130,12 +130,21 @@ impl PageSignals {
     }
 }
 
-/// Cuts `field` to `max` bytes and drops control characters; whether anything went.
+/// Turns control characters into spaces and cuts `field` to `max` bytes; whether text was cut.
 fn bound_field(field: &mut String, max: usize) -> bool {
-    let before = field.len();
-    if field.chars().any(char::is_control) {
+    let bytes = field.as_bytes();
+    // C1 controls (U+0080–U+009F) are two bytes, C2 80 to C2 9F; the rest are ASCII bytes.
+    let c1 = memchr::memchr_iter(0xc2, bytes).any(|at| matches!(bytes.get(at + 1), Some(0x80..=0x9f)));
+    if c1 {
         *field = field.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+    } else if bytes.iter().any(u8::is_ascii_control) {
+        // In place: page text has a newline on every line, and this runs on 20 KB of it.
+        let mut bytes = std::mem::take(field).into_bytes();
+        bytes.iter_mut().filter(|b| b.is_ascii_control()).for_each(|b| *b = b' ');
+        *field = String::from_utf8(bytes).unwrap_or_default(); // an ASCII byte for an ASCII byte
     }
+    // Counted only when text is cut: a replaced control is not lost text.
+    let before = field.len();
     let kept = super::lexicon::bounded(field, max).len();
     field.truncate(kept);
     field.len() < before

@@ -159,3 +159,20 @@ fn what_meta_received_on_a_pharmacy_page_is_named_with_the_identifiers() {
     assert_eq!(google.address, ["Referer header"]);
     assert_eq!(google.identifiers, ["a client ID that identifies this browser (cid)"]);
 }
+
+#[test]
+fn bounds_replace_every_control_character_and_keep_other_text() {
+    let mut page = PageSignals {
+        title: "a\u{85}b\tc\u{a0}d\u{7f}é".into(),
+        text: "line one\nline two\r\nÉglise".into(),
+        ..PageSignals::default()
+    };
+    page.bound();
+    // U+0085 (a C1 control, two bytes) and ASCII controls become spaces; U+00A0 and é stay.
+    assert_eq!(page.title, "a b c\u{a0}d é");
+    assert_eq!(page.text, "line one line two  Église");
+    assert_eq!(page.skipped, 0, "nothing was cut");
+    page.text = "x".repeat(MAX_TEXT + 1);
+    page.bound();
+    assert_eq!((page.text.len(), page.skipped), (MAX_TEXT, 1));
+}
