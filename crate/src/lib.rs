@@ -36,6 +36,7 @@ pub mod profile;
 pub mod protection;
 pub mod report;
 pub mod request;
+pub mod sensitive_pages;
 pub mod snapshot;
 pub mod taxonomy;
 pub mod treatment;

@@ -23,6 +23,7 @@
 //! | 10       | global category choices; tracking parameters removed from navigations        |
 //! | 20, 30   | global company, domain choices                                               |
 //! | 40-60    | a site's category, company, domain choices (`initiatorDomains`)              |
+//! | 40       | the "sensitive pages" protection, on the sites it covers (`sensitive_pages`) |
 //! | 70       | trusted sites: `allowAllRequests` (no blocking, no cookie stripping)         |
 //! | 80       | `Sec-GPC: 1` (and `DNT: 1`) on every request, trusted sites included         |
 //! | 90       | paused sites: `allowAllRequests`, which also stops the headers above         |
@@ -32,6 +33,7 @@
 //! `P` is a `modifyHeaders` rule at `P + 1` (an allow of the same level cannot cancel it), plus,
 //! above the global category level, an `allow` at `P` that overrides a broader block.
 
+use crate::context::Sensitive;
 use crate::cookie_purpose::CookiePurpose;
 use crate::dnr::{
     self, category_conditions, entity_conditions, site_domain, ActionType, DomainType, HeaderInfo, HeaderOperation,
@@ -40,6 +42,7 @@ use crate::dnr::{
 use crate::knowledge;
 use crate::params::remove_params_names;
 use crate::request::ResourceType;
+use crate::sensitive_pages;
 use crate::taxonomy::Category;
 use crate::vocabulary;
 use serde::Serialize;
@@ -55,7 +58,7 @@ pub const PRIORITY_HEADERS: u32 = 80;
 pub const PRIORITY_PAUSED: u32 = 90;
 
 /// What to do with a tracker.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Treatment {
     /// Its requests never leave the browser.
@@ -117,6 +120,10 @@ pub struct SiteSettings {
     pub choices: Choices,
     /// Cookie purposes deleted on this site and kept from coming back.
     pub delete_cookies: Vec<CookiePurpose>,
+    /// The sensitive subjects the site was found to be about, recorded for the "sensitive
+    /// pages" protection (`sensitive_pages`) and only while it covers them.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub about: Vec<Sensitive>,
 }
 
 /// Consent banners.
@@ -137,6 +144,9 @@ pub struct Settings {
     pub global: Choices,
     /// By registrable domain.
     pub sites: BTreeMap<String, SiteSettings>,
+    /// On sites about these subjects, advertising and social trackers get this treatment
+    /// (`sensitive_pages`); empty on a new install.
+    pub sensitive_pages: BTreeMap<Sensitive, Treatment>,
     pub gpc: bool,
     pub dnt: bool,
     pub remove_tracking_params: bool,
@@ -168,6 +178,7 @@ impl Default for Settings {
             version: SETTINGS_VERSION,
             global: Choices { categories: categories.into_iter().collect(), ..Choices::default() },
             sites: BTreeMap::new(),
+            sensitive_pages: BTreeMap::new(),
             gpc: true,
             dnt: false,
             remove_tracking_params: true,
@@ -241,12 +252,28 @@ pub fn read_settings(value: &Value) -> ReadSettings {
     if let Some(sites) = object.get("sites") {
         settings.sites = reader.sites(sites);
     }
-    const KNOWN: [&str; 13] = [
+    if let Some(value) = object.get("sensitivePages") {
+        settings.sensitive_pages = reader
+            .entries(value, "sensitivePages", |name| Sensitive::from_name(name).ok_or("not a sensitive category"));
+        settings.sensitive_pages.retain(|subject, &mut treatment| {
+            let allowed = sensitive_pages::treatment_allowed(treatment);
+            if !allowed {
+                reader.problem(format!("sensitivePages.{}: not \"block\" or \"strip\"", subject.as_str()));
+            }
+            allowed
+        });
+    }
+    // What a site is about is kept only while its protection is on (sensitive_pages.rs).
+    for site in settings.sites.values_mut() {
+        site.about.retain(|subject| settings.sensitive_pages.contains_key(subject));
+    }
+    const KNOWN: [&str; 14] = [
         "version",
         "categories",
         "companies",
         "domains",
         "sites",
+        "sensitivePages",
         "gpc",
         "dnt",
         "removeTrackingParams",
@@ -396,9 +423,28 @@ impl Reader<'_> {
             if let Some(purposes) = object.get("deleteCookies") {
                 parsed.delete_cookies = self.purposes(purposes, &format!("{at}.deleteCookies"));
             }
+            if let Some(subjects) = object.get("about") {
+                parsed.about = self.subjects(subjects, &format!("{at}.about"));
+            }
             out.insert(domain, parsed);
         }
         self.over_limit("sites", &dropped);
+        out
+    }
+
+    fn subjects(&mut self, value: &Value, at: &str) -> Vec<Sensitive> {
+        let Some(list) = value.as_array() else {
+            self.problem(format!("{at}: not a list"));
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for item in list {
+            match item.as_str().and_then(Sensitive::from_name) {
+                Some(subject) if !out.contains(&subject) => out.push(subject),
+                Some(_) => {}
+                None => self.problem(format!("{at}: {} is not a sensitive category", shown_value(item))),
+            }
+        }
         out
     }
 
@@ -469,6 +515,7 @@ pub fn compile_settings(settings: &Settings) -> ProtectionRules {
             out.choices(&site_settings.choices, 3, Some(site));
         }
     }
+    out.sensitive_pages(settings);
     let sites_in = |mode: SiteMode| -> Vec<String> {
         settings.sites.iter().filter(|(_, s)| s.mode == mode).map(|(site, _)| site.clone()).collect()
     };
@@ -541,6 +588,31 @@ impl Compiler {
                     }
                     self.push(priority + 1, strip_cookies(), condition);
                 }
+            }
+        }
+    }
+
+    /// The "sensitive pages" protection: one set of category rules per tracker category and
+    /// treatment, over every site it covers (`initiatorDomains`), however many sites.
+    fn sensitive_pages(&mut self, settings: &Settings) {
+        let mut sites: BTreeMap<(Category, Treatment), Vec<String>> = BTreeMap::new();
+        for site in settings.sites.keys() {
+            for choice in sensitive_pages::choices_on(settings, site) {
+                sites.entry((choice.category, choice.treatment)).or_default().push(site.clone());
+            }
+        }
+        for ((category, treatment), sites) in sites {
+            match category_conditions(category) {
+                Ok(conditions) => {
+                    let on_sites = |condition| RuleCondition { initiator_domains: sites.clone(), ..condition };
+                    self.treat(
+                        sensitive_pages::PRIORITY,
+                        treatment,
+                        conditions.into_iter().map(on_sites).collect(),
+                        true,
+                    );
+                }
+                Err(why) => self.skipped.push(format!("sensitive pages, category {category}: {why}")),
             }
         }
     }

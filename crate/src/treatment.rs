@@ -15,6 +15,7 @@
 use crate::dnr::{site_domain, PRIORITY_IMPORTANT};
 use crate::knowledge;
 use crate::protection::{Choices, Settings, SiteMode, Treatment, PRIORITY_PAUSED, PRIORITY_TRUSTED};
+use crate::sensitive_pages;
 use crate::taxonomy::Category;
 use crate::url::NetworkUrl;
 use crate::{Engine, Request};
@@ -24,8 +25,9 @@ use serde::Serialize;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DecidedBy {
-    /// `category`, `company`, `domain`, `trusted` (the site is trusted), `paused` (protection
-    /// paused on the site) or `none` (no setting applies).
+    /// `category`, `company`, `domain`, `sensitive` (the "sensitive pages" protection, `name`
+    /// its subject), `trusted` (the site is trusted), `paused` (protection paused on the site)
+    /// or `none` (no setting applies).
     pub setting: &'static str,
     /// `everywhere` for a global choice, `site` for the site's own; absent for `none`.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -111,7 +113,31 @@ fn candidates(settings: &Settings, site: &str, host: &str) -> Vec<Candidate> {
     if let (Some(here), SiteMode::Protect) = (here, mode) {
         add_choices(&mut out, &here.choices, 3, site, host, &Choices::default());
     }
+    add_sensitive_pages(&mut out, settings, site, host);
     out
+}
+
+/// The knowledge base's entry for `host` as the compiler's category and company rules see it:
+/// absent on the company's own sites (`excludedInitiatorDomains`) and for content delivery.
+fn tracker_entry(site: &str, host: &str) -> Option<&'static knowledge::DomainRecord> {
+    let entry = knowledge::lookup(host)?;
+    let own = crate::dnr::entity_sites(entry.entity());
+    let on_own_site = own.iter().any(|s| site == s || site.ends_with(&format!(".{s}")));
+    (!on_own_site).then_some(entry)
+}
+
+/// The "sensitive pages" protection's rules that match `host` on `site` (`sensitive_pages`).
+fn add_sensitive_pages(out: &mut Vec<Candidate>, settings: &Settings, site: &str, host: &str) {
+    let Some(entry) = tracker_entry(site, host).filter(|e| !e.categories.contains(&Category::Cdn)) else {
+        return;
+    };
+    for choice in sensitive_pages::choices_on(settings, site) {
+        if entry.categories.contains(&choice.category) {
+            let name = Some(choice.subject.as_str().to_owned());
+            let by = DecidedBy { setting: "sensitive", scope: Some("site"), name, default: false };
+            push(out, sensitive_pages::PRIORITY, choice.treatment, true, by);
+        }
+    }
 }
 
 /// The rules `protection`'s compiler makes for `choices` at `level_offset` (0 global, 3 a
@@ -127,13 +153,7 @@ fn add_choices(
     let scope = if level_offset == 0 { "everywhere" } else { "site" };
     let priority = |level: u32| (level + level_offset) * 10;
     let broadest = level_offset == 0;
-    let entry = knowledge::lookup(host);
-    // Company and category rules spare the company's own sites (excludedInitiatorDomains).
-    let on_own_site = entry.is_some_and(|e| {
-        let own = crate::dnr::entity_sites(e.entity());
-        own.iter().any(|s| site == s || site.ends_with(&format!(".{s}")))
-    });
-    if let Some(entry) = entry.filter(|_| !on_own_site) {
+    if let Some(entry) = tracker_entry(site, host) {
         let cdn = entry.categories.contains(&Category::Cdn);
         for category in entry.categories.iter().filter(|_| !cdn) {
             if let Some(&treatment) = choices.categories.get(category) {

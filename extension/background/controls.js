@@ -15,7 +15,7 @@ export const STATUS_KEY = PROTECTION_STATUS_KEY;
 
 /**
  * Starts the controls over `store` (settings.js). Returns { loadSettings, saveSettings, apply,
- * routes }: `routes` are the messages it answers, for the worker's router (messages.js).
+ * rememberSubjects, routes }: `routes` are the messages it answers, for the worker's router (messages.js).
  */
 export function startControls({ core, recorder, store, session = chrome.storage.session }) {
   const browser = { core, dnr: chrome.declarativeNetRequest, scripting: chrome.scripting };
@@ -92,6 +92,24 @@ export function startControls({ core, recorder, store, session = chrome.storage.
     return answer;
   }
 
+  /**
+   * The "sensitive pages" protection (crate/src/sensitive_pages.rs): each saved report whose
+   * page the core found to be about a protected category gets its site recorded as about it,
+   * and the rules then cover the site from its next request. Nothing is recorded for a
+   * category the user does not protect.
+   */
+  async function rememberSubjects(reports) {
+    const { settings } = await loadSettings();
+    const protectedNames = new Set(Object.keys(settings.sensitivePages ?? {}));
+    if (!protectedNames.size) return;
+    for (const report of reports) {
+      const known = new Set(settings.sites?.[report?.site]?.about ?? []);
+      const categories = (report?.context?.categories ?? []).map((c) => c.name)
+        .filter((name) => protectedNames.has(name) && !known.has(name));
+      if (categories.length) await changeSettings({ kind: 'site-about', site: report.site, categories });
+    }
+  }
+
   async function deleteCookies(tabId, purposes, keep) {
     const report = await tabReport(tabId);
     if (!report?.site) return { ok: false, error: 'no page recorded in this tab' };
@@ -138,5 +156,5 @@ export function startControls({ core, recorder, store, session = chrome.storage.
     recorder.record(details.tabId, { kind: 'gpc', sent: gpc });
   }, { urls: ['<all_urls>'], types: ['main_frame'] }, headerSpec(chrome.webRequest.OnSendHeadersOptions, ['requestHeaders']));
 
-  return { loadSettings, saveSettings, apply, routes };
+  return { loadSettings, saveSettings, apply, rememberSubjects, routes };
 }

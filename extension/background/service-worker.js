@@ -20,9 +20,11 @@ const recorder = createRecorder({
   storage,
   core: ready,
   cookieStore: chrome.cookies,
-  // Each saved tab report also feeds the site's durable history and the toolbar badge.
+  // Each saved tab report also feeds the site's durable history, the toolbar badge and the
+  // "sensitive pages" protection's record of what sites are about.
   onSaved: (reports) => {
     showTrackerCount(reports);
+    controls.rememberSubjects(Object.values(reports)).catch((error) => console.error('TrackLens: sensitive pages', error));
     return history.record(Object.values(reports));
   },
   // A closed tab's final report is written to the history at once, not after the debounce.

@@ -10,7 +10,7 @@ import { SETTINGS_KEY } from '../shared/state-keys.js';
 export { SETTINGS_KEY };
 
 // Top-level settings an edit of kind 'merge' may set (the options form, the dashboard).
-const MERGEABLE = new Set(['categories', 'gpc', 'dnt', 'removeTrackingParams', 'easyPrivacy', 'consent', 'historyEnabled', 'retentionDays']);
+const MERGEABLE = new Set(['categories', 'sensitivePages', 'gpc', 'dnt', 'removeTrackingParams', 'easyPrivacy', 'consent', 'historyEnabled', 'retentionDays']);
 const NEW_SITE = () => ({ mode: 'protect', categories: {}, companies: {}, domains: {}, deleteCookies: [] });
 
 /**
@@ -21,6 +21,10 @@ const NEW_SITE = () => ({ mode: 'protect', categories: {}, companies: {}, domain
  * - { kind: 'companies', site, companies: [company], treatment }  several companies on a site
  *   at once (the sensitive-page alert's "Block these companies here")
  * - { kind: 'keep-deleted', site, purposes: [purpose] }     cookie purposes kept deleted
+ * - { kind: 'sensitive-pages', site, category, treatment }  the alert's "Always block…": the
+ *   protection of sites about `category`, and `site` recorded as one of them
+ * - { kind: 'site-about', site, categories: [category] }   the worker records what a site is
+ *   about for that protection (the core keeps it only while the protection covers it)
  * Values are not checked here: the core checks the result. Throws on an edit of no known kind.
  */
 export function applyEdit(settings, edit) {
@@ -52,6 +56,14 @@ export function applyEdit(settings, edit) {
       here.companies = { ...here.companies, ...Object.fromEntries(edit.companies.map((c) => [c, edit.treatment])) };
       return next;
     }
+    case 'sensitive-pages':
+      next.sensitivePages = { ...next.sensitivePages, [edit.category]: edit.treatment };
+      about(site(), [edit.category]);
+      return next;
+    case 'site-about':
+      if (!Array.isArray(edit.categories)) throw new Error('the edit names no categories');
+      about(site(), edit.categories);
+      return next;
     case 'keep-deleted': {
       const here = site();
       here.deleteCookies = [...new Set([...(here.deleteCookies ?? []), ...(edit.purposes ?? [])])];
@@ -127,6 +139,10 @@ export function createSettingsStore({ local, core }) {
   });
 
   return { load, ensureStored, save, change };
+}
+
+function about(site, categories) {
+  site.about = [...new Set([...(site.about ?? []), ...categories])];
 }
 
 function defaults(api) {

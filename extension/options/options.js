@@ -1,4 +1,4 @@
-// The options page: default protection by purpose, signals, trusted and paused sites, and export
+// The options page: default protection by purpose and on sites about sensitive subjects, signals, trusted and paused sites, and export
 // and import of the settings as JSON. It asks the worker for the settings and sends it every
 // change (an edit of the form's fields, or a whole imported file), which the worker checks with
 // the core and applies; a change the core does not accept (a bad import, one with more entries
@@ -38,6 +38,17 @@ function render(settings) {
     return row;
   });
   $('categories').replaceChildren(...rows);
+  // Only the treatments stronger than loading (sensitive_pages.rs); the core refuses others.
+  $('sensitive-pages').replaceChildren(...VOCABULARY.sensitiveCategories.map(({ name, label }) => {
+    const row = $('category-row').content.firstElementChild.cloneNode(true);
+    row.querySelector('th').textContent = `Sites about ${label}`;
+    const select = row.querySelector('select');
+    select.options[0].text = 'As on other sites';
+    select.append(...VOCABULARY.treatments.filter((t) => t.name !== 'allow').map((t) => new Option(TREATMENT_LABELS[t.name], t.name)));
+    select.name = `sensitive:${name}`;
+    select.value = settings.sensitivePages?.[name] ?? '';
+    return row;
+  }));
   for (const flag of FLAGS) form.elements[flag].checked = Boolean(settings[flag]);
   form.elements.consent.value = settings.consent;
   const special = Object.entries(settings.sites ?? {}).filter(([, site]) => site.mode !== 'protect');
@@ -55,10 +66,14 @@ function render(settings) {
 
 /** The form's fields, as an edit: the rest of the settings (sites, history) is left as stored. */
 function formEdit() {
-  const fields = { categories: {}, consent: form.elements.consent.value };
+  const fields = { categories: {}, sensitivePages: {}, consent: form.elements.consent.value };
   for (const [category] of CHOOSABLE_CATEGORIES) {
     const value = form.elements[`category:${category}`].value;
     if (value) fields.categories[category] = value;
+  }
+  for (const { name } of VOCABULARY.sensitiveCategories) {
+    const value = form.elements[`sensitive:${name}`].value;
+    if (value) fields.sensitivePages[name] = value;
   }
   for (const flag of FLAGS) fields[flag] = form.elements[flag].checked;
   return { kind: 'merge', fields };

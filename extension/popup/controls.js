@@ -17,7 +17,9 @@ const DELETABLE = new Set(VOCABULARY.cookiePurposes.filter((p) => p.choosable).m
 // none of them, every purpose it offers is ticked, so the box never offers to delete nothing.
 const TICKED = new Set(['advertising', 'personalization']);
 // Where the setting in force comes from, after "Set by: " (none and mixed say it in their words).
-const SOURCE_TEXT = { default: 'default', category: 'your category setting', company: 'your company setting', site: 'this site' };
+const SOURCE_TEXT = {
+  default: 'default', category: 'your category setting', company: 'your company setting', site: 'this site', sensitive: 'your sensitive-sites setting',
+};
 
 export function el(tag, { text, className, data = {}, ...props } = {}, children = []) {
   const node = document.createElement(tag);
@@ -132,8 +134,12 @@ export function consentLines(report) {
 export function editFor(site, data) {
   if (data.action === 'site-mode') return { kind: 'site-mode', site, mode: data.mode };
   if (data.action === 'company') return { kind: 'company', site, scope: data.scope, company: data.company, treatment: data.treatment };
-  // The sensitive-page alert's "Block these companies here": one edit for all of them.
-  if (data.action === 'block-sensitive') return { kind: 'companies', site, companies: JSON.parse(data.companies ?? '[]'), treatment: 'block' };
+  // The sensitive-page alert's "Block these companies here" and "Strip their cookies here":
+  // one edit for all of them; "Always block…" protects every site about the category.
+  const companies = () => JSON.parse(data.companies ?? '[]');
+  if (data.action === 'block-sensitive') return { kind: 'companies', site, companies: companies(), treatment: 'block' };
+  if (data.action === 'strip-sensitive') return { kind: 'companies', site, companies: companies(), treatment: 'strip' };
+  if (data.action === 'protect-sensitive') return { kind: 'sensitive-pages', site, category: data.category, treatment: 'block' };
   return null;
 }
 

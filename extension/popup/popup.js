@@ -122,8 +122,9 @@ function renderLeaks(leaks = []) {
 
 /**
  * The alert on a sensitive page (the core's view.alert, report/alert.rs): what the page is about
- * and why, each company that learned you were there with what it received, and one click to
- * block them on this site. All of it page-derived or core-worded: textContent only.
+ * and why, each company that learned you were there with what it received, one click to block
+ * them (or strip their cookies) on this site, and one to protect every site about the category.
+ * All of it page-derived or core-worded: textContent only.
  */
 function renderAlert(alert, canBlock) {
   const section = $('sensitive-alert');
@@ -139,7 +140,11 @@ function renderAlert(alert, canBlock) {
   ])));
   const row = section.querySelector('.block-row');
   row.hidden = !(canBlock && alert.toBlock.length);
-  row.querySelector('button').dataset.companies = JSON.stringify(alert.toBlock);
+  for (const button of row.querySelectorAll('button')) button.dataset.companies = JSON.stringify(alert.toBlock);
+  const protect = section.querySelector('.protect-row');
+  protect.hidden = !(canBlock && alert.protect);
+  protect.querySelector('button').textContent = alert.protect ?? '';
+  protect.querySelector('button').dataset.category = alert.category;
 }
 
 /** The picture of what the trackers do: a bar with one segment per purpose, its count written in the legend. */

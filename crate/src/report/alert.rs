@@ -7,8 +7,8 @@
 
 use super::summary::CompanyView;
 use super::PageReport;
-use crate::context::Received;
-use crate::protection::Treatment;
+use crate::context::{Received, Sensitive};
+use crate::protection::{Settings, Treatment};
 use serde::Serialize;
 
 /// The alert at the top of the popup; absent on a page that is not sensitive.
@@ -29,6 +29,10 @@ pub struct SensitiveAlert {
     /// The companies "Block these companies here" blocks: those the settings do not block on
     /// this site yet. Empty when there is nothing left to block.
     pub to_block: Vec<String>,
+    /// The button that turns on the "sensitive pages" protection for the category
+    /// (`sensitive_pages`): "Always block advertising and social trackers on sites about
+    /// health"; absent when the settings already block them there.
+    pub protect: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -43,7 +47,7 @@ pub struct AlertCompany {
 }
 
 /// The alert for `report`, whose company rows are `companies` (their settings on this site).
-pub fn sensitive_alert(report: &PageReport, companies: &[CompanyView]) -> Option<SensitiveAlert> {
+pub fn sensitive_alert(report: &PageReport, companies: &[CompanyView], settings: &Settings) -> Option<SensitiveAlert> {
     let context = report.context.as_ref()?;
     let (category, label) = (context.category.clone()?, context.label.clone()?);
     let listed: Vec<AlertCompany> = context.sensitive.iter().map(alert_company).collect();
@@ -59,7 +63,14 @@ pub fn sensitive_alert(report: &PageReport, companies: &[CompanyView]) -> Option
         1 => "1 company learned that you were on this page:".to_owned(),
         n => format!("{n} companies learned that you were on this page:"),
     };
+    let subject = Sensitive::from_name(&category);
+    let protected = subject.is_some_and(|s| settings.sensitive_pages.get(&s) == Some(&Treatment::Block));
+    let protect = subject.filter(|_| !protected).map(|s| {
+        let short = s.label().split(" (").next().unwrap_or_default();
+        format!("Always block advertising and social trackers on sites about {short}")
+    });
     Some(SensitiveAlert {
+        protect,
         heading: format!("This page is about {label}."),
         evidence: format!("Why TrackLens thinks so: {}.", context.evidence.join("; ")),
         category,
@@ -141,6 +152,13 @@ mod tests {
         assert_eq!(alert.companies.len(), 1);
         assert_eq!(alert.companies[0].details, ["Events: ViewContent", "What you viewed: OraQuick HIV Self-Test"]);
         assert_eq!(alert.to_block, ["Meta"]);
+        assert_eq!(
+            alert.protect.as_deref(),
+            Some("Always block advertising and social trackers on sites about health")
+        );
+        let mut protected = settings;
+        protected.sensitive_pages.insert(Sensitive::Health, Treatment::Block);
+        assert_eq!(crate::report::summary::page_view(&report, &protected).alert.expect("an alert").protect, None);
     }
 
     #[test]

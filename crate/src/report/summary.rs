@@ -95,7 +95,8 @@ pub struct SettingView {
     /// its hosts are treated differently (`mixed`).
     pub treatment: Option<Treatment>,
     /// Where that comes from: `default`, `category`, `company` (or one of its domains),
-    /// `site` (a choice for this site, or the site trusted or paused), `none`, or `mixed`.
+    /// `site` (a choice for this site, or the site trusted or paused), `sensitive` (the
+    /// "sensitive pages" protection on a site about a protected subject), `none`, or `mixed`.
     pub source: &'static str,
     /// "Blocked by your 'Advertising: Block' setting (a default)".
     pub words: String,
@@ -125,7 +126,7 @@ pub fn page_view(report: &PageReport, settings: &Settings) -> PageView {
     let tracker_count = trackers.len() as u64;
     let companies: Vec<CompanyView> = companies.iter().map(|c| company_view(report, settings, &site, c)).collect();
     PageView {
-        alert: super::alert::sensitive_alert(report, &companies),
+        alert: super::alert::sensitive_alert(report, &companies, settings),
         site: report.site.clone(),
         sentence: sentence(tracker_count, stopped, partly_stopped),
         trackers: tracker_count,
@@ -283,6 +284,7 @@ fn source_of(t: &HostTreatment) -> &'static str {
     match by.setting {
         "none" => "none",
         "trusted" | "paused" => "site",
+        "sensitive" => "sensitive",
         _ if by.scope == Some("site") => "site",
         _ if by.default => "default",
         "category" => "category",
@@ -304,6 +306,10 @@ fn decided_words(t: &HostTreatment) -> String {
             let default = if by.default { " (a default)" } else { "" };
             let here = if by.scope == Some("site") { " on this site" } else { "" };
             format!("your '{label}: {treatment}' setting{here}{default}")
+        }
+        "sensitive" => {
+            let subject = crate::context::Sensitive::from_name(&name).map_or(name.as_str(), |s| s.label());
+            format!("your setting for sites about {subject}")
         }
         "company" => format!("your choice for {name}{here}"),
         "domain" => format!("your choice for {name}{here}"),
