@@ -143,7 +143,7 @@ function renderAlert(alert, canBlock) {
   for (const button of row.querySelectorAll('button')) button.dataset.companies = JSON.stringify(alert.toBlock);
   const protect = section.querySelector('.protect-row');
   protect.hidden = !(canBlock && alert.protect);
-  protect.querySelector('button').textContent = alert.protect ?? '';
+  if (alert.protect) protect.querySelector('button').textContent = alert.protect;
   protect.querySelector('button').dataset.category = alert.category;
 }
 
