@@ -16,6 +16,7 @@ use std::{env, fs, path::Path};
 include!("build/cookies.rs");
 include!("build/context.rs");
 include!("build/relations.rs");
+include!("build/public_suffix.rs");
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -73,6 +74,7 @@ struct Merged {
 fn main() {
     cookies::compile();
     context::compile();
+    public_suffix::compile();
     println!("cargo:rerun-if-changed={}", relations::FILE);
     let owners = relations::Owners::load();
     let mut entities: Vec<Merged> = Vec::new();

@@ -327,7 +327,10 @@ mod tests {
             );
             // A public suffix (github.io, cloudfront.net) is shared by unrelated owners: listing
             // it would name one company for all of them, and make their sites "same entity".
-            assert!(psl::domain_str(domain).is_some(), "{domain} is a public suffix, not a domain anyone owns");
+            assert!(
+                crate::public_suffix::domain(domain).is_some(),
+                "{domain} is a public suffix, not a domain anyone owns"
+            );
             assert!(!record.categories.is_empty(), "{domain} has no category");
             assert!(record.categories.windows(2).all(|p| p[0] < p[1]), "{domain}: categories not sorted or repeated");
         }
