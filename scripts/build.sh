@@ -7,10 +7,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-wasm=target/wasm32-unknown-unknown/release/tracklens.wasm
+wasm=target/wasm32-unknown-unknown/wasm/tracklens.wasm
 pkg=extension/pkg
 
-cargo build --quiet --release --target wasm32-unknown-unknown -p tracklens --lib
+# The `wasm` profile (Cargo.toml): the release profile optimised for size.
+cargo build --quiet --profile wasm --target wasm32-unknown-unknown -p tracklens --lib
 wasm-bindgen --target web --no-typescript --remove-name-section --remove-producers-section --out-dir "$pkg" "$wasm"
 # binaryen from npm: a second optimisation pass over the whole module (speed, like rustc's).
 node_modules/.bin/wasm-opt -O3 "$pkg/tracklens_bg.wasm" -o "$pkg/tracklens_bg.wasm"
