@@ -4,10 +4,13 @@
 //! `data/overrides.json`, by `scripts/kb/convert-third-party-web.mjs`) and, below it in
 //! precedence, `data/trackers-adguard.json` (AdGuard's companiesdb, CC BY-SA 4.0, by
 //! `scripts/kb/convert-adguard-companiesdb.mjs`). `build.rs` checks both and compiles them into
-//! sorted static tables, so looking a host up is a few binary searches with no start-up cost.
+//! sorted lines of text, read into records once at first use (well under a millisecond), so
+//! looking a host up is a few binary searches; text keeps the wasm module small where static
+//! arrays of records would be mostly pointers.
 
 use crate::taxonomy::Category;
 use serde::Serialize;
+use std::sync::OnceLock;
 
 /// A company that receives data from web pages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -34,20 +37,54 @@ pub struct DomainRecord {
 
 impl DomainRecord {
     pub fn entity(&self) -> &'static EntityRecord {
-        &ENTITIES[self.entity]
+        &tables().entities[self.entity]
     }
 }
 
 include!(concat!(env!("OUT_DIR"), "/knowledge_base.rs"));
 
+struct Tables {
+    entities: Vec<EntityRecord>,
+    domains: Vec<DomainRecord>,
+    paths: Vec<DomainRecord>,
+}
+
+fn tables() -> &'static Tables {
+    static TABLES: OnceLock<Tables> = OnceLock::new();
+    TABLES.get_or_init(|| Tables {
+        entities: ENTITY_TEXT.lines().map(entity_record).collect(),
+        domains: DOMAIN_TEXT.lines().map(domain_record).collect(),
+        paths: PATH_TEXT.lines().map(domain_record).collect(),
+    })
+}
+
+/// `name\tparent\tcountry\thomepage\tprivacy_policy\topt_out`, a field empty where unknown.
+fn entity_record(line: &'static str) -> EntityRecord {
+    let mut fields = line.split('\t');
+    let name = fields.next().unwrap_or_default();
+    let mut next = || fields.next().filter(|field| !field.is_empty());
+    EntityRecord { name, parent: next(), country: next(), homepage: next(), privacy_policy: next(), opt_out: next() }
+}
+
+/// `domain\tentity index\tcategory set index`, as build.rs writes them.
+fn domain_record(line: &'static str) -> DomainRecord {
+    let mut fields = line.split('\t');
+    let domain = fields.next().unwrap_or_default();
+    let mut index =
+        || fields.next().and_then(|field| field.parse::<usize>().ok()).expect("build.rs writes two indexes");
+    let entity = index();
+    DomainRecord { domain, entity, categories: CATEGORY_SETS[index()] }
+}
+
 /// The most specific knowledge-base domain covering `host`: the host itself, else its closest
 /// parent domain. `static.hotjar.com` finds `hotjar.com`; `cdnjs.cloudflare.com` finds its own
 /// entry before any entry for `cloudflare.com`.
 pub fn lookup(host: &str) -> Option<&'static DomainRecord> {
+    let domains = domains();
     let mut candidate = host;
     loop {
-        if let Ok(index) = DOMAINS.binary_search_by(|record| record.domain.cmp(candidate)) {
-            return Some(&DOMAINS[index]);
+        if let Ok(index) = domains.binary_search_by(|record| record.domain.cmp(candidate)) {
+            return Some(&domains[index]);
         }
         // Drop the leftmost label; stop before a bare top-level label, which is never an entry.
         let (_, parent) = candidate.split_once('.')?;
@@ -62,9 +99,10 @@ pub fn lookup(host: &str) -> Option<&'static DomainRecord> {
 /// (`www.google.com/recaptcha/` is bot protection, the rest of `www.google.com` advertising),
 /// else the domain entry of `host`. `url` is the request URL; only its path is read.
 pub fn lookup_request(host: &str, url: &str) -> Option<&'static DomainRecord> {
-    if !PATHS.is_empty() {
+    let rules = path_rules();
+    if !rules.is_empty() {
         let path = path_of(url);
-        for record in PATHS {
+        for record in rules {
             let (rule_host, rule_path) = record.domain.split_once('/').unwrap_or((record.domain, ""));
             let on_host = host.strip_suffix(rule_host).is_some_and(|rest| rest.is_empty() || rest.ends_with('.'));
             if on_host && path.get(1..).is_some_and(|p| p.starts_with(rule_path)) {
@@ -94,17 +132,17 @@ pub fn entity_of(host: &str) -> Option<&'static EntityRecord> {
 
 /// Every entity in the knowledge base.
 pub fn entities() -> &'static [EntityRecord] {
-    ENTITIES
+    &tables().entities
 }
 
 /// Every domain in the knowledge base, sorted by name, each with its entity and purposes.
 pub fn domains() -> &'static [DomainRecord] {
-    DOMAINS
+    &tables().domains
 }
 
 /// Every path rule (`host/path-prefix`), most specific first.
 pub fn path_rules() -> &'static [DomainRecord] {
-    PATHS
+    &tables().paths
 }
 
 #[cfg(test)]
@@ -119,8 +157,11 @@ mod tests {
 
     #[test]
     fn tables_are_sorted_and_unique_for_binary_search() {
-        assert!(DOMAINS.windows(2).all(|pair| pair[0].domain < pair[1].domain));
-        assert!(PATHS.windows(2).all(|pair| pair[0].domain.len() >= pair[1].domain.len()), "longest path rule first");
+        assert!(domains().windows(2).all(|pair| pair[0].domain < pair[1].domain));
+        assert!(
+            path_rules().windows(2).all(|pair| pair[0].domain.len() >= pair[1].domain.len()),
+            "longest path rule first"
+        );
     }
 
     #[test]
@@ -304,7 +345,7 @@ mod tests {
         for &(host, company) in expected {
             assert_eq!(entity_of(host).map(|e| e.name), Some(company), "{host}");
         }
-        assert!(DOMAINS.len() >= 6000, "only {} domains", DOMAINS.len());
+        assert!(domains().len() >= 6000, "only {} domains", domains().len());
         assert!(entities().len() >= 3000, "only {} companies", entities().len());
         assert_eq!(entity("Yahoo").parent, Some("Apollo Global Management"));
         assert_eq!(entity("Bidswitch").parent, Some("Criteo"));
@@ -315,7 +356,7 @@ mod tests {
 
     #[test]
     fn every_domain_is_a_registrable_host_name() {
-        for record in DOMAINS {
+        for record in domains() {
             let domain = record.domain;
             assert!(
                 !domain.is_empty()
@@ -327,7 +368,10 @@ mod tests {
             );
             // A public suffix (github.io, cloudfront.net) is shared by unrelated owners: listing
             // it would name one company for all of them, and make their sites "same entity".
-            assert!(psl::domain_str(domain).is_some(), "{domain} is a public suffix, not a domain anyone owns");
+            assert!(
+                crate::public_suffix::domain(domain).is_some(),
+                "{domain} is a public suffix, not a domain anyone owns"
+            );
             assert!(!record.categories.is_empty(), "{domain} has no category");
             assert!(record.categories.windows(2).all(|p| p[0] < p[1]), "{domain}: categories not sorted or repeated");
         }
@@ -340,7 +384,7 @@ mod tests {
             for url in [entity.homepage, entity.privacy_policy, entity.opt_out].into_iter().flatten() {
                 assert!(url.starts_with("https://"), "{}: {url}", entity.name);
             }
-            assert!(DOMAINS.iter().any(|d| d.entity == index), "{} has no domain", entity.name);
+            assert!(domains().iter().any(|d| d.entity == index), "{} has no domain", entity.name);
         }
     }
 }

@@ -34,6 +34,7 @@ pub mod params;
 pub mod party;
 pub mod profile;
 pub mod protection;
+pub mod public_suffix;
 pub mod report;
 pub mod request;
 pub mod sensitive_pages;

@@ -1,6 +1,7 @@
 //! First party or third party: decided by site (registrable domain, eTLD+1) and by owner.
 
 use crate::knowledge;
+use crate::public_suffix;
 use crate::url::NetworkUrl;
 use serde::Serialize;
 
@@ -30,7 +31,7 @@ pub fn site_of(url: &NetworkUrl) -> &str {
     if url.is_ip() {
         return &url.host;
     }
-    psl::domain_str(&url.host).unwrap_or(&url.host)
+    public_suffix::domain(&url.host).unwrap_or(&url.host)
 }
 
 /// The party of a request made by a page.

@@ -39,7 +39,7 @@ pub(super) fn page_host(page_url: &str) -> String {
 }
 
 pub(super) fn site(host: &str) -> &str {
-    psl::domain_str(host).unwrap_or(host)
+    crate::public_suffix::domain(host).unwrap_or(host)
 }
 
 pub(super) fn classify(

@@ -1,5 +1,6 @@
 //! Filter options (`$third-party`, `$script`, `$domain=…`) and how each constrains a request.
 
+use crate::public_suffix;
 use crate::request::ResourceType;
 use serde::{Deserialize, Serialize};
 
@@ -129,10 +130,10 @@ pub fn domains_allow<'a>(entries: impl Iterator<Item = (bool, &'a str)>, host: &
 /// `name` under any public suffix: `google.*` covers google.de and google.co.uk.
 fn domain_matches(host: &str, domain: &str) -> bool {
     if let Some(name) = domain.strip_suffix(".*") {
-        let Some(suffix) = psl::suffix_str(host) else {
+        let Some(suffix) = public_suffix::suffix(host) else {
             return false;
         };
-        let Some(site) = psl::domain_str(host) else {
+        let Some(site) = public_suffix::domain(host) else {
             return false;
         };
         return site.len() == name.len() + 1 + suffix.len() && site.starts_with(name);
