@@ -4,9 +4,15 @@
 use super::pages::{page_address, Evidence, Grouper};
 use super::*;
 
+/// Reads `har` streamed from a reader and from memory, and checks the two agree in every entry,
+/// warning and error (the CLI reads files from memory, the library also from any reader).
 fn entries(har: &str) -> (Vec<Entry>, Result<Archive, HarError>) {
     let mut entries = Vec::new();
     let result = read(har.as_bytes(), |e| entries.push(e));
+    let mut from_slice = Vec::new();
+    let slice_result = read_slice(har.as_bytes(), |e| from_slice.push(e));
+    assert_eq!(entries, from_slice, "{har}");
+    assert_eq!(format!("{result:?}"), format!("{slice_result:?}"), "{har}");
     (entries, result)
 }
 

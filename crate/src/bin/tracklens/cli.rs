@@ -221,12 +221,13 @@ impl<'a> Sink<'a> {
 
     /// Writes the HTML and JUnit files and says how the run ends.
     pub fn finish(self) -> ExitCode {
-        let write = |path: &Option<String>, text: String| match path {
-            Some(path) => std::fs::write(path, text).map_err(|e| format!("{path}: {e}")),
+        // Rendered only when asked for: on a large archive the HTML is seconds of work.
+        let write = |path: &Option<String>, render: fn(&[PageReport]) -> String| match path {
+            Some(path) => std::fs::write(path, render(&self.reports)).map_err(|e| format!("{path}: {e}")),
             None => Ok(()),
         };
-        let written = write(&self.options.html, report::html::render(&self.reports))
-            .and_then(|_| write(&self.options.junit, report::junit::render(&self.reports)));
+        let written = write(&self.options.html, report::html::render)
+            .and_then(|_| write(&self.options.junit, report::junit::render));
         if let Err(error) = written {
             eprintln!("tracklens: {error}");
             return ExitCode::from(ERROR);
@@ -332,11 +333,13 @@ pub fn analyze_command(args: &[String]) -> ExitCode {
         }
         let engine = options.engine()?;
         let mut sink = Sink::open(&options)?;
+        // One memory of verdicts for all files: archives of one site repeat its requests.
+        let mut verdicts = crate::report::Verdicts::new(&engine);
         for path in &options.positional {
             let (archive, pages) = crate::har::read(path)?;
             report_warnings(path, &archive);
             for page in &pages {
-                sink.add(crate::har::page_report(page, &engine))?;
+                sink.add(crate::har::page_report(page, &mut verdicts))?;
             }
         }
         Ok(sink.finish())

@@ -4,7 +4,7 @@
 //! Reading (quirks, warnings, pages, cookies from headers) is the library's `tracklens::har`;
 //! this module only turns a page's entries into the report's requests and cookies.
 
-use crate::report::{self, PageReport, SeenRequest};
+use crate::report::{self, PageReport, SeenRequest, Verdicts};
 use std::collections::BTreeMap;
 use tracklens::context::PageSignals;
 use tracklens::cookie_purpose::{classify_cookie, Cookie};
@@ -12,24 +12,37 @@ use tracklens::har::pages::{page_address, Grouper, PageEntries};
 use tracklens::har::{Archive, Entry};
 use tracklens::report::{CookieEntry, Event};
 use tracklens::url::NetworkUrl;
-use tracklens::{Engine, ResourceType};
+use tracklens::ResourceType;
 
 /// Cookies whose value is a consent string the core decodes.
 const CONSENT_COOKIES: &[&str] = &["euconsent-v2", "usprivacy", "__gpp"];
+
+/// HAR files up to this size are read into memory before parsing; larger ones are streamed.
+const IN_MEMORY_UP_TO: u64 = 512 << 20;
 
 /// Reads the archive at `path`, streaming, and returns what was read besides the entries and
 /// the entries grouped by page (in the archive's page order).
 pub fn read(path: &str) -> Result<(Archive, Vec<PageEntries>), String> {
     let file = std::fs::File::open(path).map_err(|e| format!("{path}: {e}"))?;
+    let size = file.metadata().map(|m| m.len()).unwrap_or(u64::MAX);
     let mut grouper = Grouper::default();
-    let archive = tracklens::har::read(file, |entry| grouper.add(entry))
-        .map_err(|e| format!("{path} is not a valid HAR file: {e}"))?;
+    // The JSON parser is several times faster on bytes in memory than through a reader, so a
+    // file of a usual size is read whole (and dropped once its entries are out); a larger one
+    // is streamed, so that memory stays bounded by what the entries keep.
+    let archive = if size <= IN_MEMORY_UP_TO {
+        let mut bytes = Vec::with_capacity(size as usize);
+        std::io::Read::read_to_end(&mut &file, &mut bytes).map_err(|e| format!("{path}: {e}"))?;
+        tracklens::har::read_slice(&bytes, |entry| grouper.add(entry))
+    } else {
+        tracklens::har::read(file, |entry| grouper.add(entry))
+    }
+    .map_err(|e| format!("{path} is not a valid HAR file: {e}"))?;
     let pages = grouper.finish(&archive.pages);
     Ok((archive, pages))
 }
 
 /// The report of one page's entries.
-pub fn page_report(page: &PageEntries, engine: &Engine) -> PageReport {
+pub fn page_report(page: &PageEntries, verdicts: &mut Verdicts) -> PageReport {
     let entries = &page.entries;
     let address = page_address(entries, page.title.as_deref());
     let (url, final_url, main) = match address {
@@ -86,7 +99,7 @@ pub fn page_report(page: &PageEntries, engine: &Engine) -> PageReport {
         Event::Gpc { sent: gpc == Some(true) },
         Event::PageSignals { signals, source: source.to_owned() },
     ];
-    report::add_page_events(&mut report, engine, &final_url, &seen, more);
+    report::add_page_events(&mut report, verdicts, &final_url, &seen, more);
     report.cookies = cookies.iter().map(|(entry, days)| report::cookie_of(entry, *days)).collect();
     report.tracking_params = report::tracking_params(&url);
     report.gpc.header = gpc;
