@@ -321,6 +321,9 @@ fn json_line(report: &PageReport) -> String {
     line
 }
 
+/// Threads that build `analyze`'s page reports at most: beyond this, reading the file dominates.
+const MAX_REPORT_THREADS: usize = 8;
+
 /// `tracklens analyze FILE.har ...`
 pub fn analyze_command(args: &[String]) -> ExitCode {
     let run = || -> Result<ExitCode, String> {
@@ -333,14 +336,14 @@ pub fn analyze_command(args: &[String]) -> ExitCode {
         }
         let engine = options.engine()?;
         let mut sink = Sink::open(&options)?;
-        // One memory of verdicts for all files: archives of one site repeat its requests.
-        let mut verdicts = crate::report::Verdicts::new(&engine);
+        // Reports are built on every core, each with its memory of verdicts, kept for all
+        // files: archives of one site repeat its requests.
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(MAX_REPORT_THREADS));
+        let mut memos: Vec<_> = (0..threads).map(|_| crate::report::Verdicts::sharing(&engine, threads)).collect();
         for path in &options.positional {
             let (archive, pages) = crate::har::read(path)?;
             report_warnings(path, &archive);
-            for page in &pages {
-                sink.add(crate::har::page_report(page, &mut verdicts))?;
-            }
+            crate::har::page_reports(&pages, &mut memos, |report| sink.add(report))?;
         }
         Ok(sink.finish())
     };

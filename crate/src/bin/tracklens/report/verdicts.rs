@@ -14,17 +14,27 @@ use tracklens::{Engine, Request, ResourceType};
 /// of distinct requests (about 1 kB each) at no cost to one of repeated requests.
 const MAX_REMEMBERED: usize = 200_000;
 
+/// One page's remembered verdicts: request URL → the verdict per resource type.
+type PageVerdicts = HashMap<String, Vec<(ResourceType, Option<RequestVerdict>)>>;
+
 /// An engine that remembers its verdicts (`None`: the request could not be classified).
 pub struct Verdicts<'e> {
     engine: &'e Engine,
     /// Page URL → request URL → the verdict per resource type.
-    memo: HashMap<String, HashMap<String, Vec<(ResourceType, Option<RequestVerdict>)>>>,
+    memo: HashMap<String, PageVerdicts>,
     remembered: usize,
+    /// Verdicts kept before the memory is emptied.
+    limit: usize,
 }
 
 impl<'e> Verdicts<'e> {
     pub fn new(engine: &'e Engine) -> Verdicts<'e> {
-        Verdicts { engine, memo: HashMap::new(), remembered: 0 }
+        Verdicts::sharing(engine, 1)
+    }
+
+    /// One of `memories` that together keep no more than one memory.
+    pub fn sharing(engine: &'e Engine, memories: usize) -> Verdicts<'e> {
+        Verdicts { engine, memo: HashMap::new(), remembered: 0, limit: MAX_REMEMBERED / memories.max(1) }
     }
 
     /// The verdict on `url` of type `kind` requested by the page at `page_url`.
@@ -36,7 +46,7 @@ impl<'e> Verdicts<'e> {
         }
         let request = Request { url: url.to_owned(), page_url: page_url.to_owned(), resource_type: kind };
         let verdict = self.engine.classify(&request).ok().map(|v| RequestVerdict::from(&v));
-        if self.remembered >= MAX_REMEMBERED {
+        if self.remembered >= self.limit {
             self.memo.clear();
             self.remembered = 0;
         }
