@@ -27,6 +27,7 @@
 
 mod entry;
 pub mod pages;
+mod pruned;
 
 pub use entry::{Cookie, Entry, Header, SentCookie};
 
@@ -129,14 +130,29 @@ impl std::error::Error for HarError {}
 
 /// Reads a HAR from `input`, handing each readable entry of `log.entries` to `each` as soon as
 /// it is parsed. A UTF-8 byte-order mark is skipped.
-pub fn read<R: Read>(input: R, mut each: impl FnMut(Entry)) -> Result<Archive, HarError> {
+pub fn read<R: Read>(input: R, each: impl FnMut(Entry)) -> Result<Archive, HarError> {
     let mut input = BufReader::with_capacity(1 << 16, input);
     let start = input.fill_buf().map_err(|e| HarError::Io(e.to_string()))?;
-    if start.starts_with(b"\xEF\xBB\xBF") {
-        input.consume(3);
+    if start.starts_with(BOM) {
+        input.consume(BOM.len());
     }
+    read_with(serde_json::Deserializer::from_reader(input), each)
+}
+
+/// Reads a HAR held in memory (see [`read`]). Several times faster than [`read`] on the same
+/// bytes: the JSON parser scans a slice instead of pulling bytes one by one through a reader.
+pub fn read_slice(input: &[u8], each: impl FnMut(Entry)) -> Result<Archive, HarError> {
+    let input = input.strip_prefix(BOM).unwrap_or(input);
+    read_with(serde_json::Deserializer::from_slice(input), each)
+}
+
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+fn read_with<'de, R: serde_json::de::Read<'de>>(
+    mut de: serde_json::Deserializer<R>,
+    mut each: impl FnMut(Entry),
+) -> Result<Archive, HarError> {
     let mut archive = Archive::default();
-    let mut de = serde_json::Deserializer::from_reader(input);
     let mut state = State { archive: &mut archive, each: &mut each, saw_entries: false };
     let outcome = RootSeed(&mut state).deserialize(&mut de).and_then(|_| de.end());
     let saw_entries = state.saw_entries;
@@ -161,11 +177,6 @@ pub fn read<R: Read>(input: R, mut each: impl FnMut(Entry)) -> Result<Archive, H
         return Err(HarError::NoEntries { warnings: archive.warnings.listed });
     }
     Ok(archive)
-}
-
-/// Reads a HAR held in memory (see [`read`]).
-pub fn read_slice(input: &[u8], each: impl FnMut(Entry)) -> Result<Archive, HarError> {
-    read(input, each)
 }
 
 struct State<'a> {
@@ -262,7 +273,7 @@ impl<'de> Visitor<'de> for EntriesVisitor<'_, '_> {
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
         let state = self.0;
         // One entry at a time: the JSON value of an entry lives only while it is read.
-        while let Some(value) = seq.next_element::<Value>()? {
+        while let Some(value) = seq.next_element_seed(pruned::EntrySeed)? {
             let index = state.archive.entries + state.archive.skipped_entries;
             match entry::read_entry(index, &value, &mut state.archive.warnings) {
                 Some(entry) => {

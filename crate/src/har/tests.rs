@@ -4,9 +4,15 @@
 use super::pages::{page_address, Evidence, Grouper};
 use super::*;
 
+/// Reads `har` streamed from a reader and from memory, and checks the two agree in every entry,
+/// warning and error (the CLI reads files from memory, the library also from any reader).
 fn entries(har: &str) -> (Vec<Entry>, Result<Archive, HarError>) {
     let mut entries = Vec::new();
     let result = read(har.as_bytes(), |e| entries.push(e));
+    let mut from_slice = Vec::new();
+    let slice_result = read_slice(har.as_bytes(), |e| from_slice.push(e));
+    assert_eq!(entries, from_slice, "{har}");
+    assert_eq!(format!("{result:?}"), format!("{slice_result:?}"), "{har}");
     (entries, result)
 }
 
@@ -257,4 +263,66 @@ fn pages_keep_the_archive_order_and_grouping_is_linear() {
         groups.iter().map(|g| (g.id.as_deref(), g.entries.iter().map(|e| e.index).collect())).collect();
     assert_eq!(shape, [(Some("a"), vec![1, 4]), (Some("b"), vec![0, 2]), (Some("x"), vec![3]), (None, vec![5])]);
     assert_eq!(groups[0].title.as_deref(), Some("title a"));
+}
+
+/// The old path, kept as the reference: the whole file parsed into one `serde_json::Value` and
+/// every entry read from its complete value (no pruning, no slice reader).
+fn reference_read(bytes: &[u8]) -> (Vec<Entry>, Vec<Warning>) {
+    let json: Value = serde_json::from_slice(bytes.strip_prefix(BOM).unwrap_or(bytes)).expect("a fixture is JSON");
+    let mut warnings = Warnings::default();
+    let entries = match &json["log"]["entries"] {
+        Value::Array(items) => items,
+        other => panic!("no log.entries list: {other}"),
+    };
+    let read = entries.iter().enumerate().filter_map(|(at, value)| entry::read_entry(at, value, &mut warnings));
+    (read.collect(), warnings.listed)
+}
+
+#[test]
+fn the_fixtures_read_the_same_through_the_fast_path_and_the_reference() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/har");
+    let mut fixtures: Vec<_> = std::fs::read_dir(&dir)
+        .expect("tests/fixtures/har")
+        .map(|e| e.expect("a directory entry").path())
+        .filter(|p| p.extension().is_some_and(|x| x == "har"))
+        .collect();
+    fixtures.sort();
+    assert!(fixtures.len() >= 10, "{fixtures:?}");
+    // Bad input beside the real archives: a bad optional field costs only itself, a bad entry
+    // is skipped with its warning, the same way on both paths.
+    let bad = br#"{"log": {"entries": [7, {"request": {"url": 3}}, {"request": "x"},
+        {"pageref": [], "startedDateTime": "yesterday", "_resourceType": {}, "timings": {"wait": "slow"},
+         "request": {"url": "https://a.example/", "method": 1, "headers": [{"value": "v"}, {"name": "Referer", "value": []}],
+                     "cookies": [{"value": "no name"}, {"name": "id", "value": "1", "expires": "soon"}, 4]},
+         "response": {"status": "x", "headers": {}, "cookies": "c", "content": {"mimeType": 5, "text": 1}}}]}}"#;
+    let mut compared = 0;
+    for (name, bytes) in fixtures
+        .iter()
+        .map(|p| (p.display().to_string(), std::fs::read(p).expect("a fixture")))
+        .chain([("bad entries".to_owned(), bad.to_vec())])
+    {
+        let (expected, expected_warnings) = reference_read(&bytes);
+        let mut fast = Vec::new();
+        let archive = read_slice(&bytes, |e| fast.push(e)).expect("a readable archive");
+        let mut streamed = Vec::new();
+        read(&bytes[..], |e| streamed.push(e)).expect("a readable archive");
+        assert_eq!(fast, expected, "{name}");
+        assert_eq!(streamed, expected, "{name}");
+        // The entries' own warnings, in order (the file-level ones have no entry path).
+        let entry_warnings: Vec<&Warning> =
+            archive.warnings.listed.iter().filter(|w| w.path.starts_with("log.entries[")).collect();
+        assert_eq!(entry_warnings, expected_warnings.iter().collect::<Vec<_>>(), "{name}");
+        assert_eq!(archive.entries + archive.skipped_entries, reference_count(&bytes), "{name}");
+        if name == "bad entries" {
+            assert_eq!((archive.entries, archive.skipped_entries), (2, 2), "{:?}", archive.warnings.listed);
+            assert!(expected_warnings.len() >= 10, "{expected_warnings:?}");
+        }
+        compared += expected.len();
+    }
+    assert!(compared > 500, "only {compared} entries compared");
+}
+
+fn reference_count(bytes: &[u8]) -> usize {
+    let json: Value = serde_json::from_slice(bytes.strip_prefix(BOM).unwrap_or(bytes)).expect("JSON");
+    json["log"]["entries"].as_array().map_or(0, Vec::len)
 }

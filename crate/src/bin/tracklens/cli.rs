@@ -221,12 +221,13 @@ impl<'a> Sink<'a> {
 
     /// Writes the HTML and JUnit files and says how the run ends.
     pub fn finish(self) -> ExitCode {
-        let write = |path: &Option<String>, text: String| match path {
-            Some(path) => std::fs::write(path, text).map_err(|e| format!("{path}: {e}")),
+        // Rendered only when asked for: on a large archive the HTML is seconds of work.
+        let write = |path: &Option<String>, render: fn(&[PageReport]) -> String| match path {
+            Some(path) => std::fs::write(path, render(&self.reports)).map_err(|e| format!("{path}: {e}")),
             None => Ok(()),
         };
-        let written = write(&self.options.html, report::html::render(&self.reports))
-            .and_then(|_| write(&self.options.junit, report::junit::render(&self.reports)));
+        let written = write(&self.options.html, report::html::render)
+            .and_then(|_| write(&self.options.junit, report::junit::render));
         if let Err(error) = written {
             eprintln!("tracklens: {error}");
             return ExitCode::from(ERROR);
@@ -320,6 +321,9 @@ fn json_line(report: &PageReport) -> String {
     line
 }
 
+/// Threads that build `analyze`'s page reports at most: beyond this, reading the file dominates.
+const MAX_REPORT_THREADS: usize = 8;
+
 /// `tracklens analyze FILE.har ...`
 pub fn analyze_command(args: &[String]) -> ExitCode {
     let run = || -> Result<ExitCode, String> {
@@ -332,12 +336,14 @@ pub fn analyze_command(args: &[String]) -> ExitCode {
         }
         let engine = options.engine()?;
         let mut sink = Sink::open(&options)?;
+        // Reports are built on every core, each with its memory of verdicts, kept for all
+        // files: archives of one site repeat its requests.
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(MAX_REPORT_THREADS));
+        let mut memos: Vec<_> = (0..threads).map(|_| crate::report::Verdicts::sharing(&engine, threads)).collect();
         for path in &options.positional {
             let (archive, pages) = crate::har::read(path)?;
             report_warnings(path, &archive);
-            for page in &pages {
-                sink.add(crate::har::page_report(page, &engine))?;
-            }
+            crate::har::page_reports(&pages, &mut memos, |report| sink.add(report))?;
         }
         Ok(sink.finish())
     };

@@ -7,10 +7,12 @@ pub mod context;
 pub mod html;
 pub mod junit;
 pub mod terminal;
+pub mod verdicts;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use tracklens::{Engine, Request, Verdict};
+use tracklens::{Engine, Verdict};
+pub use verdicts::Verdicts;
 
 /// Bumped when a field changes meaning or disappears; new optional fields keep the version.
 pub const SCHEMA: &str = "tracklens-audit/1";
@@ -225,22 +227,21 @@ pub struct SeenRequest {
     pub referer: Option<String>,
 }
 
-/// The core's events for requests seen on the network, classified here with `engine`, in the
+/// The core's events for requests seen on the network, classified here by `verdicts`, in the
 /// order they were sent: each request, the cookie names it carried and its response set, and
 /// whether the browser blocked it. One `page` event first.
-pub fn request_events(engine: &Engine, page_url: &str, requests: &[SeenRequest]) -> Vec<core::Event> {
-    let mut events = vec![core::Event::Page { url: page_url.to_owned(), started_at: 0.0 }];
+pub fn request_events(verdicts: &mut Verdicts, page_url: &str, requests: &[SeenRequest]) -> Vec<core::Event> {
+    let mut events = Vec::with_capacity(requests.len() + 1);
+    events.push(core::Event::Page { url: page_url.to_owned(), started_at: 0.0 });
     for seen in requests {
-        let request =
-            Request { url: seen.url.clone(), page_url: page_url.to_owned(), resource_type: seen.resource_type };
-        let Ok(verdict) = engine.classify(&request) else {
+        let Some(verdict) = verdicts.of(&seen.url, page_url, seen.resource_type) else {
             events.push(core::Event::Unclassified);
             continue;
         };
         let host = verdict.host.clone();
         events.push(core::Event::Request {
             url: seen.url.clone(),
-            verdict: core::RequestVerdict::from(&verdict),
+            verdict,
             before_consent: Some(seen.before_consent),
             referer: seen.referer.clone(),
         });
@@ -260,19 +261,19 @@ pub fn request_events(engine: &Engine, page_url: &str, requests: &[SeenRequest])
 /// (the same `apply` as the extension's), for sources without the extension. `more` are further
 /// events in the order they happened after the requests (page cookies, the consent string).
 pub fn add_requests(report: &mut PageReport, engine: &Engine, page_url: &str, requests: &[SeenRequest]) {
-    add_page_events(report, engine, page_url, requests, Vec::new());
+    add_page_events(report, &mut Verdicts::new(engine), page_url, requests, Vec::new());
 }
 
 /// [`add_requests`] with more events after the requests (page cookies, the consent string).
 pub fn add_page_events(
     report: &mut PageReport,
-    engine: &Engine,
+    verdicts: &mut Verdicts,
     page_url: &str,
     requests: &[SeenRequest],
     more: Vec<core::Event>,
 ) {
     let mut page = core::PageReport::default();
-    let mut events = request_events(engine, page_url, requests);
+    let mut events = request_events(verdicts, page_url, requests);
     events.extend(more);
     core::apply_all(&mut page, &events);
     fill_from_page(report, &page);
@@ -297,7 +298,7 @@ pub fn context_of(
     source: &str,
 ) -> Option<ContextSection> {
     let mut page = core::PageReport::default();
-    let mut events = request_events(engine, page_url, requests);
+    let mut events = request_events(&mut Verdicts::new(engine), page_url, requests);
     events.push(core::Event::PageSignals { signals, source: source.to_owned() });
     core::apply_all(&mut page, &events);
     page.context
