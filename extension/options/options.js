@@ -1,8 +1,9 @@
 // The options page: default protection by purpose and on sites about sensitive subjects,
 // signals, trusted and paused sites, and export and import of the settings as JSON. It asks the
 // worker for the settings and sends it every change (an edit of the form's fields, or a whole
-// imported file), which the worker checks with the core and applies; a change the core does not accept (a bad import, one with more entries
-// than TrackLens keeps) is refused whole, and the page lists why and what would be dropped.
+// imported file), which the worker checks with the core and applies; a change the core does not
+// accept (a bad import, one with more entries than TrackLens keeps) is refused whole, and the
+// page lists why and what would be dropped.
 import { CHOOSABLE_CATEGORIES } from '../shared/categories.js';
 import { TREATMENT_LABELS } from '../shared/describe.js';
 import { VOCABULARY } from '../pkg/vocabulary.js';
