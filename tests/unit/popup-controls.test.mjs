@@ -70,3 +70,17 @@ test('each button asks for one edit, which changes one setting and leaves the gi
   assert.throws(() => applyEdit(SETTINGS, { kind: 'obliterate' }), /unknown settings edit/);
   assert.deepEqual(applyEdit(SETTINGS, { kind: 'keep-deleted', site: 'news.example', purposes: ['advertising'] }).sites['news.example'].deleteCookies, ['advertising']);
 });
+
+test('the sensitive-page alert\'s buttons: strip the companies here, or protect every site about the category and record this one', () => {
+  const data = { companies: JSON.stringify(['Meta', 'X']) };
+  const stripped = applyEdit(SETTINGS, editFor('clinic.example', { ...data, action: 'strip-sensitive' }));
+  assert.deepEqual(stripped.sites['clinic.example'].companies, { Meta: 'strip', X: 'strip' });
+  const protectedNow = applyEdit(SETTINGS, editFor('clinic.example', { action: 'protect-sensitive', category: 'health' }));
+  assert.deepEqual(protectedNow.sensitivePages, { health: 'block' });
+  assert.deepEqual(protectedNow.sites['clinic.example'].about, ['health']);
+  assert.deepEqual(protectedNow.sites['clinic.example'].companies, {}, 'no company choice');
+  // The worker's record of another subject adds to it, once.
+  const recorded = applyEdit(protectedNow, { kind: 'site-about', site: 'clinic.example', categories: ['religion', 'health'] });
+  assert.deepEqual(recorded.sites['clinic.example'].about, ['health', 'religion']);
+  assert.throws(() => applyEdit(SETTINGS, { kind: 'site-about', site: 'clinic.example' }), /no categories/);
+});
