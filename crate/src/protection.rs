@@ -433,38 +433,36 @@ impl Reader<'_> {
     }
 
     fn subjects(&mut self, value: &Value, at: &str) -> Vec<Sensitive> {
-        let Some(list) = value.as_array() else {
-            self.problem(format!("{at}: not a list"));
-            return Vec::new();
-        };
-        let mut out = Vec::new();
-        for item in list {
-            match item.as_str().and_then(Sensitive::from_name) {
-                Some(subject) if !out.contains(&subject) => out.push(subject),
-                Some(_) => {}
-                None => self.problem(format!("{at}: {} is not a sensitive category", shown_value(item))),
-            }
-        }
-        out
+        self.names(value, at, Sensitive::from_name, "a sensitive category")
     }
 
     fn purposes(&mut self, value: &Value, at: &str) -> Vec<CookiePurpose> {
+        // Necessary cookies are never deleted for the user: sessions and the consent choice.
+        let deletable = |name: &str| {
+            CookiePurpose::ALL.into_iter().find(|p| p.as_str() == name && vocabulary::purpose_deletable(*p))
+        };
+        self.names(value, at, deletable, "a cookie purpose that can be deleted")
+    }
+
+    /// A list of names, each `parse`d once (repeats dropped); a name not understood is a
+    /// problem saying it is not `what`.
+    fn names<T: PartialEq>(
+        &mut self,
+        value: &Value,
+        at: &str,
+        parse: impl Fn(&str) -> Option<T>,
+        what: &str,
+    ) -> Vec<T> {
         let Some(list) = value.as_array() else {
             self.problem(format!("{at}: not a list"));
             return Vec::new();
         };
         let mut out = Vec::new();
         for item in list {
-            // Necessary cookies are never deleted for the user: sessions and the consent choice.
-            let purpose = item.as_str().and_then(|name| {
-                CookiePurpose::ALL.into_iter().find(|p| p.as_str() == name && vocabulary::purpose_deletable(*p))
-            });
-            match purpose {
-                Some(p) if !out.contains(&p) => out.push(p),
+            match item.as_str().and_then(&parse) {
+                Some(name) if !out.contains(&name) => out.push(name),
                 Some(_) => {}
-                None => {
-                    self.problem(format!("{at}: {} is not a cookie purpose that can be deleted", shown_value(item)))
-                }
+                None => self.problem(format!("{at}: {} is not {what}", shown_value(item))),
             }
         }
         out
