@@ -128,11 +128,18 @@ test('the first screen at 380×600 is the answer: site, sentence, purposes with 
   assert.ok(legend.length >= 5);
   for (const [label, n] of legend) assert.equal(n, Object.values(shown).filter((r) => r.purposes.includes(label)).length, label);
   assert.equal(await popup.locator('#purpose-bar .segment').count(), legend.length);
-  const first = popup.locator('#trackers > li.company').first();
-  for (const [what, locator] of [['site', popup.locator('#site')], ['sentence', popup.locator('#summary')], ['purposes', popup.locator('#purposes')],
-    ['site switch', popup.locator('#site-switch .switch')], ['first company', first.locator('.name')], ['its state', first.locator('.state')],
-    ['its control', first.locator('.treatment-control')]]) {
-    const box = await locator.boundingBox();
+  // All boxes are read in one evaluate, so they come from one render: the popup redraws whenever
+  // the tab's report changes, and boxes read one by one could straddle two renders.
+  const boxes = await popup.evaluate((selectors) => Object.fromEntries(Object.entries(selectors).map(([what, selector]) => {
+    const node = document.querySelector(selector);
+    const rect = node?.getBoundingClientRect();
+    return [what, rect && rect.width > 0 && rect.height > 0 ? { y: rect.y, height: rect.height } : null];
+  })), {
+    site: '#site', sentence: '#summary', purposes: '#purposes', 'site switch': '#site-switch .switch',
+    'first company': '#trackers > li.company .name', 'its state': '#trackers > li.company .state',
+    'its control': '#trackers > li.company .treatment-control',
+  });
+  for (const [what, box] of Object.entries(boxes)) {
     assert.ok(box && box.y >= 0 && box.y + box.height <= 600, `${what} is on the first screen (${JSON.stringify(box)})`);
   }
   assert.equal(await popup.evaluate(() => window.scrollY), 0);
