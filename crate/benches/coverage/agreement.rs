@@ -370,6 +370,35 @@ impl Tally {
     }
 }
 
+/// Agreement on broad purpose where both sides give one: any shared broad purpose counts.
+#[derive(Default)]
+struct PurposeTally {
+    both: usize,
+    same: usize,
+}
+
+impl PurposeTally {
+    /// Counts one domain (or `weight` requests); false when both give purposes and share none.
+    fn add(&mut self, a: &BTreeSet<Broad>, b: &BTreeSet<Broad>, weight: usize) -> bool {
+        if a.is_empty() || b.is_empty() {
+            return true;
+        }
+        self.both += weight;
+        let same = !a.is_disjoint(b);
+        if same {
+            self.same += weight;
+        }
+        same
+    }
+    fn line(&self, what: &str) -> String {
+        format!("{what}: {} of {} = {}", self.same, self.both, super::pct(self.same, self.both))
+    }
+}
+
+fn broad_of_record(record: &knowledge::DomainRecord) -> BTreeSet<Broad> {
+    record.categories.iter().map(|c| broad_of_ours(*c)).collect()
+}
+
 /// Requests (of the coverage corpus's tracking requests) to `key` or any host below it.
 fn volume_of(key: &str, hosts: &HashMap<String, usize>) -> usize {
     hosts
@@ -382,9 +411,9 @@ fn volume_of(key: &str, hosts: &HashMap<String, usize>) -> usize {
 /// Agreement of the knowledge base with `map`. `hosts`: tracking requests per host in the crawl.
 pub fn report(map: &Map, hosts: &HashMap<String, usize>, rel: &Relations) {
     let (mut by_domain, mut by_request) = (Tally::default(), Tally::default());
-    let (mut purpose_both, mut purpose_same) = (0, 0);
+    let (mut purpose_by_domain, mut purpose_by_request) = (PurposeTally::default(), PurposeTally::default());
     let mut disagreements: Vec<(usize, String)> = Vec::new();
-    let mut purpose_off: Vec<String> = Vec::new();
+    let mut purpose_off: Vec<(usize, String)> = Vec::new();
     let mut keys: Vec<&String> = map.domains.keys().collect();
     keys.sort();
     for key in keys {
@@ -403,27 +432,21 @@ pub fn report(map: &Map, hosts: &HashMap<String, usize>, rel: &Relations) {
                 ),
             ));
         }
-        if !claim.broad.is_empty() {
-            purpose_both += 1;
-            let ours: BTreeSet<Broad> = record.categories.iter().map(|c| broad_of_ours(*c)).collect();
-            if !ours.is_disjoint(&claim.broad) {
-                purpose_same += 1;
-            } else {
-                purpose_off.push(format!("{key}: ours {:?}, theirs {:?}", ours, claim.broad));
-            }
+        let ours = broad_of_record(record);
+        if !purpose_by_domain.add(&ours, &claim.broad, 1) {
+            purpose_off.push((volume_of(key, hosts), format!("{key}: ours {ours:?}, theirs {:?}", claim.broad)));
         }
     }
     for (host, n) in hosts {
         let (Some(record), Some(claim)) = (knowledge::lookup(host), map.find(host)) else { continue };
         by_request.add(same_company(record.entity(), record.domain, claim, map, rel), *n);
+        purpose_by_request.add(&broad_of_record(record), &claim.broad, *n);
     }
     println!("\n== Agreement with {} ({} domains; {} known to both) ==", map.name, map.domains.len(), by_domain.both);
     println!("{}", by_domain.line("same company, by domain             "));
     println!("{}", by_request.line("same company, by tracking request   "));
-    println!(
-        "same broad purpose, by domain: {purpose_same} of {purpose_both} = {}",
-        super::pct(purpose_same, purpose_both)
-    );
+    println!("{}", purpose_by_domain.line("same broad purpose, by domain       "));
+    println!("{}", purpose_by_request.line("same broad purpose, by request      "));
     disagreements.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
     let silent = disagreements.iter().filter(|d| d.0 == 0).count();
     println!(
@@ -433,9 +456,10 @@ pub fn report(map: &Map, hosts: &HashMap<String, usize>, rel: &Relations) {
     for (n, line) in disagreements.iter().take(30) {
         println!("  {n:>5}  {line}");
     }
-    println!("first purpose disagreements ({} in all):", purpose_off.len());
-    for line in purpose_off.iter().take(10) {
-        println!("  {line}");
+    purpose_off.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    println!("purpose disagreements by requests in the crawl ({} in all):", purpose_off.len());
+    for (n, line) in purpose_off.iter().take(15) {
+        println!("  {n:>5}  {line}");
     }
 }
 
@@ -463,11 +487,13 @@ pub fn peers(a: &Map, b: &Map, hosts: &HashMap<String, usize>, rel: &Relations) 
         shared.then_some(How::SharedDomain)
     };
     let (mut by_domain, mut by_request) = (Tally::default(), Tally::default());
+    let (mut purpose_by_domain, mut purpose_by_request) = (PurposeTally::default(), PurposeTally::default());
     let mut off: Vec<(usize, String)> = Vec::new();
     for (key, ca) in &a.domains {
         let Some(cb) = b.domains.get(key) else { continue };
         let how = same(key, ca, cb);
         by_domain.add(how, 1);
+        purpose_by_domain.add(&ca.broad, &cb.broad, 1);
         if how.is_none() {
             off.push((volume_of(key, hosts), format!("{key}: {} {}, {} {}", a.name, ca.company, b.name, cb.company)));
         }
@@ -475,10 +501,13 @@ pub fn peers(a: &Map, b: &Map, hosts: &HashMap<String, usize>, rel: &Relations) 
     for (host, n) in hosts {
         let (Some((key, ca)), Some(cb)) = (a.find_entry(host), b.find(host)) else { continue };
         by_request.add(same(key, ca, cb), *n);
+        purpose_by_request.add(&ca.broad, &cb.broad, *n);
     }
     println!("\n== {} against {} (the ceiling: the peers on the domains both list) ==", a.name, b.name);
     println!("{}", by_domain.line("same company, by domain          "));
     println!("{}", by_request.line("same company, by tracking request"));
+    println!("{}", purpose_by_domain.line("same broad purpose, by domain    "));
+    println!("{}", purpose_by_request.line("same broad purpose, by request   "));
     off.sort_by(|x, y| y.0.cmp(&x.0).then_with(|| x.1.cmp(&y.1)));
     println!("their disagreements with most requests ({} in all):", off.len());
     for (n, line) in off.iter().take(10) {
