@@ -4,17 +4,12 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use tracklens::{dnr, BlockingChoices, DnrOptions};
+use tracklens::{dnr, DnrOptions};
 
 fuzz_target!(|text: &str| {
     let (filters, _) = tracklens::filters::parse_list("fuzz", text, 0);
     let limit = 1 + text.len() % 64;
-    let choices = BlockingChoices {
-        filters: &filters,
-        allowed_sites: text.lines().take(2).map(str::to_owned).collect(),
-        ..BlockingChoices::default()
-    };
-    let output = dnr::compile(&choices, &DnrOptions::with_limit(limit));
+    let output = dnr::compile(&filters, &DnrOptions::with_limit(limit));
     assert!(output.rules.len() <= limit);
     assert!(output.rules.iter().enumerate().all(|(index, rule)| rule.id as usize == index + 1));
     let report = &output.report;
