@@ -1,5 +1,5 @@
 //! `tracklens audit` end to end: headless Debian Chromium with the built extension (dist/chromium,
-//! made by scripts/build.sh) on the demo site. Checks the JSON report, the consent flow, the exit
+//! made by scripts/build.sh) on the demo site, and Firefox (`--browser firefox`, dist/firefox). Checks the JSON report, the consent flow, the exit
 //! status of each policy, that an unreachable page is recorded while the crawl goes on, and what
 //! the protection modes let reach the demo server (its request log, TRACKLENS_DEMO_LOG).
 
@@ -15,10 +15,11 @@ static BROWSER: Mutex<()> = Mutex::new(());
 /// `tracklens audit ARGS`, run from the repository, and the right to start a browser.
 fn audit_command(args: &[&str]) -> (Command, MutexGuard<'static, ()>) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+    let package = if args.contains(&"firefox") { "dist/firefox" } else { "dist/chromium" };
     assert!(
-        root.join("dist/chromium/manifest.json").is_file(),
+        root.join(package).join("manifest.json").is_file(),
         "no built extension in {}: run scripts/build.sh before cargo test (scripts/test.sh does)",
-        root.join("dist/chromium").display()
+        root.join(package).display()
     );
     let one = BROWSER.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
     let mut command = Command::new(env!("CARGO_BIN_EXE_tracklens"));
@@ -238,6 +239,79 @@ fn gpc_while_observing_is_sent_and_reported() {
     assert_eq!(page["gpc"], json!({ "navigator": true, "header": true, "extension": true }));
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(stdout.contains("Global Privacy Control: sent"), "{stdout}");
+}
+
+#[test]
+fn in_firefox_the_audit_reports_the_demo_trackers_and_what_reached_the_server() {
+    let json_path = temp("firefox.jsonl");
+    let (output, received) = audit_logged(
+        "firefox-requests.jsonl",
+        &["--browser", "firefox", "--consent", "accept", "--gpc", "--json", json_path.to_str().unwrap()],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let page = &lines(&json_path)[0];
+    assert_eq!((&page["status"], &page["source"]), (&json!("ok"), &json!("extension")), "{page}");
+    for (name, purpose) in [
+        ("Google", "advertising"),
+        ("Meta", "advertising"),
+        ("Hotjar", "session_replay"),
+        ("Optimizely", "personalization"),
+        ("X", "social"),
+        ("Fingerprint", "fingerprinting"),
+    ] {
+        let company = company(page, name);
+        assert_eq!(company["tracker"], true, "{name}");
+        assert!(company["categories"].as_array().unwrap().contains(&json!(purpose)), "{name}: {purpose}");
+    }
+    // Observing: every tracker the report lists as not blocked reached the demo, and no other did.
+    let requests = page["trackingRequests"].as_array().unwrap();
+    for request in requests {
+        assert_eq!(request["blocked"], false, "{request}");
+        let host = request["host"].as_str().unwrap();
+        assert!(received.iter().any(|r| r.host == host), "{host} is in the report, not in the server's log");
+    }
+    for host in BLOCKED_BY_DEFAULT {
+        assert!(requests.iter().any(|r| r["host"] == *host), "{host} reached the demo, not the report");
+    }
+    // The header the report says went with the page is the one the server received.
+    let page_requests: Vec<_> = received.iter().filter(|r| r.host == "news.example" && r.path == "/").collect();
+    assert_eq!(page_requests.len(), 2, "the page, and again after the banner's choice: {page_requests:?}");
+    assert_eq!(page["gpc"]["header"], json!(page_requests.iter().all(|r| r.gpc)), "{}", page["gpc"]);
+    assert_eq!(page["gpc"]["navigator"], true);
+    // After the choice, DoubleClick's IDE cookie goes back, with its lifetime from Firefox's store
+    // (a third-party cookie, kept in the page's partition).
+    assert!(company(page, "Google")["cookiesSent"].as_array().unwrap().contains(&json!("IDE")), "{page}");
+    let ide = page["cookies"].as_array().unwrap().iter().find(|c| c["name"] == "IDE").expect("IDE cookie");
+    assert!((389.0..=390.0).contains(&ide["lifetimeDays"].as_f64().unwrap()), "{ide}");
+    assert_eq!((&page["consentClicked"], &page["consent"]["format"]), (&json!(true), &json!("tcf")));
+    assert!(
+        requests.iter().any(|r| r["beforeConsent"] == true) && requests.iter().any(|r| r["beforeConsent"] == false)
+    );
+}
+
+#[test]
+fn in_firefox_with_protection_on_blocked_trackers_never_reach_the_server() {
+    let json_path = temp("firefox-protected.jsonl");
+    let (output, received) = audit_logged(
+        "firefox-protected-requests.jsonl",
+        &["--browser", "firefox", "--protection", "on", "--json", json_path.to_str().unwrap()],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(received.iter().any(|r| r.host == "news.example" && r.path == "/"), "the page loaded: {received:?}");
+    for host in BLOCKED_BY_DEFAULT {
+        assert!(!received.iter().any(|r| r.host == *host), "{host} reached the demo: {received:?}");
+    }
+    let page = &lines(&json_path)[0];
+    assert_eq!(page["protection"]["mode"], "on");
+    // What the report calls blocked never reached the server; what it calls sent did.
+    let requests = page["trackingRequests"].as_array().unwrap();
+    assert!(requests.iter().any(|r| r["blocked"] == true) && requests.iter().any(|r| r["blocked"] == false));
+    for request in requests {
+        let reached =
+            received.iter().any(|r| request["url"].as_str().unwrap().contains(&format!("://{}{}", r.host, r.path)));
+        assert_eq!(reached, request["blocked"] == false, "{request}");
+    }
+    assert_eq!(page["declined"]["status"], "declined", "{}", page["declined"]);
 }
 
 #[test]

@@ -13,6 +13,7 @@ import { randomBytes } from 'node:crypto';
 import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { makeCertificate } from './cert.mjs';
+import { startDemoProxy } from '../support/demo-proxy.mjs';
 
 const SITE = fileURLToPath(new URL('./site/', import.meta.url));
 export const DEMO_URL = 'https://news.example/';
@@ -153,10 +154,13 @@ export async function startDemoServer({ quiet = true, logFile } = {}) {
 
 // `node tests/demo/server.mjs` serves the demo by hand and prints the Chromium flags to reach it.
 // With --ports-json it prints only {"httpPort", "httpsPort"} on one line, for programs that start
-// it (`tracklens audit`), and serves until killed. TRACKLENS_DEMO_LOG names a file for the request log.
+// it (`tracklens audit`), and serves until killed; with --proxy too, it also runs the host-mapping
+// proxy for Firefox (tests/support/demo-proxy.mjs) and adds its "proxyPort". TRACKLENS_DEMO_LOG
+// names a file for the request log.
 if (process.argv[1] === fileURLToPath(import.meta.url) && process.argv.includes('--ports-json')) {
   const demo = await startDemoServer({ logFile: process.env.TRACKLENS_DEMO_LOG || undefined });
-  console.log(JSON.stringify({ httpPort: demo.httpPort, httpsPort: demo.httpsPort }));
+  const proxy = process.argv.includes('--proxy') ? await startDemoProxy(demo) : null;
+  console.log(JSON.stringify({ httpPort: demo.httpPort, httpsPort: demo.httpsPort, proxyPort: proxy?.port }));
 } else if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const demo = await startDemoServer({ quiet: false });
   console.log(`demo site on https://127.0.0.1:${demo.httpsPort}; start Chromium with:`);

@@ -35,6 +35,9 @@ pub struct Options {
     pub without_extension: bool,
     pub extension: Option<String>,
     pub chromium: Option<String>,
+    pub firefox: Option<String>,
+    /// `--browser chromium|firefox`.
+    pub browser: Option<String>,
     pub protection: Option<String>,
     pub gpc: bool,
     /// Flags only `audit` takes, to refuse them in `analyze`.
@@ -64,6 +67,8 @@ impl Options {
                     | "--without-extension"
                     | "--extension"
                     | "--chromium"
+                    | "--firefox"
+                    | "--browser"
                     | "--protection"
                     | "--gpc"
             );
@@ -99,6 +104,8 @@ impl Options {
                 "--without-extension" => options.without_extension = true,
                 "--extension" => options.extension = Some(value(arg)?),
                 "--chromium" => options.chromium = Some(value(arg)?),
+                "--firefox" => options.firefox = Some(value(arg)?),
+                "--browser" => options.browser = Some(value(arg)?),
                 "--protection" => options.protection = Some(value(arg)?),
                 "--gpc" => options.gpc = true,
                 flag if flag.starts_with("--") => return Err(format!("unknown option {flag}")),

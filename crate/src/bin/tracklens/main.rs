@@ -41,8 +41,9 @@ const USAGE: &str = "usage:
       extension's pages import (the build does).
   tracklens audit [URL ...] [--urls FILE] [--demo] [--consent accept|reject|none] [--scroll]
                  [--settle MS] [--timeout SECS] [--retries N] [--jobs N] [--without-extension]
-                 [--protection off|on] [--gpc] [REPORT AND POLICY OPTIONS]
-      Visits each page in headless Chromium with the built extension (dist/chromium) and reports
+                 [--protection off|on] [--gpc] [--browser chromium|firefox] [REPORT AND POLICY OPTIONS]
+      Visits each page in headless Chromium (or Firefox: --browser firefox) with the built
+      extension (dist/chromium, dist/firefox) and reports
       what it recorded: trackers by company and purpose, cookies with purposes and lifetimes,
       storage, the consent string, tracking before consent, GPC, fingerprinting scripts, typed
       text sent before submit. Without a URL, audits the bundled demo site; --demo maps every host

@@ -1,14 +1,11 @@
-//! A small Chrome DevTools Protocol client: one WebSocket to the browser, commands answered by
-//! id, and every target (tab, extension service worker) reached through a flattened session on
-//! that same socket. The audit needs a dozen methods, so a synchronous client of our own is
-//! smaller and easier to reason about than generated bindings over an async runtime.
+//! A small Chrome DevTools Protocol client: one WebSocket to the browser (socket.rs), and every
+//! target (tab, extension service worker) reached through a flattened session on that same
+//! socket. The audit needs a dozen methods, so a client of our own is smaller than generated
+//! bindings over an async runtime.
 
+use super::socket::JsonSocket;
 use serde_json::{json, Value};
-use std::collections::VecDeque;
-use std::io::ErrorKind;
-use std::net::TcpStream;
-use std::time::{Duration, Instant};
-use tungstenite::{Message, WebSocket};
+use std::time::Instant;
 
 /// An event the browser sent: its method, the session (target) it belongs to, its parameters.
 #[derive(Debug, Clone)]
@@ -19,23 +16,13 @@ pub struct Event {
 }
 
 pub struct Cdp {
-    socket: WebSocket<TcpStream>,
-    next_id: u64,
-    /// Events that arrived while waiting for a command's answer, in arrival order.
-    events: VecDeque<Event>,
+    socket: JsonSocket,
 }
 
 impl Cdp {
     /// Connects to a `ws://127.0.0.1:PORT/devtools/browser/ID` endpoint.
     pub fn connect(url: &str) -> Result<Cdp, String> {
-        let address = url
-            .strip_prefix("ws://")
-            .and_then(|rest| rest.split('/').next())
-            .ok_or_else(|| format!("not a DevTools WebSocket URL: {url}"))?;
-        let stream = TcpStream::connect(address).map_err(|e| format!("DevTools at {address}: {e}"))?;
-        stream.set_nodelay(true).ok();
-        let (socket, _) = tungstenite::client(url, stream).map_err(|e| format!("DevTools handshake: {e}"))?;
-        Ok(Cdp { socket, next_id: 1, events: VecDeque::new() })
+        Ok(Cdp { socket: JsonSocket::connect(url, "DevTools")? })
     }
 
     /// Sends a command (to the browser, or to a target's session) and waits for its answer
@@ -47,64 +34,21 @@ impl Cdp {
         params: Value,
         deadline: Instant,
     ) -> Result<Value, String> {
-        let id = self.next_id;
-        self.next_id += 1;
-        let mut message = json!({ "id": id, "method": method, "params": params });
+        let mut message = json!({ "method": method, "params": params });
         if let Some(session) = session {
             message["sessionId"] = session.into();
         }
-        self.socket
-            .send(Message::text(message.to_string()))
-            .map_err(|e| format!("{method}: browser connection: {e}"))?;
-        loop {
-            let Some(mut incoming) = self.read(deadline)? else {
-                return Err(format!("{method}: no answer from the browser in time"));
-            };
-            if incoming.get("id").and_then(Value::as_u64) == Some(id) {
-                if let Some(error) = incoming.get("error") {
-                    let text = error.get("message").and_then(Value::as_str).unwrap_or("unknown error");
-                    return Err(format!("{method}: {text}"));
-                }
-                return Ok(incoming["result"].take());
-            }
-            if let Some(event) = as_event(incoming) {
-                self.events.push_back(event);
-            }
+        let mut answer = self.socket.call(message, method, deadline)?;
+        if let Some(error) = answer.get("error") {
+            let text = error.get("message").and_then(Value::as_str).unwrap_or("unknown error");
+            return Err(format!("{method}: {text}"));
         }
+        Ok(answer["result"].take())
     }
 
     /// The next event, or `None` once `deadline` has passed without one.
     pub fn next_event(&mut self, deadline: Instant) -> Result<Option<Event>, String> {
-        if let Some(event) = self.events.pop_front() {
-            return Ok(Some(event));
-        }
-        while let Some(incoming) = self.read(deadline)? {
-            if let Some(event) = as_event(incoming) {
-                return Ok(Some(event));
-            }
-        }
-        Ok(None)
-    }
-
-    /// One JSON message, or `None` at the deadline. A closed socket is an error: the browser is gone.
-    fn read(&mut self, deadline: Instant) -> Result<Option<Value>, String> {
-        loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            if left.is_zero() {
-                return Ok(None);
-            }
-            self.socket.get_ref().set_read_timeout(Some(left.max(Duration::from_millis(1)))).ok();
-            match self.socket.read() {
-                Ok(Message::Text(text)) => {
-                    return serde_json::from_str(text.as_str()).map(Some).map_err(|e| format!("DevTools message: {e}"))
-                }
-                Ok(_) => continue,
-                Err(tungstenite::Error::Io(e)) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
-                    continue
-                }
-                Err(e) => return Err(format!("the browser closed its DevTools connection ({e})")),
-            }
-        }
+        Ok(self.socket.next_event(deadline)?.and_then(as_event))
     }
 }
 

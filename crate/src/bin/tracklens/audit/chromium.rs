@@ -1,40 +1,23 @@
 //! Launching Debian's headless Chromium for one audit job, with or without the built extension,
-//! and finding the extension's service worker. Each browser has its own throw-away profile: a
-//! private (0700) directory with a random name, never reused, removed when the browser goes.
-//! Chromium's sandbox is on unless this machine cannot run it (then the audit says why).
+//! and finding the extension's service worker; the `Driver` an audit visits pages with. Each
+//! browser has its own throw-away private profile (process.rs). Chromium's sandbox is on unless
+//! this machine cannot run it (then the audit says why).
 
-use super::cdp::{evaluate, Cdp};
-use super::state_keys;
+use super::cdp::{evaluate, Cdp, Event};
+use super::driver::{wait_for_core, BrowserCookie, Driver, LaunchOptions, PageEvent, TabHandle};
+use super::process::{private_profile, BrowserProcess};
 use serde_json::{json, Value};
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
 use std::sync::Once;
 use std::time::{Duration, Instant};
-
-/// How a browser is started: where Chromium and the extension are, and where hosts resolve.
-#[derive(Clone, Debug)]
-pub struct LaunchOptions {
-    pub chromium: PathBuf,
-    /// The unpacked extension (dist/chromium), or `None` for a baseline browser without it.
-    pub extension: Option<PathBuf>,
-    /// The demo server's (http, https) ports: every host then resolves to loopback.
-    pub demo_ports: Option<(u16, u16)>,
-}
+use tracklens::ResourceType;
 
 pub struct Browser {
-    pub cdp: Cdp,
+    cdp: Cdp,
     /// The extension's service-worker session, when the extension is loaded.
-    pub worker: Option<String>,
+    worker: Option<String>,
     /// The extension's id (the host of its chrome-extension:// pages), when it is loaded.
-    pub extension_id: String,
-    process: Process,
-}
-
-/// The Chromium process and its profile: ended and removed when dropped, whatever happened.
-struct Process {
-    child: Child,
-    profile: tempfile::TempDir,
-    _registered: crate::guard::Registered,
+    extension_id: String,
+    process: BrowserProcess,
 }
 
 const START_TIMEOUT: Duration = Duration::from_secs(20);
@@ -66,7 +49,8 @@ impl Browser {
             args.push(format!("--disable-extensions-except={}", extension.display()));
             args.push(format!("--load-extension={}", extension.display()));
         }
-        if let Some((http, https)) = options.demo_ports {
+        if let Some(demo) = options.demo {
+            let (http, https) = (demo.http, demo.https);
             // Real tracker host names are HSTS-preloaded: the demo speaks HTTPS on loopback with
             // a certificate made at start, so URLs keep their real hosts and no port.
             args.push(format!(
@@ -75,17 +59,17 @@ impl Browser {
             args.push("--ignore-certificate-errors".to_owned());
         }
         args.push("about:blank".to_owned());
-        let child = crate::guard::die_with_parent(&mut Command::new(&options.chromium))
-            .args(&args)
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .map_err(|e| format!("cannot start {}: {e}", options.chromium.display()))?;
+        let mut process = BrowserProcess::spawn(&options.executable, &args, profile)?;
         // From here on, dropping `process` ends Chromium and removes the profile.
-        let _registered = crate::guard::register(child.id(), Some(profile.path()));
-        let mut process = Process { child, profile, _registered };
-        let cdp = Cdp::connect(&process.devtools_url()?)?;
+        // Chromium writes its DevTools port and path to `DevToolsActivePort` in the profile once
+        // it listens (the same line it prints on stderr, without the log noise around it).
+        let url = process.wait_for_file("DevToolsActivePort", "Chromium", START_TIMEOUT, |text| {
+            match text.lines().collect::<Vec<_>>()[..] {
+                [port, path, ..] => Some(format!("ws://127.0.0.1:{port}{path}")),
+                _ => None,
+            }
+        })?;
+        let cdp = Cdp::connect(&url)?;
         let mut browser = Browser { cdp, worker: None, extension_id: String::new(), process };
         if options.extension.is_some() {
             browser.worker = Some(browser.attach_extension_worker()?);
@@ -115,26 +99,13 @@ impl Browser {
         };
         let session = self.attach(&target, deadline)?;
         // Attached as it starts, the worker may not have run its script (which brings `chrome`)
-        // yet, so each try is a fresh evaluation and early failures are expected.
-        let status = loop {
-            let check = format!(
-                "self.chrome?.storage?.session ? {} : null",
-                state_keys::read_session(state_keys::CORE_STATUS_KEY)
-            );
-            match evaluate(&mut self.cdp, &session, &check, deadline) {
-                Ok(status) if !status.is_null() => break status,
-                _ if Instant::now() >= deadline => return Err("the TrackLens core sent no status in 20 s".into()),
-                _ => std::thread::sleep(Duration::from_millis(50)),
-            }
-        };
-        if status["ok"] != true {
-            return Err(format!("TrackLens core did not start: {}", status["error"]));
-        }
+        // yet, so early failures are expected.
+        wait_for_core(|check| evaluate(&mut self.cdp, &session, check, deadline), deadline)?;
         Ok(session)
     }
 
     /// A flattened session on a target, for commands addressed to it over the browser socket.
-    pub fn attach(&mut self, target: &str, deadline: Instant) -> Result<String, String> {
+    fn attach(&mut self, target: &str, deadline: Instant) -> Result<String, String> {
         let attached =
             self.cdp.call(None, "Target.attachToTarget", json!({ "targetId": target, "flatten": true }), deadline)?;
         let session = attached["sessionId"].as_str().ok_or("Target.attachToTarget: no session")?.to_owned();
@@ -142,34 +113,149 @@ impl Browser {
         self.cdp.call(Some(&session), "Runtime.runIfWaitingForDebugger", json!({}), deadline)?;
         Ok(session)
     }
+}
 
-    /// Whether the browser still answers: after a failed page, decides between going on and
-    /// starting a new browser.
-    pub fn alive(&mut self) -> bool {
-        matches!(self.process.child.try_wait(), Ok(None))
+impl Driver for Browser {
+    fn open_tab(&mut self, deadline: Instant) -> Result<TabHandle, String> {
+        let target = self.cdp.call(None, "Target.createTarget", json!({ "url": "about:blank" }), deadline)?;
+        let id = target["targetId"].as_str().ok_or("Target.createTarget: no target id")?.to_owned();
+        let session = self.attach(&id, deadline)?;
+        let tab = TabHandle { id, session };
+        let watch = self
+            .cdp
+            .call(Some(&tab.session), "Page.enable", json!({}), deadline)
+            .and_then(|_| self.cdp.call(Some(&tab.session), "Network.enable", json!({}), deadline));
+        if let Err(error) = watch {
+            self.close_tab(&tab);
+            return Err(error);
+        }
+        Ok(tab)
+    }
+
+    fn close_tab(&mut self, tab: &TabHandle) {
+        let deadline = Instant::now() + Duration::from_secs(5);
+        let _ = self.cdp.call(None, "Target.closeTarget", json!({ "targetId": tab.id }), deadline);
+    }
+
+    fn navigate(&mut self, tab: &TabHandle, url: &str, deadline: Instant) -> Result<(), String> {
+        let answer = self.cdp.call(Some(&tab.session), "Page.navigate", json!({ "url": url }), deadline)?;
+        match answer["errorText"].as_str().filter(|e| !e.is_empty()) {
+            Some(error) => Err(error.to_owned()),
+            None => Ok(()),
+        }
+    }
+
+    fn reload(&mut self, tab: &TabHandle, deadline: Instant) -> Result<(), String> {
+        self.cdp.call(Some(&tab.session), "Page.reload", json!({}), deadline).map(drop)
+    }
+
+    fn eval(&mut self, tab: &TabHandle, expression: &str, deadline: Instant) -> Result<Value, String> {
+        evaluate(&mut self.cdp, &tab.session, expression, deadline)
+    }
+
+    fn next_events(&mut self, tab: &TabHandle, deadline: Instant) -> Result<Option<Vec<PageEvent>>, String> {
+        Ok(self.cdp.next_event(deadline)?.map(|event| page_event(tab, event).into_iter().collect()))
+    }
+
+    fn cookies(&mut self, _tab: &TabHandle, deadline: Instant) -> Result<Vec<BrowserCookie>, String> {
+        let answer = self.cdp.call(None, "Storage.getCookies", json!({}), deadline)?;
+        let text = |value: &Value| value.as_str().unwrap_or_default().to_owned();
+        Ok(answer["cookies"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|c| BrowserCookie {
+                name: text(&c["name"]),
+                value: text(&c["value"]),
+                domain: text(&c["domain"]),
+                path: text(&c["path"]),
+                expires: c["expires"].as_f64().filter(|_| c["session"] != true),
+            })
+            .collect())
+    }
+
+    fn has_extension(&self) -> bool {
+        self.worker.is_some()
+    }
+
+    fn extension_eval(&mut self, expression: &str, deadline: Instant) -> Result<Value, String> {
+        let worker = self.worker.clone().ok_or("no extension in this browser")?;
+        evaluate(&mut self.cdp, &worker, expression, deadline)
+    }
+
+    fn extension_url(&self, path: &str) -> String {
+        format!("chrome-extension://{}/{path}", self.extension_id)
+    }
+
+    fn alive(&mut self) -> bool {
+        self.process.running()
             && self.cdp.call(None, "Browser.getVersion", Value::Null, Instant::now() + Duration::from_secs(3)).is_ok()
     }
 }
 
-impl Process {
-    /// Chromium writes its DevTools port and path to `DevToolsActivePort` in the profile once it
-    /// listens (the same line it prints on stderr, without the log noise around it).
-    fn devtools_url(&mut self) -> Result<String, String> {
-        let file = self.profile.path().join("DevToolsActivePort");
-        let deadline = Instant::now() + START_TIMEOUT;
-        while Instant::now() < deadline {
-            if let Ok(Some(status)) = self.child.try_wait() {
-                return Err(format!("Chromium exited at start ({status})"));
-            }
-            if let Ok(text) = std::fs::read_to_string(&file) {
-                if let [port, path, ..] = text.lines().collect::<Vec<_>>()[..] {
-                    return Ok(format!("ws://127.0.0.1:{port}{path}"));
-                }
-            }
-            std::thread::sleep(Duration::from_millis(25));
-        }
-        Err("Chromium did not open its DevTools port in 20 s".to_owned())
+/// A DevTools event as what the tab's page did; `None` for another tab's or one the audit
+/// does not read.
+fn page_event(tab: &TabHandle, event: Event) -> Option<PageEvent> {
+    if event.method == "Target.targetCrashed" && event.params["targetId"] == tab.id.as_str() {
+        return Some(PageEvent::Crashed);
     }
+    if event.session.as_deref() != Some(tab.session.as_str()) {
+        return None;
+    }
+    let params = &event.params;
+    let id = || params["requestId"].as_str().unwrap_or_default().to_owned();
+    Some(match event.method.as_str() {
+        "Page.loadEventFired" => PageEvent::Loaded,
+        "Inspector.targetCrashed" => PageEvent::Crashed,
+        "Network.requestWillBeSent" => PageEvent::Request {
+            id: id(),
+            url: params["request"]["url"].as_str().unwrap_or_default().to_owned(),
+            resource_type: resource_type(
+                params["type"].as_str().unwrap_or("Other"),
+                params["frameId"] == tab.id.as_str(),
+            ),
+        },
+        "Network.requestWillBeSentExtraInfo" => PageEvent::Headers {
+            id: id(),
+            cookie: header(&params["headers"], "cookie").map(str::to_owned),
+            gpc: header(&params["headers"], "sec-gpc").is_some_and(|v| v.trim() == "1"),
+        },
+        // What the extension's declarativeNetRequest rules block fails this way.
+        "Network.loadingFailed"
+            if params["errorText"].as_str().is_some_and(|e| e.contains("ERR_BLOCKED_BY_CLIENT")) =>
+        {
+            PageEvent::Blocked { id: id() }
+        }
+        "Network.responseReceivedExtraInfo" => PageEvent::SetCookies {
+            id: id(),
+            lines: header(&params["headers"], "set-cookie").map(|v| v.lines().map(str::to_owned).collect())?,
+        },
+        _ => return None,
+    })
+}
+
+/// Chrome's DevTools resource types as the webRequest names the core takes.
+fn resource_type(devtools: &str, main_frame: bool) -> ResourceType {
+    let name = match devtools {
+        "Document" if main_frame => "main_frame",
+        "Document" => "sub_frame",
+        "Stylesheet" => "stylesheet",
+        "Image" => "image",
+        "Media" => "media",
+        "Font" => "font",
+        "Script" => "script",
+        "XHR" | "Fetch" | "EventSource" => "xmlhttprequest",
+        "Ping" => "ping",
+        "WebSocket" => "websocket",
+        "CSPViolationReport" => "csp_report",
+        _ => "other",
+    };
+    ResourceType::from_name(name)
+}
+
+/// A header's value, whatever the case of its name.
+fn header<'a>(headers: &'a Value, name: &str) -> Option<&'a str> {
+    headers.as_object()?.iter().find(|(key, _)| key.eq_ignore_ascii_case(name)).and_then(|(_, v)| v.as_str())
 }
 
 impl Drop for Browser {
@@ -179,29 +265,10 @@ impl Drop for Browser {
     }
 }
 
-impl Drop for Process {
-    fn drop(&mut self) {
-        let deadline = Instant::now() + Duration::from_secs(5);
-        while matches!(self.child.try_wait(), Ok(None)) && Instant::now() < deadline {
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        // The TempDir field removes the profile after this.
-    }
-}
-
-/// A new profile directory, with third-party cookies allowed: Chromium blocks them by default,
-/// and an audit must see what an everyday browser would send. The directory is created 0700
-/// with a random name (`tempfile`), so no other user reads its cookies or plants one first.
+/// A new private profile, with third-party cookies allowed: Chromium blocks them by default,
+/// and an audit must see what an everyday browser would send.
 fn fresh_profile() -> Result<tempfile::TempDir, String> {
-    use std::os::unix::fs::PermissionsExt;
-    // tempfile creates directories with the default mode (umask): ask for 0700 explicitly.
-    let profile = tempfile::Builder::new()
-        .prefix("tracklens-audit-")
-        .permissions(std::fs::Permissions::from_mode(0o700))
-        .tempdir()
-        .map_err(|e| format!("cannot create a browser profile in {}: {e}", std::env::temp_dir().display()))?;
+    let profile = private_profile()?;
     let default = profile.path().join("Default");
     std::fs::create_dir_all(&default).map_err(|e| format!("{}: {e}", default.display()))?;
     std::fs::write(default.join("Preferences"), r#"{"profile":{"cookie_controls_mode":0}}"#)

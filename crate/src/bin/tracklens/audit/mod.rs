@@ -1,21 +1,26 @@
-//! `tracklens audit`: pages visited in headless Chromium with the built extension, the
-//! extension's report of each collected over the DevTools protocol.
+//! `tracklens audit`: pages visited in headless Chromium or Firefox with the built extension, the
+//! extension's report of each collected over the browser's protocol (DevTools, WebDriver BiDi).
 //!
 //! Jobs are threads, each owning one browser: a page that crashes its browser takes down only
 //! that job's browser, which is started again for its next page. A page that fails is retried,
 //! then recorded as failed, and the crawl goes on. Every browser gets the audit's protection
 //! settings (protection.rs) before its first page.
 
+mod bidi;
 mod cdp;
 mod chromium;
 mod demo;
+mod driver;
+mod firefox;
+mod process;
 mod protection;
+mod socket;
 mod state_keys;
 mod visit;
 
 use crate::cli::{Options, Sink, ERROR};
 use crate::report::{PageReport, Protection};
-use chromium::{Browser, LaunchOptions};
+use driver::{BrowserKind, DemoPorts, Driver, LaunchOptions};
 use protection::ProtectionOptions;
 use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
@@ -63,15 +68,19 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
         timeout: options.timeout.unwrap_or(DEFAULT_TIMEOUT),
     };
     let root = project_root();
-    let chromium = PathBuf::from(
-        options
-            .chromium
-            .clone()
-            .or_else(|| std::env::var("CHROMIUM").ok())
-            .unwrap_or_else(|| "/usr/bin/chromium".into()),
-    );
-    if !chromium.exists() {
-        return Err(format!("no Chromium at {}: run scripts/setup.sh first (or pass --chromium)", chromium.display()));
+    let kind = BrowserKind::parse(options.browser.as_deref().unwrap_or("chromium"))?;
+    let path = match kind {
+        BrowserKind::Chromium => options.chromium.clone(),
+        BrowserKind::Firefox => options.firefox.clone(),
+    };
+    let executable = path.map_or_else(|| kind.default_executable(), PathBuf::from);
+    if !executable.exists() {
+        let flag = kind.name().to_lowercase();
+        return Err(format!(
+            "no {} at {}: run scripts/setup.sh first (or pass --{flag})",
+            kind.name(),
+            executable.display()
+        ));
     }
     let protection = ProtectionOptions::parse(options.protection.as_deref(), options.gpc)?;
     if options.without_extension && (options.protection.is_some() || options.gpc) {
@@ -80,7 +89,7 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
     let extension = match options.without_extension {
         true => None,
         false => {
-            let dir = options.extension.as_ref().map_or_else(|| root.join("dist/chromium"), PathBuf::from);
+            let dir = options.extension.as_ref().map_or_else(|| root.join(kind.package_dir()), PathBuf::from);
             if !dir.join("manifest.json").is_file() {
                 return Err(format!("no built extension in {}: run scripts/build.sh first", dir.display()));
             }
@@ -95,9 +104,11 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
         eprintln!("tracklens: every page is already in {}", options.json.as_deref().unwrap_or("the output"));
         return Ok(sink.finish());
     }
-    let server = if demo_mode { Some(demo::DemoServer::start(&root)?) } else { None };
-    let launch =
-        LaunchOptions { chromium, extension, demo_ports: server.as_ref().map(|s| (s.http_port, s.https_port)) };
+    // Firefox has no --host-resolver-rules: the demo server's proxy maps its hosts instead.
+    let proxy = kind == BrowserKind::Firefox;
+    let server = if demo_mode { Some(demo::DemoServer::start(&root, proxy)?) } else { None };
+    let demo = server.as_ref().map(|s| DemoPorts { http: s.http_port, https: s.https_port, proxy: s.proxy_port });
+    let launch = LaunchOptions { kind, executable, extension, demo };
     let protection = (!options.without_extension).then_some(protection);
     let crawl =
         Crawl { queue: Mutex::new(todo), launch, protection, visit, retries: options.retries.unwrap_or(1), engine };
@@ -150,12 +161,13 @@ impl Crawl {
     /// A new browser with the audit's protection in effect before its first page (again after
     /// a crash: a new browser has a new profile with the extension's defaults).
     fn start_browser(&self) -> Result<JobBrowser, String> {
-        let mut browser = Browser::launch(&self.launch)?;
+        let mut browser = driver::launch(&self.launch)?;
         let protection = match self.protection {
-            Some(options) => Some(protection::apply(&mut browser, options)?),
+            Some(options) => Some(protection::apply(browser.as_mut(), options)?),
             None => None,
         };
-        Ok(JobBrowser { browser, protection })
+        let (protection, settings) = protection.unzip();
+        Ok(JobBrowser { browser, protection, settings })
     }
 
     /// One page, with retries; a browser that stopped answering is replaced.
@@ -169,7 +181,8 @@ impl Crawl {
                 None => self.start_browser().map(|b| browser.insert(b)),
             }
             .and_then(|open| {
-                let mut report = visit::visit(&mut open.browser, &self.engine, url, &self.visit)?;
+                let mut report =
+                    visit::visit(open.browser.as_mut(), &self.engine, open.settings.as_ref(), url, &self.visit)?;
                 report.protection = open.protection.clone();
                 Ok(report)
             });
@@ -193,8 +206,10 @@ impl Crawl {
 
 /// A job's browser and the protection in effect in it.
 struct JobBrowser {
-    browser: Browser,
+    browser: Box<dyn Driver>,
     protection: Option<Protection>,
+    /// The extension's settings in that browser (None without the extension).
+    settings: Option<tracklens::protection::Settings>,
 }
 
 /// The repository: `TRACKLENS_ROOT`, else the working directory when it holds the demo, else

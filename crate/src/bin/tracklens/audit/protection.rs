@@ -3,12 +3,12 @@
 //! (the default) saves settings that observe without changing anything, `--protection on` keeps
 //! the defaults a TrackLens user gets, to check that protection works on a site.
 
-use super::cdp::evaluate;
-use super::chromium::Browser;
+use super::driver::Driver;
 use super::state_keys;
 use crate::report::Protection;
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
+use tracklens::protection::Settings;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
@@ -53,8 +53,9 @@ const SETTINGS_TIMEOUT: Duration = Duration::from_secs(20);
 const SETTINGS_PAGE: &str = "extension/options/options.html";
 
 /// Puts the audit's protection in effect in a freshly started browser, before its first visit,
-/// and says what is in effect for the report.
-pub fn apply(browser: &mut Browser, options: ProtectionOptions) -> Result<Protection, String> {
+/// and says what is in effect: for the report, and the settings themselves as the extension
+/// stored them (what decides whether an aborted request was one of its blocks).
+pub fn apply(browser: &mut dyn Driver, options: ProtectionOptions) -> Result<(Protection, Settings), String> {
     let deadline = Instant::now() + SETTINGS_TIMEOUT;
     // The worker applies the defaults at install; saving before that finished could let the
     // defaults' application land after ours, so wait for it first (as the JS tests do).
@@ -64,15 +65,18 @@ pub fn apply(browser: &mut Browser, options: ProtectionOptions) -> Result<Protec
     }
     let status = wait_for_status(browser, deadline)?;
     let mode = if options.mode == Mode::On { "on" } else { "off" };
-    Ok(Protection { mode: mode.into(), gpc: options.mode == Mode::On || options.gpc, rules: status["rules"].as_u64() })
+    let stored = browser.extension_eval(&state_keys::read_local(state_keys::SETTINGS_KEY), deadline)?;
+    let settings = tracklens::protection::read_settings(&stored).settings;
+    let protection =
+        Protection { mode: mode.into(), gpc: options.mode == Mode::On || options.gpc, rules: status["rules"].as_u64() };
+    Ok((protection, settings))
 }
 
 /// `protectionStatus` once the worker says the stored settings are in effect.
-fn wait_for_status(browser: &mut Browser, deadline: Instant) -> Result<Value, String> {
-    let worker = browser.worker.clone().ok_or("no extension in this browser")?;
+fn wait_for_status(browser: &mut dyn Driver, deadline: Instant) -> Result<Value, String> {
     let read = state_keys::read_session(state_keys::PROTECTION_STATUS_KEY);
     loop {
-        let status = evaluate(&mut browser.cdp, &worker, &read, deadline)?;
+        let status = browser.extension_eval(&read, deadline)?;
         if status["ok"] == true {
             return Ok(status);
         }
@@ -86,27 +90,30 @@ fn wait_for_status(browser: &mut Browser, deadline: Instant) -> Result<Value, St
     }
 }
 
-/// Saves `settings` as the options page does: the worker takes settings only in a message from an
-/// extension page, so one is opened in a tab for the message and closed after.
-fn save_settings(browser: &mut Browser, settings: &Value, deadline: Instant) -> Result<(), String> {
-    let url = format!("chrome-extension://{}/{SETTINGS_PAGE}", browser.extension_id);
-    let created = browser.cdp.call(None, "Target.createTarget", json!({ "url": url }), deadline)?;
-    let target = created["targetId"].as_str().ok_or("Target.createTarget: no target id")?.to_owned();
-    let result = browser.attach(&target, deadline).and_then(|session| {
+/// Saves `settings` as the options page does: the extension takes settings only in a message from
+/// one of its pages, so one is opened in a tab for the message and closed after.
+fn save_settings(browser: &mut dyn Driver, settings: &Value, deadline: Instant) -> Result<(), String> {
+    let url = browser.extension_url(SETTINGS_PAGE);
+    let tab = browser.open_tab(deadline)?;
+    let result = browser.navigate(&tab, &url, deadline).and_then(|()| {
         // The tab starts on about:blank and its first document is replaced when the extension
         // page commits, which destroys whatever was evaluated in it: wait for the page first,
-        // with plain checks that may fail while it is being replaced.
-        let ready = "location.protocol === 'chrome-extension:' && typeof chrome?.runtime?.sendMessage === 'function'";
-        while evaluate(&mut browser.cdp, &session, ready, deadline).ok() != Some(Value::Bool(true)) {
+        // with plain checks that may fail while it is being replaced. (Firefox never reports
+        // the load of an extension page, so the page's own state is the signal in both.)
+        let ready = format!(
+            "location.href === {} && typeof chrome?.runtime?.sendMessage === 'function'",
+            serde_json::to_string(&url).unwrap_or_default()
+        );
+        while browser.eval(&tab, &ready, deadline).ok() != Some(Value::Bool(true)) {
             if Instant::now() >= deadline {
                 return Err(format!("{url} did not open"));
             }
             std::thread::sleep(Duration::from_millis(25));
         }
         let send = format!("chrome.runtime.sendMessage({{ type: 'tracklens/settings/save', settings: {settings} }})");
-        evaluate(&mut browser.cdp, &session, &send, deadline)
+        browser.eval(&tab, &send, deadline)
     });
-    let _ = browser.cdp.call(None, "Target.closeTarget", json!({ "targetId": target }), deadline);
+    browser.close_tab(&tab);
     let answer = result?;
     if answer["ok"] != true {
         return Err(format!("TrackLens refused the audit's settings: {answer}"));

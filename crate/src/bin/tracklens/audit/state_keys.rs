@@ -9,9 +9,17 @@ pub const CORE_STATUS_KEY: &str = "coreStatus";
 /// The controls' "settings in effect" status.
 pub const PROTECTION_STATUS_KEY: &str = "protectionStatus";
 
+/// The protection settings in chrome.storage.local (one owner: background/settings.js).
+pub const SETTINGS_KEY: &str = "settings";
+
 /// A script that resolves to chrome.storage.session's value for `key`, or null.
 pub fn read_session(key: &str) -> String {
     format!("chrome.storage.session.get('{key}').then((r) => r['{key}'] ?? null)")
+}
+
+/// A script that resolves to chrome.storage.local's value for `key`, or null.
+pub fn read_local(key: &str) -> String {
+    format!("chrome.storage.local.get('{key}').then((r) => r['{key}'] ?? null)")
 }
 
 #[cfg(test)]
@@ -26,6 +34,7 @@ mod tests {
             ("TAB_KEY_PREFIX", TAB_KEY_PREFIX),
             ("CORE_STATUS_KEY", CORE_STATUS_KEY),
             ("PROTECTION_STATUS_KEY", PROTECTION_STATUS_KEY),
+            ("SETTINGS_KEY", SETTINGS_KEY),
         ] {
             let line = format!("export const {name} = '{value}';");
             assert!(source.contains(&line), "state-keys.js no longer says `{line}`");

@@ -2,16 +2,16 @@
 //! the consent banner, then read what the extension recorded for the tab. The requests the tab
 //! made are also logged from the DevTools Network domain, so the report can say which tracking
 //! requests left before the visitor's choice, which the extension blocked, and list them as
-//! evidence.
+//! evidence. The same steps in Chromium and Firefox: the browser is a `Driver` (driver.rs).
 
-use super::cdp::{evaluate, Cdp, Event};
-use super::chromium::Browser;
+use super::driver::{BrowserCookie, Driver, PageEvent, TabHandle};
 use super::state_keys::TAB_KEY_PREFIX;
 use crate::report::{self, PageReport, SeenRequest};
-use serde_json::{json, Value};
+use serde_json::Value;
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 use tracklens::cookie_purpose::{classify_cookie, Cookie};
+use tracklens::protection::Settings;
 use tracklens::url::NetworkUrl;
 use tracklens::{Engine, ResourceType};
 
@@ -74,99 +74,95 @@ const ACCEPT_WORDS: &str =
 const REJECT_WORDS: &str =
     "^(reject|decline|refuse|deny|necessary only|only necessary|ablehnen|alle ablehnen|refuser|tout refuser|rechazar|rifiuta)";
 
-pub fn visit(browser: &mut Browser, engine: &Engine, url: &str, options: &VisitOptions) -> Result<PageReport, String> {
+/// `settings` are the extension's (None without it): they decide which aborted requests were its
+/// blocks.
+pub fn visit(
+    browser: &mut dyn Driver,
+    engine: &Engine,
+    settings: Option<&Settings>,
+    url: &str,
+    options: &VisitOptions,
+) -> Result<PageReport, String> {
     let started = Instant::now();
     let deadline = started + options.timeout;
-    let target = browser.cdp.call(None, "Target.createTarget", json!({ "url": "about:blank" }), deadline)?;
-    let target = target["targetId"].as_str().ok_or("Target.createTarget: no target id")?.to_owned();
-    let result = Tab::open(browser, &target, deadline).and_then(|mut tab| {
-        let report = tab.audit(browser, engine, url, options, deadline);
-        report.map(|mut report| {
-            report.timing.total_ms = started.elapsed().as_secs_f64() * 1000.0;
-            report
-        })
+    let handle = browser.open_tab(deadline)?;
+    let mut tab = Tab::new(handle.clone());
+    let result = tab.audit(browser, engine, settings, url, options, deadline).map(|mut report| {
+        report.timing.total_ms = started.elapsed().as_secs_f64() * 1000.0;
+        report
     });
     // Closing the tab also makes the extension forget its report (tabs.onRemoved).
-    let _ = browser.cdp.call(
-        None,
-        "Target.closeTarget",
-        json!({ "targetId": target }),
-        Instant::now() + Duration::from_secs(5),
-    );
+    browser.close_tab(&handle);
     result
 }
 
-/// A tab and what the DevTools protocol has told about it so far.
+/// A tab and what its browser has told about it so far.
 struct Tab {
-    target: String,
-    session: String,
+    handle: TabHandle,
     requests: Vec<SeenRequest>,
     by_id: HashMap<String, usize>,
     loaded: bool,
     consent_given: bool,
     /// Whether the page's own request carried Sec-GPC (None until its headers are seen).
     gpc_header: Option<bool>,
+    /// The requests reported aborted (Firefox): blocks or not, decided once the page is known.
+    aborted: Vec<usize>,
 }
 
 impl Tab {
-    fn open(browser: &mut Browser, target: &str, deadline: Instant) -> Result<Tab, String> {
-        let session = browser.attach(target, deadline)?;
-        browser.cdp.call(Some(&session), "Page.enable", json!({}), deadline)?;
-        browser.cdp.call(Some(&session), "Network.enable", json!({}), deadline)?;
-        Ok(Tab {
-            target: target.to_owned(),
-            session,
+    fn new(handle: TabHandle) -> Tab {
+        Tab {
+            handle,
             requests: Vec::new(),
             by_id: HashMap::new(),
             loaded: false,
             consent_given: false,
             gpc_header: None,
-        })
+            aborted: Vec::new(),
+        }
     }
 
     fn audit(
         &mut self,
-        browser: &mut Browser,
+        browser: &mut dyn Driver,
         engine: &Engine,
+        settings: Option<&Settings>,
         url: &str,
         options: &VisitOptions,
         deadline: Instant,
     ) -> Result<PageReport, String> {
-        let cdp = &mut browser.cdp;
         let navigated = Instant::now();
-        let answer = cdp.call(Some(&self.session), "Page.navigate", json!({ "url": url }), deadline)?;
-        if let Some(error) = answer["errorText"].as_str().filter(|e| !e.is_empty()) {
-            return Err(format!("cannot load {url}: {error}"));
-        }
-        self.wait_for_load(cdp, deadline)?;
+        browser.navigate(&self.handle, url, deadline).map_err(|error| format!("cannot load {url}: {error}"))?;
+        self.wait_for_load(browser, url, deadline)?;
         let load_ms = navigated.elapsed().as_secs_f64() * 1000.0;
-        self.pump(cdp, (Instant::now() + options.settle).min(deadline))?;
+        self.pump(browser, (Instant::now() + options.settle).min(deadline))?;
         if options.scroll {
-            self.eval(cdp, "window.scrollTo(0, document.documentElement.scrollHeight)", deadline)?;
-            self.pump(cdp, (Instant::now() + Duration::from_millis(500)).min(deadline))?;
+            self.eval(browser, "window.scrollTo(0, document.documentElement.scrollHeight)", deadline)?;
+            self.pump(browser, (Instant::now() + Duration::from_millis(500)).min(deadline))?;
         }
         let mut clicked = false;
         if options.consent != ConsentAction::None {
-            clicked = self.answer_consent(cdp, options.consent, deadline)?;
+            clicked = self.answer_consent(browser, options.consent, deadline)?;
             if clicked {
                 // Let the banner store the choice, then visit again as the visitor would after
                 // choosing: the report then shows the page with the choice in place.
                 self.consent_given = true;
-                self.pump(cdp, (Instant::now() + Duration::from_millis(300)).min(deadline))?;
+                self.pump(browser, (Instant::now() + Duration::from_millis(300)).min(deadline))?;
                 self.loaded = false;
-                cdp.call(Some(&self.session), "Page.reload", json!({}), deadline)?;
-                self.wait_for_load(cdp, deadline)?;
-                self.pump(cdp, (Instant::now() + options.settle).min(deadline))?;
+                browser.reload(&self.handle, deadline)?;
+                self.wait_for_load(browser, url, deadline)?;
+                self.pump(browser, (Instant::now() + options.settle).min(deadline))?;
             }
         }
-        let final_url = self.eval(cdp, "location.href", deadline)?.as_str().unwrap_or(url).to_owned();
+        let final_url = self.eval(browser, "location.href", deadline)?.as_str().unwrap_or(url).to_owned();
+        self.decide_aborted(engine, settings, &final_url);
         let gpc = self.eval(
-            cdp,
+            browser,
             "typeof navigator.globalPrivacyControl === 'boolean' ? navigator.globalPrivacyControl : null",
             deadline,
         )?;
 
-        let source = if browser.worker.is_some() { "extension" } else { "network" };
+        let source = if browser.has_extension() { "extension" } else { "network" };
         let mut report = PageReport::new(url, source);
         report.final_url = Some(final_url.clone());
         report.timing.load_ms = Some(load_ms);
@@ -174,61 +170,73 @@ impl Tab {
         report.consent_clicked = clicked;
         report.gpc.navigator = gpc.as_bool();
         report.gpc.header = self.gpc_header;
-        let cookies = browser.cdp.call(None, "Storage.getCookies", json!({}), deadline)?;
-        match browser.worker.clone() {
-            Some(worker) => {
-                let recorded = read_extension_report(&mut browser.cdp, &worker, &final_url, deadline)?;
-                fill_from_extension(&mut report, recorded, &cookies);
-                // The audit, not the extension, clicked the banner: its own list of tracker
-                // requests knows which went before the choice.
-                report.tracking_requests.clear();
-                for seen in &self.requests {
-                    let request = tracklens::Request {
-                        url: seen.url.clone(),
-                        page_url: final_url.clone(),
-                        resource_type: seen.resource_type,
-                    };
-                    if let Ok(verdict) = engine.classify(&request) {
-                        report::note_tracking(&mut report, &verdict, seen);
-                    }
+        let cookies = browser.cookies(&self.handle, deadline)?;
+        if browser.has_extension() {
+            let recorded = read_extension_report(browser, &final_url, deadline)?;
+            fill_from_extension(&mut report, recorded, &cookies);
+            // The audit, not the extension, clicked the banner: its own list of tracker
+            // requests knows which went before the choice.
+            report.tracking_requests.clear();
+            for seen in &self.requests {
+                let request = tracklens::Request {
+                    url: seen.url.clone(),
+                    page_url: final_url.clone(),
+                    resource_type: seen.resource_type,
+                };
+                if let Ok(verdict) = engine.classify(&request) {
+                    report::note_tracking(&mut report, &verdict, seen);
                 }
-                report.tracking_before_consent =
-                    report.tracking_requests.iter().filter(|r| r.before_consent).count() as u64;
             }
-            None => {
-                report::add_requests(&mut report, engine, &final_url, &self.requests);
-                report.cookies = classify_browser_cookies(&cookies, &final_url, &report.third_party_sites);
-                report.tracking_params = report::tracking_params(&final_url);
-            }
+            report.tracking_before_consent =
+                report.tracking_requests.iter().filter(|r| r.before_consent).count() as u64;
+        } else {
+            report::add_requests(&mut report, engine, &final_url, &self.requests);
+            report.cookies = classify_browser_cookies(&cookies, &final_url, &report.third_party_sites);
+            report.tracking_params = report::tracking_params(&final_url);
         }
-        self.add_context(&mut report, &mut browser.cdp, engine, &final_url, deadline);
+        self.add_context(&mut report, browser, engine, &final_url, deadline);
         Ok(report)
+    }
+
+    /// An aborted request was a block when the extension's own rules, from the settings in
+    /// effect, stop it (the core's `own_rules_block`, the decision the extension makes too).
+    fn decide_aborted(&mut self, engine: &Engine, settings: Option<&Settings>, page_url: &str) {
+        let Some(settings) = settings else { return };
+        for &at in &self.aborted {
+            let seen = &mut self.requests[at];
+            let request = tracklens::Request {
+                url: seen.url.clone(),
+                page_url: page_url.to_owned(),
+                resource_type: seen.resource_type,
+            };
+            seen.blocked = tracklens::treatment::own_rules_block(engine, settings, &request);
+        }
     }
 
     /// The page's context from the live document, joined with the requests seen by the core.
     fn add_context(
         &mut self,
         report: &mut PageReport,
-        cdp: &mut Cdp,
+        browser: &mut dyn Driver,
         engine: &Engine,
         page_url: &str,
         deadline: Instant,
     ) {
         // A page that breaks the script (or the browser's answer) leaves the address alone.
-        let signals = self.eval(cdp, report::context::SIGNALS_SCRIPT, deadline).unwrap_or(Value::Null);
+        let signals = self.eval(browser, report::context::SIGNALS_SCRIPT, deadline).unwrap_or(Value::Null);
         let signals: tracklens::context::PageSignals =
             serde_json::from_value(signals).unwrap_or_else(|_| tracklens::context::PageSignals::from_url(page_url));
         report.context = report::context_of(engine, page_url, &self.requests, signals, "page");
     }
 
-    fn eval(&mut self, cdp: &mut Cdp, expression: &str, deadline: Instant) -> Result<Value, String> {
-        evaluate(cdp, &self.session, expression, deadline)
+    fn eval(&mut self, browser: &mut dyn Driver, expression: &str, deadline: Instant) -> Result<Value, String> {
+        browser.eval(&self.handle, expression, deadline)
     }
 
-    fn wait_for_load(&mut self, cdp: &mut Cdp, deadline: Instant) -> Result<(), String> {
+    fn wait_for_load(&mut self, browser: &mut dyn Driver, url: &str, deadline: Instant) -> Result<(), String> {
         while !self.loaded {
-            match cdp.next_event(deadline)? {
-                Some(event) => self.handle(event)?,
+            match browser.next_events(&self.handle, deadline)? {
+                Some(events) => self.handle_all(events, url)?,
                 None => return Err("the page did not finish loading before the timeout".to_owned()),
             }
         }
@@ -236,30 +244,27 @@ impl Tab {
     }
 
     /// Handles events until `until`.
-    fn pump(&mut self, cdp: &mut Cdp, until: Instant) -> Result<(), String> {
-        while let Some(event) = cdp.next_event(until)? {
-            self.handle(event)?;
+    fn pump(&mut self, browser: &mut dyn Driver, until: Instant) -> Result<(), String> {
+        while let Some(events) = browser.next_events(&self.handle, until)? {
+            self.handle_all(events, "the page")?;
         }
         Ok(())
     }
 
-    fn handle(&mut self, event: Event) -> Result<(), String> {
-        if event.method == "Target.targetCrashed" && event.params["targetId"] == self.target.as_str() {
-            return Err("the page crashed".to_owned());
-        }
-        if event.session.as_deref() != Some(self.session.as_str()) {
-            return Ok(());
-        }
-        let params = &event.params;
-        match event.method.as_str() {
-            "Page.loadEventFired" => self.loaded = true,
-            "Inspector.targetCrashed" => return Err("the page crashed".to_owned()),
-            "Network.requestWillBeSent" => {
-                let main_frame = params["frameId"] == self.target.as_str();
-                let resource_type = resource_type(params["type"].as_str().unwrap_or("Other"), main_frame);
-                self.by_id.insert(params["requestId"].as_str().unwrap_or_default().to_owned(), self.requests.len());
+    fn handle_all(&mut self, events: Vec<PageEvent>, url: &str) -> Result<(), String> {
+        events.into_iter().try_for_each(|event| self.handle(event, url))
+    }
+
+    /// `page` names the page in a load failure.
+    fn handle(&mut self, event: PageEvent, page: &str) -> Result<(), String> {
+        match event {
+            PageEvent::Loaded => self.loaded = true,
+            PageEvent::Failed(error) => return Err(format!("cannot load {page}: {error}")),
+            PageEvent::Crashed => return Err("the page crashed".to_owned()),
+            PageEvent::Request { id, url, resource_type } => {
+                self.by_id.insert(id, self.requests.len());
                 self.requests.push(SeenRequest {
-                    url: params["request"]["url"].as_str().unwrap_or_default().to_owned(),
+                    url,
                     resource_type,
                     before_consent: !self.consent_given,
                     cookies_sent: Vec::new(),
@@ -268,37 +273,38 @@ impl Tab {
                     referer: None,
                 });
             }
-            "Network.requestWillBeSentExtraInfo" => {
-                let Some(&at) = self.by_id.get(params["requestId"].as_str().unwrap_or_default()) else { return Ok(()) };
-                let headers = &params["headers"];
+            PageEvent::Headers { id, cookie, gpc } => {
+                let Some(at) = self.by_id.get(&id).copied() else { return Ok(()) };
                 if self.requests[at].resource_type == ResourceType::MainFrame {
-                    self.gpc_header = Some(header(headers, "sec-gpc").is_some_and(|v| v.trim() == "1"));
+                    self.gpc_header = Some(gpc);
                 }
-                if let Some(cookie) = header(headers, "cookie") {
-                    let names = tracklens::cookies::cookie_names(cookie).into_iter().map(str::to_owned);
+                if let Some(cookie) = cookie {
+                    let names = tracklens::cookies::cookie_names(&cookie).into_iter().map(str::to_owned);
                     self.requests[at].cookies_sent.extend(names);
                 }
             }
-            "Network.loadingFailed" => {
-                let Some(&at) = self.by_id.get(params["requestId"].as_str().unwrap_or_default()) else { return Ok(()) };
-                // What the extension's declarativeNetRequest rules block fails this way.
-                self.requests[at].blocked =
-                    params["errorText"].as_str().is_some_and(|e| e.contains("ERR_BLOCKED_BY_CLIENT"));
-            }
-            "Network.responseReceivedExtraInfo" => {
-                let Some(&at) = self.by_id.get(params["requestId"].as_str().unwrap_or_default()) else { return Ok(()) };
-                if let Some(lines) = header(&params["headers"], "set-cookie") {
-                    let names = lines.lines().filter_map(tracklens::cookies::set_cookie_name).map(str::to_owned);
-                    self.requests[at].cookies_set.extend(names);
+            PageEvent::Blocked { id } => {
+                if let Some(at) = self.by_id.get(&id).copied() {
+                    self.requests[at].blocked = true;
                 }
             }
-            _ => {}
+            PageEvent::Aborted { id } => self.aborted.extend(self.by_id.get(&id).copied()),
+            PageEvent::SetCookies { id, lines } => {
+                let Some(at) = self.by_id.get(&id).copied() else { return Ok(()) };
+                let names = lines.iter().filter_map(|l| tracklens::cookies::set_cookie_name(l)).map(str::to_owned);
+                self.requests[at].cookies_set.extend(names);
+            }
         }
         Ok(())
     }
 
     /// Clicks the banner's accept or reject button; false when the page has none we know.
-    fn answer_consent(&mut self, cdp: &mut Cdp, action: ConsentAction, deadline: Instant) -> Result<bool, String> {
+    fn answer_consent(
+        &mut self,
+        browser: &mut dyn Driver,
+        action: ConsentAction,
+        deadline: Instant,
+    ) -> Result<bool, String> {
         let (selectors, words) = match action {
             ConsentAction::Accept => (ACCEPT_SELECTORS, ACCEPT_WORDS),
             _ => (REJECT_SELECTORS, REJECT_WORDS),
@@ -314,43 +320,19 @@ impl Tab {
             selectors = serde_json::to_string(selectors).unwrap_or_default(),
             words = serde_json::to_string(words).unwrap_or_default(),
         );
-        Ok(self.eval(cdp, &script, deadline)? == true)
+        Ok(self.eval(browser, &script, deadline)? == true)
     }
-}
-
-/// Chrome's DevTools resource types as the webRequest names the core takes.
-fn resource_type(devtools: &str, main_frame: bool) -> ResourceType {
-    let name = match devtools {
-        "Document" if main_frame => "main_frame",
-        "Document" => "sub_frame",
-        "Stylesheet" => "stylesheet",
-        "Image" => "image",
-        "Media" => "media",
-        "Font" => "font",
-        "Script" => "script",
-        "XHR" | "Fetch" | "EventSource" => "xmlhttprequest",
-        "Ping" => "ping",
-        "WebSocket" => "websocket",
-        "CSPViolationReport" => "csp_report",
-        _ => "other",
-    };
-    ResourceType::from_name(name)
-}
-
-/// A header's value, whatever the case of its name.
-fn header<'a>(headers: &'a Value, name: &str) -> Option<&'a str> {
-    headers.as_object()?.iter().find(|(key, _)| key.eq_ignore_ascii_case(name)).and_then(|(_, v)| v.as_str())
 }
 
 /// The extension's report for the page at `page_url`: the newest with that address, else the
 /// newest of all (a page that redirected in script). Polls until it has recorded a request.
-fn read_extension_report(cdp: &mut Cdp, worker: &str, page_url: &str, deadline: Instant) -> Result<Value, String> {
+fn read_extension_report(browser: &mut dyn Driver, page_url: &str, deadline: Instant) -> Result<Value, String> {
     let script = format!(
         "chrome.storage.session.get(null).then((all) => Object.entries(all).filter(([k]) => k.startsWith({prefix})).map(([, r]) => r))",
         prefix = serde_json::to_string(TAB_KEY_PREFIX).unwrap_or_default()
     );
     loop {
-        let reports = evaluate(cdp, worker, &script, deadline)?;
+        let reports = browser.extension_eval(&script, deadline)?;
         let mut reports: Vec<Value> = reports.as_array().cloned().unwrap_or_default();
         reports
             .sort_by(|a, b| b["startedAt"].as_f64().unwrap_or(0.0).total_cmp(&a["startedAt"].as_f64().unwrap_or(0.0)));
@@ -370,41 +352,29 @@ fn read_extension_report(cdp: &mut Cdp, worker: &str, page_url: &str, deadline: 
 /// Copies the extension's tab report (the core's page report, read back as any stored one: an
 /// older version migrated, an unreadable one left empty) into the audit report, with each cookie's
 /// lifetime from the browser's cookie store (the extension keeps no dates).
-fn fill_from_extension(report: &mut PageReport, recorded: Value, browser_cookies: &Value) {
+fn fill_from_extension(report: &mut PageReport, recorded: Value, browser_cookies: &[BrowserCookie]) {
     if let Some(page) = tracklens::report::read_stored(&recorded) {
         report::fill_from_page(report, &page);
         report.gpc.extension = Some(page.gpc);
     }
-    let lifetimes = lifetimes(browser_cookies);
-    for cookie in &mut report.cookies {
-        cookie.lifetime_days =
-            lifetimes.get(&(cookie.name.clone(), cookie.domain.clone(), cookie.path.clone())).copied().flatten();
-    }
-}
-
-type CookieKey = (String, String, String);
-
-/// Days each cookie of the browser's store has left; None for session cookies.
-fn lifetimes(browser_cookies: &Value) -> HashMap<CookieKey, Option<f64>> {
     let now = now_seconds();
-    browser_cookies["cookies"]
-        .as_array()
-        .into_iter()
-        .flatten()
+    let lifetimes: HashMap<(&str, &str, &str), Option<f64>> = browser_cookies
+        .iter()
         .map(|c| {
-            let key = (str_of(&c["name"]), str_of(&c["domain"]), str_of(&c["path"]));
-            let session = c["session"].as_bool().unwrap_or(false);
-            let expires =
-                c["expires"].as_f64().filter(|_| !session).map(|e| ((e - now) / 86_400.0 * 10.0).round() / 10.0);
-            (key, expires)
+            let days = c.expires.map(|e| ((e - now) / 86_400.0 * 10.0).round() / 10.0);
+            ((c.name.as_str(), c.domain.as_str(), c.path.as_str()), days)
         })
-        .collect()
+        .collect();
+    for cookie in &mut report.cookies {
+        let key = (cookie.name.as_str(), cookie.domain.as_str(), cookie.path.as_str());
+        cookie.lifetime_days = lifetimes.get(&key).copied().flatten();
+    }
 }
 
 /// Without the extension: the browser's cookies of the page's site and its third parties,
 /// classified here with the same core.
 fn classify_browser_cookies(
-    browser_cookies: &Value,
+    browser_cookies: &[BrowserCookie],
     page_url: &str,
     third_party_sites: &[String],
 ) -> Vec<report::CookieEntry> {
@@ -415,32 +385,25 @@ fn classify_browser_cookies(
         let site = site_of(&format!("https://{}/", domain.trim_start_matches('.')));
         site.is_some() && (site == page_site || third_party_sites.iter().any(|s| Some(s) == site.as_ref()))
     };
-    browser_cookies["cookies"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter(|c| relevant(c["domain"].as_str().unwrap_or_default()))
+    browser_cookies
+        .iter()
+        .filter(|c| relevant(&c.domain))
         .map(|c| {
-            let session = c["session"].as_bool().unwrap_or(false);
-            let expires_in = c["expires"].as_f64().filter(|_| !session).map(|e| (e - now) as i64);
+            let expires_in = c.expires.map(|e| (e - now) as i64);
             let cookie = Cookie {
-                name: str_of(&c["name"]).into(),
-                value: str_of(&c["value"]).into(),
-                domain: str_of(&c["domain"]).into(),
-                path: str_of(&c["path"]).into(),
+                name: c.name.as_str().into(),
+                value: c.value.as_str().into(),
+                domain: c.domain.as_str().into(),
+                path: c.path.as_str().into(),
                 expires_in,
                 ..Cookie::default()
             };
             let verdict = classify_cookie(&cookie, page_url);
-            let expires = c["expires"].as_f64().filter(|_| !session).map(|e| e as i64);
+            let expires = c.expires.map(|e| e as i64);
             let entry = tracklens::report::CookieEntry::classified(&verdict, &cookie.domain, &cookie.path, expires);
             report::cookie_of(&entry, report::lifetime_days(expires_in))
         })
         .collect()
-}
-
-fn str_of(value: &Value) -> String {
-    value.as_str().unwrap_or_default().to_owned()
 }
 
 fn now_seconds() -> f64 {
