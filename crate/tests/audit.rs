@@ -90,6 +90,23 @@ fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
+/// Every tracking vendor of the demo page is in the report, with its purpose, as the extension
+/// classified it.
+fn assert_demo_trackers(page: &Value) {
+    for (name, purpose) in [
+        ("Google", "advertising"),
+        ("Meta", "advertising"),
+        ("Hotjar", "session_replay"),
+        ("Optimizely", "personalization"),
+        ("X", "social"),
+        ("Fingerprint", "fingerprinting"),
+    ] {
+        let company = company(page, name);
+        assert_eq!(company["tracker"], true, "{name}");
+        assert!(company["categories"].as_array().unwrap().contains(&json!(purpose)), "{name}: {purpose}");
+    }
+}
+
 fn company<'a>(page: &'a Value, name: &str) -> &'a Value {
     page["companies"]
         .as_array()
@@ -120,19 +137,7 @@ fn the_demo_audit_reports_what_the_extension_recorded_after_accepting_consent() 
     assert_eq!(page["source"], "extension");
     assert_eq!(page["url"], "https://news.example/");
     assert_eq!(page["status"], "ok");
-    // Every tracking vendor of the demo page, with its purpose, as the extension classified it.
-    for (name, purpose) in [
-        ("Google", "advertising"),
-        ("Meta", "advertising"),
-        ("Hotjar", "session_replay"),
-        ("Optimizely", "personalization"),
-        ("X", "social"),
-        ("Fingerprint", "fingerprinting"),
-    ] {
-        let company = company(page, name);
-        assert_eq!(company["tracker"], true, "{name}");
-        assert!(company["categories"].as_array().unwrap().contains(&json!(purpose)), "{name}: {purpose}");
-    }
+    assert_demo_trackers(page);
     assert_eq!(company(page, "jsDelivr")["tracker"], false);
     // The second visit (after the choice) sends DoubleClick its IDE cookie back.
     assert!(company(page, "Google")["cookiesSent"].as_array().unwrap().contains(&json!("IDE")), "{page}");
@@ -251,18 +256,7 @@ fn in_firefox_the_audit_reports_the_demo_trackers_and_what_reached_the_server() 
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let page = &lines(&json_path)[0];
     assert_eq!((&page["status"], &page["source"]), (&json!("ok"), &json!("extension")), "{page}");
-    for (name, purpose) in [
-        ("Google", "advertising"),
-        ("Meta", "advertising"),
-        ("Hotjar", "session_replay"),
-        ("Optimizely", "personalization"),
-        ("X", "social"),
-        ("Fingerprint", "fingerprinting"),
-    ] {
-        let company = company(page, name);
-        assert_eq!(company["tracker"], true, "{name}");
-        assert!(company["categories"].as_array().unwrap().contains(&json!(purpose)), "{name}: {purpose}");
-    }
+    assert_demo_trackers(page);
     // Observing: every tracker the report lists as not blocked reached the demo, and no other did.
     let requests = page["trackingRequests"].as_array().unwrap();
     for request in requests {

@@ -176,3 +176,33 @@ pub fn wait_for_core(mut eval: impl FnMut(&str) -> Result<Value, String>, deadli
     }
     Ok(())
 }
+
+/// Opens one of the extension's pages in a new tab and waits until it is that page with the
+/// extension's API. The tab starts on about:blank and its first document is replaced when the
+/// extension page commits, which destroys whatever was evaluated in it; and Firefox never reports
+/// the load of an extension page. So the page's own state is the signal, with plain checks that
+/// may fail while it is being replaced.
+pub fn open_extension_page(browser: &mut dyn Driver, path: &str, deadline: Instant) -> Result<TabHandle, String> {
+    let url = browser.extension_url(path);
+    let tab = browser.open_tab(deadline)?;
+    let ready = format!(
+        "location.href === {} && typeof chrome?.runtime?.sendMessage === 'function' && !!chrome.storage",
+        serde_json::to_string(&url).unwrap_or_default()
+    );
+    let opened = browser.navigate(&tab, &url, deadline).and_then(|()| {
+        while browser.eval(&tab, &ready, deadline).ok() != Some(Value::Bool(true)) {
+            if Instant::now() >= deadline {
+                return Err(format!("{url} did not open"));
+            }
+            std::thread::sleep(Duration::from_millis(25));
+        }
+        Ok(())
+    });
+    match opened {
+        Ok(()) => Ok(tab),
+        Err(error) => {
+            browser.close_tab(&tab);
+            Err(error)
+        }
+    }
+}

@@ -5,7 +5,7 @@
 //! reach loopback through the demo server's proxy (Firefox has no --host-resolver-rules).
 
 use super::bidi::{bytes_value, Bidi, Event};
-use super::driver::{wait_for_core, BrowserCookie, Driver, LaunchOptions, PageEvent, TabHandle};
+use super::driver::{open_extension_page, wait_for_core, BrowserCookie, Driver, LaunchOptions, PageEvent, TabHandle};
 use super::process::{private_profile, BrowserProcess};
 use serde_json::{json, Map, Value};
 use std::collections::HashMap;
@@ -95,20 +95,7 @@ impl Firefox {
 
     /// Opens the extension page storage is read through, and waits for the core's status.
     fn open_state_page(&mut self, deadline: Instant) -> Result<(), String> {
-        let url = self.extension_url(STATE_PAGE);
-        let tab = self.open_tab(deadline)?;
-        // BiDi never reports the load of an extension page: its own state is the signal.
-        self.navigate(&tab, &url, deadline)?;
-        let ready = format!(
-            "location.href === {} && typeof chrome === 'object' && !!chrome.storage",
-            serde_json::to_string(&url).unwrap_or_default()
-        );
-        while self.eval(&tab, &ready, deadline).ok() != Some(Value::Bool(true)) {
-            if Instant::now() >= deadline {
-                return Err(format!("{url} did not open in Firefox"));
-            }
-            std::thread::sleep(Duration::from_millis(25));
-        }
+        let tab = open_extension_page(self, STATE_PAGE, deadline)?;
         self.state_tab = Some(tab.id.clone());
         wait_for_core(|check| self.eval(&tab, check, deadline), deadline)
     }

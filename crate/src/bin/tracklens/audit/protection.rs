@@ -3,7 +3,7 @@
 //! (the default) saves settings that observe without changing anything, `--protection on` keeps
 //! the defaults a TrackLens user gets, to check that protection works on a site.
 
-use super::driver::Driver;
+use super::driver::{open_extension_page, Driver};
 use super::state_keys;
 use crate::report::Protection;
 use serde_json::{json, Value};
@@ -93,26 +93,9 @@ fn wait_for_status(browser: &mut dyn Driver, deadline: Instant) -> Result<Value,
 /// Saves `settings` as the options page does: the extension takes settings only in a message from
 /// one of its pages, so one is opened in a tab for the message and closed after.
 fn save_settings(browser: &mut dyn Driver, settings: &Value, deadline: Instant) -> Result<(), String> {
-    let url = browser.extension_url(SETTINGS_PAGE);
-    let tab = browser.open_tab(deadline)?;
-    let result = browser.navigate(&tab, &url, deadline).and_then(|()| {
-        // The tab starts on about:blank and its first document is replaced when the extension
-        // page commits, which destroys whatever was evaluated in it: wait for the page first,
-        // with plain checks that may fail while it is being replaced. (Firefox never reports
-        // the load of an extension page, so the page's own state is the signal in both.)
-        let ready = format!(
-            "location.href === {} && typeof chrome?.runtime?.sendMessage === 'function'",
-            serde_json::to_string(&url).unwrap_or_default()
-        );
-        while browser.eval(&tab, &ready, deadline).ok() != Some(Value::Bool(true)) {
-            if Instant::now() >= deadline {
-                return Err(format!("{url} did not open"));
-            }
-            std::thread::sleep(Duration::from_millis(25));
-        }
-        let send = format!("chrome.runtime.sendMessage({{ type: 'tracklens/settings/save', settings: {settings} }})");
-        browser.eval(&tab, &send, deadline)
-    });
+    let tab = open_extension_page(browser, SETTINGS_PAGE, deadline)?;
+    let send = format!("chrome.runtime.sendMessage({{ type: 'tracklens/settings/save', settings: {settings} }})");
+    let result = browser.eval(&tab, &send, deadline);
     browser.close_tab(&tab);
     let answer = result?;
     if answer["ok"] != true {
