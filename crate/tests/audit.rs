@@ -148,6 +148,7 @@ fn the_demo_audit_reports_what_the_extension_recorded_after_accepting_consent() 
     let days = ide["lifetimeDays"].as_f64().expect("IDE has a lifetime");
     assert!((389.0..=390.0).contains(&days), "{days}");
     assert_eq!(cookie("SESSIONID").expect("SESSIONID")["lifetimeDays"], Value::Null, "a session cookie");
+    assert_eq!(ide["partitioned"], Value::Null, "Chromium keeps third-party cookies unpartitioned here");
     assert!(page["storage"].as_array().unwrap().iter().any(|s| s["name"] == "theme"));
     // The banner was answered: the accept string is decoded, and the requests before the
     // click are told apart from those after.
@@ -277,6 +278,10 @@ fn in_firefox_the_audit_reports_the_demo_trackers_and_what_reached_the_server() 
     assert!(company(page, "Google")["cookiesSent"].as_array().unwrap().contains(&json!("IDE")), "{page}");
     let ide = page["cookies"].as_array().unwrap().iter().find(|c| c["name"] == "IDE").expect("IDE cookie");
     assert!((389.0..=390.0).contains(&ide["lifetimeDays"].as_f64().unwrap()), "{ide}");
+    assert_eq!(ide["partitioned"], true, "{ide}");
+    let own = page["cookies"].as_array().unwrap().iter().find(|c| c["name"] == "_ga").expect("_ga cookie");
+    assert_eq!(own["partitioned"], Value::Null, "the site's own cookie is not partitioned: {own}");
+    assert!(String::from_utf8_lossy(&output.stdout).contains("390 days, partitioned: kept to this site"));
     assert_eq!((&page["consentClicked"], &page["consent"]["format"]), (&json!(true), &json!("tcf")));
     assert!(
         requests.iter().any(|r| r["beforeConsent"] == true) && requests.iter().any(|r| r["beforeConsent"] == false)

@@ -118,7 +118,10 @@ fn page_section(html: &mut String, report: &PageReport) {
     if !report.cookies.is_empty() || !report.storage.is_empty() {
         html.push_str("<h3>Cookies and storage</h3><table><tr><th>Name</th><th>Where</th><th>Purpose</th><th>Lifetime</th><th>Why</th></tr>");
         for cookie in report.cookies.iter().chain(&report.storage) {
-            let lifetime = cookie.lifetime_days.map_or("session".to_owned(), |d| format!("{d} days"));
+            let mut lifetime = cookie.lifetime_days.map_or("session".to_owned(), |d| format!("{d} days"));
+            if cookie.partitioned {
+                lifetime.push_str(", partitioned: kept to this site");
+            }
             let _ = write!(
                 html,
                 "<tr><td>{}</td><td>{}</td><td>{}</td><td>{lifetime}</td><td class=\"muted\">{}</td></tr>",

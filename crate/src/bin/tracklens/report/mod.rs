@@ -130,6 +130,11 @@ pub struct CookieEntry {
     pub reason: String,
     /// Days until it expires; null for a session cookie, a storage key, or when unknown.
     pub lifetime_days: Option<f64>,
+    /// Kept in the page's own partition (Firefox's Total Cookie Protection, Chrome's CHIPS), as
+    /// the extension read it from the browser: it cannot follow the visitor to other sites.
+    /// Written only when true (HAR files and the DevTools cookie store do not say).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub partitioned: bool,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -350,6 +355,7 @@ pub fn cookie_of(c: &core::CookieEntry, lifetime_days: Option<f64>) -> CookieEnt
         third_party: c.third_party,
         reason: c.reason.clone(),
         lifetime_days,
+        partitioned: c.partitioned,
     }
 }
 

@@ -101,6 +101,9 @@ pub fn page(report: &PageReport) -> String {
                     if let Some(days) = c.lifetime_days {
                         notes.push(format!("{days} days"));
                     }
+                    if c.partitioned {
+                        notes.push("partitioned: kept to this site".into());
+                    }
                     format!("{} ({})", c.name, notes.join(", "))
                 })
                 .collect();
