@@ -242,11 +242,20 @@ async function main() {
   const tabId = await currentTabId();
   const key = tabKey(tabId);
   let site = null;
+  let shown = null;
   const draw = async () => {
     // The two keys this page shows and the worker's view of the report, read at the same time.
     const [stored, described] = await Promise.all([chrome.storage.session.get([key, CORE_STATUS_KEY]), describeSettings(tabId)]);
     site = stored[key]?.site ?? null;
-    render(stored[key], stored[CORE_STATUS_KEY], described);
+    // What the screen is drawn from (of the core's status, only what it shows). When that is what
+    // is on screen already, as after a restart of the worker rewrites its status, drawing again
+    // would only cost time and replace the rows under the reader's pointer and focus.
+    const status = stored[CORE_STATUS_KEY];
+    const drawn = JSON.stringify([stored[key] ?? null, status ? [status.ok, status.error] : null, described]);
+    document.body.dataset.draws = String(Number(document.body.dataset.draws ?? 0) + 1);
+    if (drawn === shown) return;
+    shown = drawn;
+    render(stored[key], status, described);
     await fillWhy();
   };
   // A busy tab changes its report several times a second: one redraw at a time, and at most one

@@ -320,6 +320,25 @@ test('a purpose has the same words in the popup, the dashboard and the options p
   assert.deepEqual(keys(inOptions), VOCABULARY.categories.filter((c) => c.choosable).map((c) => c.name).sort());
 });
 
+test('a storage change that leaves the popup\'s facts as they are does not redraw it', async () => {
+  const demo = await visitDemo();
+  // The demo's report under a tab of its own, which no page changes any more (the live tab's
+  // report grows with its late requests and cookie reads, each a real reason to redraw).
+  await session.browser.statePage.evaluate((report) => chrome.storage.session.set({ 'tab:-7': report }), demo.report);
+  const popup = await openExtensionPage(session.browser, popupPath(-7));
+  await popup.waitForSelector('body[data-ready="true"]');
+  assert.ok(await popup.locator('#trackers > li[data-company="Meta"]').count(), 'the copied report is shown');
+  const [renders, draws] = await popup.evaluate(() => [Number(document.body.dataset.renders), Number(document.body.dataset.draws)]);
+  // A restarted worker writes its status again, with a new time: the popup reads it and keeps its rows.
+  await popup.evaluate(async () => {
+    const { coreStatus } = await chrome.storage.session.get('coreStatus');
+    await chrome.storage.session.set({ coreStatus: { ...coreStatus, at: coreStatus.at + 1 } });
+  });
+  await popup.waitForFunction((before) => Number(document.body.dataset.draws) > before, draws);
+  assert.equal(Number(await popup.evaluate(() => document.body.dataset.renders)), renders, 'not drawn again');
+  await popup.close();
+});
+
 test('a report update redraws the popup without shutting the "Why" the reader opened or moving their focus', async () => {
   const demo = await visitDemo();
   const popup = await openExtensionPage(session.browser, popupPath(demo.tabId));

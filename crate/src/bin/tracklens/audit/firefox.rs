@@ -137,7 +137,15 @@ impl Firefox {
         let request = &params["request"];
         let id = request["request"].as_str().unwrap_or_default().to_owned();
         match event.method.as_str() {
-            "browsingContext.load" if context == tab.id && current(&params["navigation"]) => vec![PageEvent::Loaded],
+            // The navigation the audit started, or one the page made itself (a script's
+            // redirect has a new id); never the new tab's own about:blank.
+            "browsingContext.load"
+                if context == tab.id
+                    && (current(&params["navigation"])
+                        || params["url"].as_str().is_some_and(|u| u != "about:blank")) =>
+            {
+                vec![PageEvent::Loaded]
+            }
             "browsingContext.navigationFailed" if context == tab.id && current(&params["navigation"]) => {
                 vec![PageEvent::Failed("Firefox could not load the page".to_owned())]
             }
