@@ -1,8 +1,9 @@
 //! One page in an audit: open a tab, navigate, let the page settle, optionally scroll and answer
 //! the consent banner, then read what the extension recorded for the tab. The requests the tab
-//! made are also logged from the DevTools Network domain, so the report can say which tracking
-//! requests left before the visitor's choice, which the extension blocked, and list them as
-//! evidence. The same steps in Chromium and Firefox: the browser is a `Driver` (driver.rs).
+//! made are also logged from the browser's network events (DevTools, WebDriver BiDi), so the
+//! report can say which tracking requests left before the visitor's choice, which the extension
+//! blocked, and list them as evidence. The same steps in Chromium and Firefox: the browser is a
+//! `Driver` (driver.rs).
 
 use super::driver::{BrowserCookie, Driver, PageEvent, TabHandle};
 use super::state_keys::TAB_KEY_PREFIX;
