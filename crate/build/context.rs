@@ -5,10 +5,10 @@
 // A lexicon line is `label<TAB>weight<TAB>term`: the label is a sensitive category
 // (`health`, …) or a topic (`topic:sports`, …); the weight an integer from -9 to 9 (negative
 // weights speak against the label, e.g. "pet health"); the term one to three words, cut and
-// folded by the same code as page text (`src/context/words.rs`). Terms are indexed by the FNV-1a
-// hash of their folded words joined by single spaces; every shorter leading part of a longer
-// term is indexed too, flagged as a prefix, so matching extends a phrase only when it can still
-// become a term. An unknown label fails to compile against the `Sensitive` and `Topic` enums,
+// folded by the same code as page text (`src/context/words.rs`). Terms are indexed by the hash
+// of their folded words (`word_hash`, joined by `phrase_hash`); every shorter leading part of a
+// longer term is indexed too, flagged as a prefix, so matching extends a phrase only when it can
+// still become a term. An unknown label fails to compile against the `Sensitive` and `Topic` enums,
 // which define the vocabulary once.
 //
 // Included by build.rs as one item, `mod context`, with `include!`.
@@ -22,7 +22,7 @@ mod context {
     mod words {
         include!("../src/context/words.rs");
     }
-    use words::{fnv_extend, for_each_word, letter_bit, FNV_OFFSET};
+    use words::{for_each_word, letter_bit, phrase_hash, word_hash};
 
     const LANGUAGES: [&str; 4] = ["en", "de", "fr", "es"];
     const SCHEMA: &str = "data/context/schema-org.tsv";
@@ -101,14 +101,16 @@ mod context {
         let mut index: BTreeMap<u64, (String, Vec<usize>, bool)> = BTreeMap::new();
         for (i, term) in terms.iter().enumerate() {
             let words = folded_words(&term.text);
-            let mut hash = FNV_OFFSET;
+            let mut hash = 0;
             let mut key = String::new();
             for (k, word) in words.iter().enumerate() {
-                if k > 0 {
-                    hash = fnv_extend(hash, b" ");
+                let word_hash = word_hash(word.as_bytes(), false);
+                if k == 0 {
+                    hash = word_hash;
+                } else {
+                    hash = phrase_hash(hash, word_hash);
                     key.push(' ');
                 }
-                hash = fnv_extend(hash, word.as_bytes());
                 key.push_str(word);
                 let entry = index.entry(hash).or_insert_with(|| (key.clone(), Vec::new(), false));
                 assert_eq!(entry.0, key, "lexicon: hash collision between {:?} and {key:?}", entry.0);
@@ -146,7 +148,7 @@ mod context {
         // Open addressing over the index, so a page word costs one or two probes instead of a
         // binary search: slot = top bits of the hash, linear probing, 0 = empty, else entry + 1.
         // Load stays under a third, so probe runs are short.
-        let bits = (index.len() * 3).next_power_of_two().trailing_zeros().max(4);
+        let bits = (index.len() * 12).next_power_of_two().trailing_zeros().max(4);
         let mut slots = vec![0u16; 1 << bits];
         for (at, hash) in index.keys().enumerate() {
             let mut slot = (hash >> (64 - bits)) as usize;

@@ -1,11 +1,11 @@
 //! Finds the lexicon's terms and schema.org types in a page's signals.
 //!
-//! Each field is cut into folded words (`words.rs`); at every word the FNV-1a hash of one, two
-//! and three words is looked up in the compiled index (an open-addressing table built at compile time), extending
+//! Each field is cut into folded words (`words.rs`); at every word the hash of one, two and
+//! three words is looked up in the compiled index (an open-addressing table built at compile time), extending
 //! a phrase only while the index says a longer term starts that way. A term counts once per
 //! field, however often it appears.
 
-use super::words::{fnv_extend, fnv_extend_lower, letter_bit, word_spans, WordSpan};
+use super::words::{letter_bit, phrase_hash, word_hashes};
 use super::{Field, PageSignals, Sensitive, Target, Topic};
 
 pub(super) struct Term {
@@ -77,9 +77,10 @@ pub(super) fn scan(page: &PageSignals, mut emit: impl FnMut(Field, &str, Target,
 
 #[derive(Default)]
 struct Scanner {
-    /// The current part's words beyond ASCII, folded (ASCII words stay in the text).
+    /// Scratch space for folding a word beyond ASCII (ASCII words stay in the text).
     folded: String,
-    spans: Vec<WordSpan>,
+    /// The current part's words, hashed.
+    words: Vec<u64>,
     /// Terms already found in the current field, one bit per term.
     seen: Vec<u64>,
 }
@@ -91,14 +92,13 @@ impl Scanner {
         let limit = if field == Field::Text { super::MAX_TEXT } else { MAX_FIELD };
         for part in parts {
             let text = bounded(part, limit);
-            word_spans(text, &mut self.folded, &mut self.spans);
-            for i in 0..self.spans.len() {
-                let mut hash = self.spans[i].hash;
-                for k in 0..MAX_WORDS.min(self.spans.len() - i) {
+            word_hashes(text, &mut self.folded, &mut self.words);
+            for i in 0..self.words.len() {
+                let mut hash = self.words[i];
+                for k in 0..MAX_WORDS.min(self.words.len() - i) {
                     if k > 0 {
-                        // "a b" hashes as "a", then " b": the phrase as the lexicon wrote it.
-                        let word = self.spans[i + k].bytes(text, &self.folded);
-                        hash = fnv_extend_lower(fnv_extend(hash, b" "), word);
+                        // "a b c" hashes as "a", then "b", then "c", as the lexicon was compiled.
+                        hash = phrase_hash(hash, self.words[i + k]);
                     }
                     let Some(found) = entry(hash) else { break };
                     for (id, term) in TERMS.iter().enumerate().skip(found.first).take(found.count) {

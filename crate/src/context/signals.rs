@@ -5,6 +5,7 @@
 //! ([`PageSignals::from_url`]). Pages are hostile: every field is bounded here, whatever the
 //! sender did, and nothing is interpreted beyond words and schema.org type names.
 
+use super::words::{ascii_controls, bytes_equal, replace_bytes};
 use serde::{Deserialize, Serialize};
 
 /// Visible text considered, in bytes (the first part of the page says what it is about).
@@ -131,16 +132,36 @@ impl PageSignals {
 }
 
 /// Turns control characters into spaces and cuts `field` to `max` bytes; whether text was cut.
+/// Eight bytes at a time: this runs on every page's 20 KB of text, which has a newline on every
+/// line, and in wasm a loop per byte is what costs.
 fn bound_field(field: &mut String, max: usize) -> bool {
     let bytes = field.as_bytes();
+    let (mut ascii, mut c2) = (false, false);
+    let mut chunks = bytes.chunks_exact(8);
+    for chunk in chunks.by_ref() {
+        let chunk = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
+        ascii |= ascii_controls(chunk) != 0;
+        c2 |= bytes_equal(chunk, 0xc2) != 0;
+    }
+    for &b in chunks.remainder() {
+        ascii |= b.is_ascii_control();
+        c2 |= b == 0xc2;
+    }
     // C1 controls (U+0080–U+009F) are two bytes, C2 80 to C2 9F; the rest are ASCII bytes.
-    let c1 = memchr::memchr_iter(0xc2, bytes).any(|at| matches!(bytes.get(at + 1), Some(0x80..=0x9f)));
+    let c1 = c2 && memchr::memchr_iter(0xc2, bytes).any(|at| matches!(bytes.get(at + 1), Some(0x80..=0x9f)));
     if c1 {
         *field = field.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
-    } else if bytes.iter().any(u8::is_ascii_control) {
-        // In place: page text has a newline on every line, and this runs on 20 KB of it.
+    } else if ascii {
         let mut bytes = std::mem::take(field).into_bytes();
-        bytes.iter_mut().filter(|b| b.is_ascii_control()).for_each(|b| *b = b' ');
+        let mut chunks = bytes.chunks_exact_mut(8);
+        for chunk in chunks.by_ref() {
+            let eight = u64::from_le_bytes((&*chunk).try_into().unwrap_or_default());
+            let controls = ascii_controls(eight);
+            if controls != 0 {
+                chunk.copy_from_slice(&replace_bytes(eight, controls, b' ').to_le_bytes());
+            }
+        }
+        chunks.into_remainder().iter_mut().filter(|b| b.is_ascii_control()).for_each(|b| *b = b' ');
         *field = String::from_utf8(bytes).unwrap_or_default(); // an ASCII byte for an ASCII byte
     }
     // Counted only when text is cut: a replaced control is not lost text.
