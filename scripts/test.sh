@@ -15,6 +15,10 @@ cargo clippy --quiet --target wasm32-unknown-unknown -p tracklens --lib -- -D wa
 
 echo '== Rust core tests' >&2
 cargo test --quiet
+# The fuzz targets are their own workspace, run by scripts/fuzz.sh on nightly; checking that
+# they compile (on stable, about a minute cold) keeps a change to the core from breaking them
+# unnoticed, as happened once.
+cargo check --quiet --manifest-path crate/fuzz/Cargo.toml --bins
 
 # Firefox first: its suites take half a minute, the Chromium ones several. (Twice on 1 December the
 # Firefox protection suite, run after the Chromium one, found its state page without `chrome`; not
