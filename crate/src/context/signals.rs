@@ -286,7 +286,8 @@ fn decode_entities(text: &str) -> String {
     while let Some(amp) = rest.find('&') {
         out.push_str(&rest[..amp]);
         rest = &rest[amp..];
-        let end = rest[..rest.len().min(12)].find(';');
+        // An entity is short: look for its ';' in the next few bytes, cut at a character boundary.
+        let end = super::lexicon::bounded(rest, 12).find(';');
         let decoded = end.and_then(|end| {
             let name = &rest[1..end];
             let c = match name {

@@ -176,3 +176,12 @@ fn bounds_replace_every_control_character_and_keep_other_text() {
     page.bound();
     assert_eq!((page.text.len(), page.skipped), (MAX_TEXT, 1));
 }
+
+#[test]
+fn an_ampersand_before_characters_beyond_ascii_is_read_not_a_panic() {
+    // Found by the page_context fuzz target: an entity's end was looked for in a byte range that
+    // cut a three-byte character (from_html panicked, so `analyze` failed on such a HAR).
+    let html = "<title>p&e\u{fffd}\u{fffd}\u{fffd}\u{fffd}z &amp; &#233;t\u{e9} &xe9\u{fffd};</title>";
+    let signals = PageSignals::from_html("https://clinic.example/", html);
+    assert_eq!(signals.title, "p&e\u{fffd}\u{fffd}\u{fffd}\u{fffd}z & \u{e9}t\u{e9} &xe9\u{fffd};");
+}
