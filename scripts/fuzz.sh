@@ -49,6 +49,8 @@ for target in "${targets[@]}"; do
   # The HAR reader also starts from the real archives in tests/fixtures/har (7 recorders), cut to
   # their first 64 KB: without them libFuzzer seldom builds a HAR deep enough to reach entries.
   [ "$target" = har ] && { inputs+=(../tests/fixtures/har); own+=(-max_len=65536); }
+  # The page-context reader starts from the demo site's pages (a pharmacy, a clinic, hostile ones).
+  [ "$target" = page_context ] && inputs+=(../tests/demo/site)
   set +e
   nice -n 19 cargo +nightly fuzz run "${flags[@]}" "$target" "${inputs[@]}" -- \
     "${limit[@]}" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 "${own[@]}" "${extra[@]}" >"$log" 2>&1
