@@ -20,8 +20,72 @@ fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsError> {
 /// `value` as JSON: what JSON.stringify makes of it (undefined fields left out), or None when it
 /// has none (undefined, a function) or cannot be written (a cycle, a BigInt).
 fn from_js_json(value: &JsValue) -> Option<serde_json::Value> {
-    let text = js_sys::JSON::stringify(value).ok()?.as_string()?;
-    serde_json::from_str(&text).ok()
+    serde_json::from_str(&json_text(value)?).ok()
+}
+
+/// `value` read as a `T` through its JSON text: one call across the edge, where serde-wasm-bindgen
+/// makes one per value, and one deserializer per type in the module. Undefined reads as null;
+/// what JSON cannot carry (a BigInt, a cycle) or `T` does not accept is an error that says so.
+fn from_js_json_as<T: serde::de::DeserializeOwned>(value: &JsValue) -> Result<T, JsError> {
+    let text = if value.is_undefined() { Some("null".to_owned()) } else { json_text(value) };
+    let text = text.ok_or_else(|| JsError::new("a value JSON cannot hold (a BigInt, a cycle or a function)"))?;
+    serde_json::from_str(&text).map_err(|e| JsError::new(&e.to_string()))
+}
+
+/// JSON.stringify's text of `value`, as UTF-8 (see [`utf8`]), or None when it has none.
+fn json_text(value: &JsValue) -> Option<String> {
+    let text: JsValue = js_sys::JSON::stringify(value).ok()?.into();
+    let mut text = utf8(&text.dyn_into().ok()?, usize::MAX);
+    replace_lone_surrogates(&mut text);
+    Some(text)
+}
+
+/// JSON.stringify writes a lone surrogate (a page can put one in any string it hands us) as an
+/// escape, `\ud800`, which serde_json refuses, and writes paired ones as characters. So every
+/// surrogate escape in its text is a lone one: it becomes `\ufffd`, U+FFFD, as the string glue
+/// and `encodeInto` make it. Same length, so in place.
+fn replace_lone_surrogates(json: &mut String) {
+    if !json.contains("\\ud") {
+        return;
+    }
+    // Only ASCII hex digits are overwritten, with ASCII: the text stays UTF-8.
+    let mut bytes = std::mem::take(json).into_bytes();
+    let mut at = 0;
+    while at + 1 < bytes.len() {
+        if bytes[at] != b'\\' {
+            at += 1;
+            continue;
+        }
+        // An escape: `\\`, `\"`, ... or `\uXXXX`; read from its backslash so `\\ud800` stays text.
+        let escape = bytes.get(at + 1..at + 6).map(|e| e.to_ascii_lowercase());
+        if escape.is_some_and(|e| e[..2] == *b"ud" && matches!(e[2], b'8' | b'9' | b'a'..=b'f')) {
+            bytes[at + 2..at + 6].copy_from_slice(b"fffd");
+        }
+        at += 2;
+    }
+    *json = String::from_utf8(bytes).unwrap_or_default();
+}
+
+/// The first `max` bytes of `text` as UTF-8 (whole characters), written by the platform's
+/// `TextEncoder.encodeInto` straight into wasm memory. wasm-bindgen's string glue copies a
+/// string one character at a time in JavaScript: 90–110 µs for 20 KB under Node 20, where
+/// `encodeInto` takes 3 µs (about 20 µs when the text holds a character beyond Latin-1, as V8
+/// then keeps it in UTF-16). Every long string the core is handed (a page's text, a stored
+/// report's JSON, a batch of events) comes this way. A lone surrogate becomes U+FFFD, as in the glue.
+fn utf8(text: &js_sys::JsString, max: usize) -> String {
+    let units = text.length() as usize;
+    // One byte per UTF-16 unit first (ASCII, nearly all of it); what is left takes up to three.
+    let mut bytes = vec![0u8; units.min(max)];
+    let first = ENCODER.with(|encoder| encoder.encode_into(text, &mut bytes));
+    let (read, mut written) = (first.read() as usize, first.written() as usize);
+    if read < units && written < max {
+        let rest = text.slice(read as u32, units as u32);
+        bytes.truncate(written);
+        bytes.resize(written + ((units - read) * 3).min(max - written), 0);
+        written += ENCODER.with(|encoder| encoder.encode_into(&rest, &mut bytes[written..]).written()) as usize;
+    }
+    bytes.truncate(written);
+    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
 /// Like [`to_js`], through one JSON text: for large values.
@@ -263,7 +327,7 @@ pub fn read_page_report_js(stored: JsValue) -> Result<JsValue, JsError> {
 #[wasm_bindgen(js_name = applyPageEvents)]
 pub fn apply_page_events_js(stored: JsValue, events: JsValue, start: JsValue) -> Result<JsValue, JsError> {
     let events = events_from_js(events)?;
-    let mut report = match (stored_report(stored), serde_wasm_bindgen::from_value(start)?) {
+    let mut report = match (stored_report(stored), from_js_json_as(&start)?) {
         (Some(report), _) => report,
         (None, Some(start)) => {
             let mut report = crate::report::PageReport::default();
@@ -277,54 +341,51 @@ pub fn apply_page_events_js(stored: JsValue, events: JsValue, start: JsValue) ->
     to_js_json(&report)
 }
 
-/// The events of `applyPageEvents`, with a page's text read in one call (see [`page_text`]).
+/// The events of `applyPageEvents`, as one JSON text (see [`from_js_json_as`]), with a page's
+/// long text read on its own (see [`page_text`]).
 fn events_from_js(events: JsValue) -> Result<Vec<crate::report::Event>, JsError> {
+    use crate::report::Event;
     let Some(list) = events.dyn_ref::<js_sys::Array>() else {
-        return Ok(serde_wasm_bindgen::from_value(events)?); // not a list: serde says why
+        return from_js_json_as(&events); // not a list: serde says why
     };
-    let mut out = Vec::with_capacity(list.length() as usize);
-    for event in list.iter() {
-        match page_text(&event) {
-            Some((without_text, text)) => {
-                let mut event: crate::report::Event = serde_wasm_bindgen::from_value(without_text)?;
-                if let crate::report::Event::PageSignals { signals, .. } = &mut event {
-                    signals.text = text;
-                }
-                out.push(event);
-            }
-            None => out.push(serde_wasm_bindgen::from_value(event)?),
+    let mut texts = Vec::new();
+    let mut plain = None::<js_sys::Array>;
+    for (at, event) in list.iter().enumerate() {
+        if let Some((without_text, text)) = page_text(&event) {
+            // The list as sent up to here, then this event without its text.
+            let copy = plain.get_or_insert_with(|| list.slice(0, at as u32));
+            copy.push(&without_text);
+            texts.push((at, text));
+        } else if let Some(copy) = &plain {
+            copy.push(&event);
+        }
+    }
+    let mut out: Vec<Event> = from_js_json_as(plain.as_ref().map_or(list.as_ref(), |copy| copy.as_ref()))?;
+    for (at, text) in texts {
+        if let Some(Event::PageSignals { signals, .. }) = out.get_mut(at) {
+            signals.text = text;
         }
     }
     Ok(out)
 }
 
-/// Text longer than this is read with `TextEncoder.encodeInto` rather than through serde.
+/// Text longer than this is read with `TextEncoder.encodeInto`, apart from the event.
 const LONG_TEXT: u32 = 1024;
 
 /// A `pageSignals` event's long `text`, as UTF-8, and the event without it. The page's text is
-/// the one long string the extension hands the core (up to `MAX_TEXT` bytes, more from a
-/// hostile page), and wasm-bindgen's string glue copies a string into wasm memory one character
-/// at a time in JavaScript: 90–110 µs for 20 KB under Node 20, where `encodeInto` takes 3 µs
-/// (about 20 µs when the text holds a character beyond Latin-1, as V8 then keeps it in UTF-16). Only
-/// what the core keeps is encoded (the first `MAX_TEXT` bytes and a little more, so that
+/// the one long string in an event (up to `MAX_TEXT` bytes, more from a hostile page). Only what
+/// the core keeps is encoded (the first `MAX_TEXT` bytes and a little more, so that
 /// `PageSignals::bound` still sees and counts the cut); the sender's objects are not changed.
+/// Only `pageSignals` events have an object `signals`, so other events cost one property read.
 fn page_text(event: &JsValue) -> Option<(JsValue, String)> {
     use js_sys::{JsString, Object, Reflect};
     let get = |object: &JsValue, key: &str| Reflect::get(object, &JsValue::from_str(key)).ok();
-    if get(event, "kind")?.as_string()? != "pageSignals" {
-        return None;
-    }
     let signals = get(event, "signals")?.dyn_into::<Object>().ok()?;
     let text = get(&signals, "text")?.dyn_into::<JsString>().ok()?;
-    if text.length() < LONG_TEXT {
+    if text.length() < LONG_TEXT || get(event, "kind")?.as_string()? != "pageSignals" {
         return None;
     }
-    // UTF-16 units become at most three bytes each; encodeInto writes whole characters only.
-    let room = (text.length() as usize * 3).min(crate::context::MAX_TEXT + 4);
-    let mut bytes = vec![0u8; room];
-    let written = ENCODER.with(|encoder| encoder.encode_into(&text, &mut bytes).written()) as usize;
-    bytes.truncate(written.min(room));
-    let text = String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+    let text = utf8(&text, crate::context::MAX_TEXT + 4);
     let signals = Object::assign(&Object::new(), &signals);
     Reflect::set(&signals, &JsValue::from_str("text"), &JsValue::from_str("")).ok()?;
     let event = Object::assign(&Object::new(), event.dyn_ref::<Object>()?);
@@ -342,6 +403,9 @@ extern "C" {
     #[wasm_bindgen(method, js_name = encodeInto)]
     fn encode_into(this: &TextEncoder, source: &js_sys::JsString, destination: &mut [u8]) -> EncodedInto;
     type EncodedInto;
+    /// UTF-16 units read from `source` (whole characters only).
+    #[wasm_bindgen(method, getter)]
+    fn read(this: &EncodedInto) -> u32;
     #[wasm_bindgen(method, getter)]
     fn written(this: &EncodedInto) -> u32;
 }

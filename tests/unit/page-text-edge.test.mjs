@@ -39,3 +39,35 @@ test('the sender\'s event and signals are not changed by the read', () => {
   assert.equal(event.signals, signals);
   assert.equal(signals.text, text);
 });
+
+// The rest of an event list crosses the edge as one JSON text (crate/src/wasm.rs events_from_js).
+const request = (host) => ({
+  kind: 'request', url: `https://${host}/p`,
+  verdict: { host, site: host, party: 'third_party', entity: null, categories: ['advertising'], tracker: true, reason: 'r' },
+});
+
+test('events around a long-text event keep their order and their effect', () => {
+  const long = { kind: 'pageSignals', source: 'page', signals: { url, title: 'Services', text: `${'Opening hours. '.repeat(100)}HIV testing` } };
+  const events = [request('a.example'), long, request('b.example'), { kind: 'blocked', host: 'b.example' }];
+  const report = reportCore.applyPageEvents(null, events, start);
+  const oneByOne = events.reduce((stored, event) => reportCore.applyPageEvents(stored, [event], null), reportCore.applyPageEvents(null, [], start));
+  assert.deepEqual(report, oneByOne);
+  assert.deepEqual(Object.keys(report.hostOwners ?? {}).sort(), Object.keys(oneByOne.hostOwners ?? {}).sort());
+  assert.equal(report.context.signals, 'page');
+});
+
+test('a malformed event is refused with what is wrong; a missing start reads as none', () => {
+  assert.throws(() => reportCore.applyPageEvents(null, [{ kind: 'request' }], start), /missing field `url`/);
+  assert.throws(() => reportCore.applyPageEvents(null, [{ kind: 'gpc', sent: 1n }], start), /JSON cannot hold/);
+  assert.throws(() => reportCore.applyPageEvents(null, [{ kind: 'noSuchEvent' }], start), /unknown variant `noSuchEvent`/);
+  assert.equal(reportCore.applyPageEvents(null, [], undefined), null);
+});
+
+test('a lone surrogate a page sent becomes U+FFFD, as the string glue makes it; an escape written as text stays text', () => {
+  const text = `${'a '.repeat(600)}\ud800 HIV testing`;
+  assert.equal(context(text).category, context('\ud800 HIV testing').category);
+  const entry = (name) => ({ name, domain: 'clinic.example', path: '/', purpose: 'unknown', vendor: null, identifier: false, reason: 'r', thirdParty: false, company: null });
+  const names = ['\ud800x', 'y\udfff', '\\ud800', '\\\ud83d', '\ud83d\ude00'];
+  const report = reportCore.applyPageEvents(null, [{ kind: 'storage', entries: names.map(entry) }], start);
+  assert.deepEqual(report.storage.map((e) => e.name), ['\ufffdx', 'y\ufffd', '\\ud800', '\\\ufffd', '\ud83d\ude00']);
+});
