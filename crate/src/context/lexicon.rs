@@ -48,7 +48,7 @@ const MAX_HEADINGS: usize = 24;
 const MAX_SCHEMA_TYPES: usize = 32;
 
 /// Calls `emit(field, term, target, weight)` for every distinct term found in each field.
-pub(super) fn scan(page: &PageSignals, mut emit: impl FnMut(Field, &str, Target, f32)) {
+pub(super) fn scan(page: &PageSignals, mut emit: impl FnMut(Field, &'static str, Target, f32)) {
     let mut scanner = Scanner::default();
     let (host, path) = host_and_path(&page.url);
     scanner.field(Field::Host, &[host], &mut emit);
@@ -86,7 +86,7 @@ struct Scanner {
 }
 
 impl Scanner {
-    fn field(&mut self, field: Field, parts: &[&str], emit: &mut impl FnMut(Field, &str, Target, f32)) {
+    fn field(&mut self, field: Field, parts: &[&str], emit: &mut impl FnMut(Field, &'static str, Target, f32)) {
         self.seen.clear();
         self.seen.resize(TERMS.len().div_ceil(64), 0);
         let limit = if field == Field::Text { super::MAX_TEXT } else { MAX_FIELD };
@@ -119,7 +119,7 @@ impl Scanner {
 
 /// Lexicon words glued inside a host label ("plannedparenthood", "gaysexhookup"); only words of
 /// four letters or more, so short ones do not match by accident.
-fn scan_host_labels(host: &str, emit: &mut impl FnMut(Field, &str, Target, f32)) {
+fn scan_host_labels(host: &str, emit: &mut impl FnMut(Field, &'static str, Target, f32)) {
     let labels: Vec<&str> = host.split('.').collect();
     // The last label is the top-level domain; "www" and the like carry nothing.
     for label in labels.iter().take(labels.len().saturating_sub(1)) {

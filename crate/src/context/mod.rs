@@ -232,8 +232,8 @@ impl Field {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Evidence {
     pub field: Field,
-    /// The lexicon term or schema.org type, as written in the data.
-    pub term: String,
+    /// The lexicon term or schema.org type, as written in the data (compiled in: no copy per find).
+    pub term: &'static str,
     /// What it added to the score (negative: spoke against).
     pub weight: f32,
 }
@@ -311,7 +311,7 @@ struct Score {
 }
 
 impl Score {
-    fn add(&mut self, field: Field, term: &str, weight: f32) {
+    fn add(&mut self, field: Field, term: &'static str, weight: f32) {
         if field == Field::Text {
             let room = (TEXT_CAP - self.text).max(0.0);
             let weight = if weight > 0.0 { weight.min(room) } else { weight };
@@ -323,7 +323,7 @@ impl Score {
         } else {
             self.total += weight;
         }
-        self.evidence.push(Evidence { field, term: term.to_owned(), weight });
+        self.evidence.push(Evidence { field, term, weight });
     }
 
     fn self_described(&self) -> f32 {
