@@ -17,12 +17,6 @@ fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsError> {
 // do the same in a few (scripts/bench-popup.mjs). The JavaScript side still passes and gets
 // plain objects: the same ones, as stored reports are JSON-compatible by construction.
 
-/// `value` as JSON: what JSON.stringify makes of it (undefined fields left out), or None when it
-/// has none (undefined, a function) or cannot be written (a cycle, a BigInt).
-fn from_js_json(value: &JsValue) -> Option<serde_json::Value> {
-    serde_json::from_str(&json_text(value)?).ok()
-}
-
 /// `value` read as a `T` through its JSON text: one call across the edge, where serde-wasm-bindgen
 /// makes one per value, and one deserializer per type in the module. Undefined reads as null;
 /// what JSON cannot carry (a BigInt, a cycle) or `T` does not accept is an error that says so.
@@ -32,7 +26,8 @@ fn from_js_json_as<T: serde::de::DeserializeOwned>(value: &JsValue) -> Result<T,
     serde_json::from_str(&text).map_err(|e| JsError::new(&e.to_string()))
 }
 
-/// JSON.stringify's text of `value`, as UTF-8 (see [`utf8`]), or None when it has none.
+/// JSON.stringify's text of `value` (undefined fields left out), as UTF-8 (see [`utf8`]), or None
+/// when it has none (undefined, a function) or cannot be written (a cycle, a BigInt).
 fn json_text(value: &JsValue) -> Option<String> {
     let text: JsValue = js_sys::JSON::stringify(value).ok()?.into();
     let mut text = utf8(&text.dyn_into().ok()?, usize::MAX);
@@ -104,7 +99,7 @@ enum Outcome {
 
 /// Settings from JavaScript, read as `readSettings` reads them (what cannot be read is dropped).
 fn settings_of(value: JsValue) -> protection::Settings {
-    let value: serde_json::Value = serde_wasm_bindgen::from_value(value).unwrap_or(serde_json::Value::Null);
+    let value: serde_json::Value = from_js_json_as(&value).unwrap_or_default();
     protection::read_settings(&value).settings
 }
 
@@ -266,7 +261,7 @@ pub fn strip_tracking_params_js(url: &str) -> Result<JsValue, JsError> {
 /// leniently (what is not understood is dropped and named in `problems`). Never throws on content.
 #[wasm_bindgen(js_name = readSettings)]
 pub fn read_settings_js(value: JsValue) -> Result<JsValue, JsError> {
-    let value: serde_json::Value = serde_wasm_bindgen::from_value(value).unwrap_or(serde_json::Value::Null);
+    let value: serde_json::Value = from_js_json_as(&value).unwrap_or_default();
     to_js(&protection::read_settings(&value))
 }
 
@@ -303,7 +298,7 @@ pub fn sent_params_js(url: &str) -> Result<JsValue, JsError> {
 /// it saw you (`profile::inferred_profile`), from the history's site records.
 #[wasm_bindgen(js_name = inferredProfile)]
 pub fn inferred_profile_js(records: JsValue) -> Result<JsValue, JsError> {
-    let records: serde_json::Value = serde_wasm_bindgen::from_value(records)?;
+    let records: serde_json::Value = from_js_json_as(&records)?;
     to_js(&crate::profile::inferred_profile(&records))
 }
 
@@ -312,7 +307,7 @@ pub fn inferred_profile_js(records: JsValue) -> Result<JsValue, JsError> {
 /// A stored report read back, or null when it cannot be read as a report of this or an earlier
 /// version (`report::read_stored`).
 fn stored_report(value: JsValue) -> Option<crate::report::PageReport> {
-    crate::report::read_stored(&from_js_json(&value)?)
+    crate::report::read_stored_json(&json_text(&value)?)
 }
 
 /// `readPageReport(stored)` → the report (migrated from an earlier version), or null.

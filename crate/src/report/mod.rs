@@ -110,6 +110,7 @@ pub const LIMITS: Limits = Limits {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct PageReport {
+    #[serde(default = "first_version")]
     pub version: u32,
     pub page_url: String,
     /// The page's site (registrable domain); null for pages that are not web sites.
@@ -419,17 +420,25 @@ impl Omitted {
 /// JavaScript report, which had no `version`) migrated, anything else (a newer version, or not
 /// a report) dropped as `None`. Derived fields are recomputed, never trusted.
 pub fn read_stored(value: &serde_json::Value) -> Option<PageReport> {
-    let object = value.as_object()?;
-    let version = match object.get("version") {
-        None => 1,
-        Some(v) => v.as_u64()?,
-    };
-    if version != 1 && u64::from(VERSION) != version {
+    value.as_object()?;
+    // Read from the borrowed value: no copy of the whole report first.
+    migrated(PageReport::deserialize(value).ok()?)
+}
+
+/// [`read_stored`] from the report's JSON text, read straight into the report (no
+/// `serde_json::Value` built first: the extension hands the core its stored reports as text).
+pub fn read_stored_json(text: &str) -> Option<PageReport> {
+    if !text.trim_start().starts_with('{') {
+        return None; // a report is an object (serde would also read a struct from an array)
+    }
+    migrated(serde_json::from_str(text).ok()?)
+}
+
+fn migrated(mut report: PageReport) -> Option<PageReport> {
+    if report.version != 1 && report.version != VERSION {
         return None;
     }
-    // Read from the borrowed value: no copy of the whole report first.
-    let mut report = PageReport::deserialize(value).ok()?;
-    if version == 1 {
+    if report.version == 1 {
         // v1 kept `blocked` per company and `blockedRequests` alike; its unknown hosts, company
         // fields and lists read as they are. What v1 lacked (omitted counts, states) starts empty;
         // cookies it holds were read at least once.
@@ -438,6 +447,11 @@ pub fn read_stored(value: &serde_json::Value) -> Option<PageReport> {
     }
     apply::derive(&mut report);
     Some(report)
+}
+
+/// A stored report without `version` is the extension's first, version 1.
+fn first_version() -> u32 {
+    1
 }
 
 #[cfg(test)]
