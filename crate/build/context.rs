@@ -160,14 +160,17 @@ mod context {
         }
         writeln!(out, "];\n\nconst SLOT_BITS: u32 = {bits};\npub(super) static SLOTS: [u16; {}] = {slots:?};", slots.len()).unwrap();
         out.push('\n');
-        // One-word terms long enough to look for inside host labels ("plannedparenthood").
-        out.push_str("pub(super) static HOST_TERMS: &[(&str, u16, u64)] = &[\n");
+        // Terms to look for glued inside host labels: one word of four letters or more
+        // ("gaysexhookup"), or a phrase written without its spaces, of eight or more
+        // ("plannedparenthood"). Whether it is a phrase is the last field.
+        out.push_str("pub(super) static HOST_TERMS: &[(&str, u16, u64, bool)] = &[\n");
         for &i in &order {
-            let t = &terms[i];
-            let words = folded_words(&t.text);
-            if words.len() == 1 && words[0].len() >= 4 && words[0].is_ascii() {
-                let letters = words[0].bytes().fold(0u64, |mask, b| mask | letter_bit(b));
-                writeln!(out, "    ({:?}, {}, {letters:#x}),", words[0], position[i]).unwrap();
+            let words = folded_words(&terms[i].text);
+            let glued = words.concat();
+            let phrase = words.len() > 1;
+            if glued.is_ascii() && glued.len() >= if phrase { 8 } else { 4 } {
+                let letters = glued.bytes().fold(0u64, |mask, b| mask | letter_bit(b));
+                writeln!(out, "    ({glued:?}, {}, {letters:#x}, {phrase}),", position[i]).unwrap();
             }
         }
         out.push_str("];\n\n");

@@ -4,8 +4,8 @@
 //! `--fail-on sensitive-to-advertisers` makes of it. Blacklight keeps no response bodies, so the
 //! context comes from the page address alone. Each expectation about a tracker is first checked
 //! in the archive itself (the request to www.facebook.com/tr, its `ev` and `dl` parameters, the
-//! title Google Analytics was sent in `dt`); the two archives analyze does not flag are pinned as
-//! they are today, with the evidence in them that says it should.
+//! title Google Analytics was sent in `dt`); the archive analyze does not flag is pinned as it is today,
+//! with the evidence in it that says it should.
 
 use serde_json::Value;
 use std::process::Command;
@@ -161,7 +161,7 @@ fn a_second_navigation_recorded_in_the_same_page_is_judged_by_the_first_document
 }
 
 #[test]
-fn planned_parenthoods_home_page_is_not_recognised_from_its_address() {
+fn planned_parenthoods_home_page_is_health_from_its_site_name_and_fails_the_advertiser_rule() {
     // Six Meta PageViews (three pixels, on the home page and on "About us / Planned Parenthood
     // Global"), and Google Analytics was sent the title "Planned Parenthood | Official Site".
     const FIXTURE: &str = "markup-blacklight-plannedparenthood.har";
@@ -175,17 +175,21 @@ fn planned_parenthoods_home_page_is_not_recognised_from_its_address() {
         .collect();
     assert!(titles.iter().any(|t| t == "Planned Parenthood | Official Site"), "{titles:?}");
 
-    // The lexicon has "planned parenthood", but the address is all there is and its host,
-    // plannedparenthood.org, is one word: no category, no finding, the rule passes.
+    // The address is all there is: the lexicon's phrase "planned parenthood" is found written
+    // without its space as the site's name, plannedparenthood.org.
     let (status, report) = analyze(FIXTURE);
     assert_eq!(
         (report["url"].as_str(), report["finalUrl"].as_str()),
         (Some("http://plannedparenthood.org/"), Some("https://www.plannedparenthood.org/"))
     );
-    assert_eq!(report["context"]["signals"], "url");
-    assert_eq!(report["context"]["category"], Value::Null, "{}", report["context"]);
-    assert_eq!(report["context"]["sensitive"], serde_json::json!([]));
-    let meta = report["companies"].as_array().unwrap().iter().find(|c| c["name"] == "Meta").expect("Meta is listed");
-    assert_eq!(meta["tracker"], true);
-    assert_eq!(status, Some(0));
+    let context = &report["context"];
+    assert_eq!(context["signals"], "url");
+    assert_eq!(context["category"], "health", "{context}");
+    assert_eq!(strings(&context["evidence"]), ["site name contains 'planned parenthood'"]);
+    let meta = sensitive(&report, "Meta");
+    assert_eq!((meta["advertiser"].as_bool(), strings(&meta["events"])), (Some(true), vec!["PageView"]));
+    assert!(strings(&meta["address"]).contains(&"dl parameter"), "{meta}");
+    assert!(titles.iter().any(|t| Some(t.as_str()) == sensitive(&report, "Google")["title"].as_str()));
+    assert_eq!(status, Some(1), "--fail-on sensitive-to-advertisers fails the page");
+    assert_eq!(report["violations"][0]["rule"], "sensitive-to-advertisers");
 }

@@ -117,8 +117,11 @@ impl Scanner {
     }
 }
 
-/// Lexicon words glued inside a host label ("plannedparenthood", "gaysexhookup"); only words of
-/// four letters or more, so short ones do not match by accident.
+/// Lexicon words glued inside a host label ("gaysexhookup"), only words of four letters or more
+/// so short ones do not match by accident; and phrases written as one label without their spaces
+/// ("plannedparenthood.org"). A word is found by the word scan when it is the whole label, and
+/// here only inside a longer one, discounted: part of a label may be a word by accident. A phrase
+/// that is the whole label is the site's name, at full weight.
 fn scan_host_labels(host: &str, emit: &mut impl FnMut(Field, &'static str, Target, f32)) {
     let labels: Vec<&str> = host.split('.').collect();
     // The last label is the top-level domain; "www" and the like carry nothing.
@@ -126,11 +129,18 @@ fn scan_host_labels(host: &str, emit: &mut impl FnMut(Field, &'static str, Targe
         let label = label.to_ascii_lowercase();
         for part in label.split('-') {
             let letters = part.bytes().fold(0, |mask, b| mask | letter_bit(b));
-            for &(word, id, word_letters) in HOST_TERMS {
-                if word_letters & !letters == 0 && part.len() > word.len() && part.contains(word) {
-                    let term = &TERMS[usize::from(id)];
-                    emit(Field::Host, term.text, term.target, f32::from(term.weight) * 0.75);
+            for &(glued, id, glued_letters, phrase) in HOST_TERMS {
+                if glued_letters & !letters != 0 || !part.contains(glued) {
+                    continue;
                 }
+                let whole = part.len() == glued.len();
+                let factor = match (whole, phrase) {
+                    (true, false) => continue, // the word scan's find
+                    (true, true) => 1.0,
+                    (false, _) => 0.75,
+                };
+                let term = &TERMS[usize::from(id)];
+                emit(Field::Host, term.text, term.target, f32::from(term.weight) * factor);
             }
         }
     }

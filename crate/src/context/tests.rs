@@ -63,6 +63,25 @@ fn words_inside_host_names_count() {
 }
 
 #[test]
+fn a_phrase_written_as_the_site_name_counts_in_full_and_inside_a_longer_label_discounted() {
+    let weight = |url: &str| {
+        let context = classify_page(&page(url, ""));
+        let health = context.sensitive.iter().find(|f| f.category == Sensitive::Health);
+        (health.map(|f| f.score), context.evidence_line())
+    };
+    // "planned parenthood" is a lexicon phrase (health, 6): 6 x 1.5 for the site name.
+    assert_eq!(
+        weight("https://www.plannedparenthood.org/"),
+        (Some(9.0), "site name contains 'planned parenthood'".into())
+    );
+    // Inside a longer label it may be there by accident: three quarters, under the threshold alone.
+    assert_eq!(weight("https://plannedparenthoodaction.example/").0, None);
+    // A word that is the whole label is the word scan's find, once.
+    let abortion = classify_page(&page("https://abortion.example/", ""));
+    assert_eq!(abortion.sensitive.first().map(|f| f.evidence.len()), Some(1), "{abortion:?}");
+}
+
+#[test]
 fn every_label_of_the_vocabulary_has_data() {
     assert!(lexicon::term_count() > 500);
     let targets: Vec<Target> = lexicon::all_targets().collect();
