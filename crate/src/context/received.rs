@@ -108,7 +108,7 @@ pub fn sensitive_lexicon_terms(context: &PageContext) -> Vec<String> {
     let mut terms = Vec::new();
     for finding in &context.sensitive {
         for evidence in finding.evidence.iter().filter(|e| e.field != Field::Schema) {
-            push(&mut terms, &evidence.term);
+            push(&mut terms, evidence.term);
         }
     }
     terms
