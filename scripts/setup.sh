@@ -15,6 +15,8 @@ apt_packages=()
 command -v openssl >/dev/null || apt_packages+=(openssl)
 command -v node >/dev/null || apt_packages+=(nodejs npm)
 command -v python3 >/dev/null || apt_packages+=(python3)
+# The fuzz targets' check (scripts/test.sh) builds libfuzzer-sys, which compiles C++.
+command -v g++ >/dev/null || apt_packages+=(g++)
 if [ ${#apt_packages[@]} -gt 0 ]; then
   say "installing ${apt_packages[*]} with apt"
   as_root apt-get update -qq

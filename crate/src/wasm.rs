@@ -52,9 +52,10 @@ fn replace_lone_surrogates(json: &mut String) {
             continue;
         }
         // An escape: `\\`, `\"`, ... or `\uXXXX`; read from its backslash so `\\ud800` stays text.
-        let escape = bytes.get(at + 1..at + 6).map(|e| e.to_ascii_lowercase());
-        if escape.is_some_and(|e| e[..2] == *b"ud" && matches!(e[2], b'8' | b'9' | b'a'..=b'f')) {
-            bytes[at + 2..at + 6].copy_from_slice(b"fffd");
+        if let Some(&[b'u', d, high, ..]) = bytes.get(at + 1..at + 6) {
+            if d.eq_ignore_ascii_case(&b'd') && matches!(high.to_ascii_lowercase(), b'8' | b'9' | b'a'..=b'f') {
+                bytes[at + 2..at + 6].copy_from_slice(b"fffd");
+            }
         }
         at += 2;
     }
@@ -305,7 +306,7 @@ pub fn inferred_profile_js(records: JsValue) -> Result<JsValue, JsError> {
 // ---- The page report (crate::report): stored value in, report out. -------------------------
 
 /// A stored report read back, or null when it cannot be read as a report of this or an earlier
-/// version (`report::read_stored`).
+/// version (`report::read_stored_json`).
 fn stored_report(value: JsValue) -> Option<crate::report::PageReport> {
     crate::report::read_stored_json(&json_text(&value)?)
 }
