@@ -1,6 +1,9 @@
 //! The token index: each filter is filed under one token its pattern guarantees, so a request is
 //! checked only against filters whose token occurs in its URL (the technique of adblock-rust and
-//! uBlock Origin). Stored as sorted arrays, not a hash map, so a snapshot loads without rehashing.
+//! uBlock Origin). A filter whose pattern guarantees no token but which applies only on some sites
+//! (`/^https?:\/\/.*\.xyz\/.*/$domain=a.com|b.net`) is filed under each of those sites instead,
+//! and found through the request's page. Stored as sorted arrays, not a hash map, so a snapshot
+//! loads without rehashing.
 
 use super::pattern::is_token_char;
 use serde::{Deserialize, Serialize};
@@ -9,11 +12,33 @@ use std::sync::OnceLock;
 
 /// 32-bit FNV-1a: stable across builds and platforms, which snapshot files need.
 pub fn token_hash(token: &[u8]) -> u32 {
-    token.iter().fold(0x811c_9dc5u32, |hash, &b| (hash ^ u32::from(b)).wrapping_mul(0x0100_0193))
+    fnv(0x811c_9dc5, token)
 }
 
-/// Hashes of the tokens in a (lower-cased) URL, sorted and without duplicates.
-pub fn url_tokens(url: &str, out: &mut Vec<u32>) {
+fn fnv(seed: u32, bytes: &[u8]) -> u32 {
+    bytes.iter().fold(seed, |hash, &b| (hash ^ u32::from(b)).wrapping_mul(0x0100_0193))
+}
+
+/// The key of a page domain (`domain=` entry), hashed from another seed than URL tokens so the two
+/// rarely share a key; when they do, a filter is merely checked once more, never missed.
+pub fn domain_key(domain: &str) -> u32 {
+    fnv(token_hash(b"domain="), domain.as_bytes())
+}
+
+/// Where a filter is filed.
+pub enum Keys {
+    /// Tokens its pattern guarantees in every URL it matches (any one will do): filed under the
+    /// rarest. None: checked for every request.
+    Tokens(Vec<u32>),
+    /// The keys of the only domains its pages may be on: filed under each.
+    PageDomains(Vec<u32>),
+}
+
+/// The keys a request is looked up by: the hashes of the tokens of its (lower-cased) URL, and the
+/// keys of its page's host and of each domain above it (`a.b.example` → `a.b.example`,
+/// `b.example`, `example`: the domains a `domain=` entry can name to match it); sorted, without
+/// duplicates.
+pub fn request_keys(url: &str, page_host: &str, out: &mut Vec<u32>) {
     out.clear();
     let bytes = url.as_bytes();
     let mut start = None;
@@ -29,6 +54,8 @@ pub fn url_tokens(url: &str, out: &mut Vec<u32>) {
             _ => {}
         }
     }
+    out.push(domain_key(page_host));
+    out.extend(page_host.match_indices('.').map(|(at, _)| domain_key(&page_host[at + 1..])));
     out.sort_unstable();
     out.dedup();
 }
@@ -62,21 +89,34 @@ impl PartialEq for TokenIndex {
 impl Eq for TokenIndex {}
 
 impl TokenIndex {
-    /// Builds the index from each filter's candidate tokens, filing each filter under its
-    /// rarest token so that no bucket grows needlessly large.
-    pub fn build(filters: &[(u32, Vec<u32>)]) -> TokenIndex {
+    /// Builds the index from each filter's keys, filing each filter under its rarest token so
+    /// that no bucket grows needlessly large, or under each of its page domains.
+    pub fn build(filters: &[(u32, Keys)]) -> TokenIndex {
         let mut frequency: HashMap<u32, u32> = HashMap::new();
-        for (_, tokens) in filters {
-            for &token in tokens {
-                *frequency.entry(token).or_default() += 1;
+        for (_, keys) in filters {
+            if let Keys::Tokens(tokens) = keys {
+                for &token in tokens {
+                    *frequency.entry(token).or_default() += 1;
+                }
             }
         }
         let mut buckets: HashMap<u32, Vec<u32>> = HashMap::new();
         let mut always = Vec::new();
-        for (id, tokens) in filters {
-            match tokens.iter().min_by_key(|&&t| (frequency[&t], t)) {
-                Some(&token) => buckets.entry(token).or_default().push(*id),
-                None => always.push(*id),
+        for (id, keys) in filters {
+            match keys {
+                Keys::Tokens(tokens) => match tokens.iter().min_by_key(|&&t| (frequency[&t], t)) {
+                    Some(&token) => buckets.entry(token).or_default().push(*id),
+                    None => always.push(*id),
+                },
+                Keys::PageDomains(domains) => {
+                    for &key in domains {
+                        let bucket = buckets.entry(key).or_default();
+                        // A domain listed twice files the filter once.
+                        if bucket.last() != Some(id) {
+                            bucket.push(*id);
+                        }
+                    }
+                }
             }
         }
         let mut keys: Vec<u32> = buckets.keys().copied().collect();
@@ -91,13 +131,14 @@ impl TokenIndex {
         TokenIndex { keys, ranges, ids, always, directory: OnceLock::new() }
     }
 
-    /// Calls `visit` with each candidate filter for a URL with these tokens, until it returns true.
-    pub fn find(&self, url_tokens: &[u32], mut visit: impl FnMut(u32) -> bool) -> bool {
+    /// Calls `visit` with each candidate filter for a request with these keys ([`request_keys`]),
+    /// until it returns true.
+    pub fn find(&self, request_keys: &[u32], mut visit: impl FnMut(u32) -> bool) -> bool {
         if self.always.iter().any(|&id| visit(id)) {
             return true;
         }
         let directory = self.directory.get_or_init(|| self.build_directory());
-        url_tokens.iter().any(|&token| {
+        request_keys.iter().any(|&token| {
             let slot = (token >> (32 - DIRECTORY_BITS)) as usize;
             let (from, to) = (directory[slot] as usize, directory[slot + 1] as usize);
             match self.keys[from..to].binary_search(&token) {
@@ -138,19 +179,21 @@ mod tests {
     use super::*;
 
     #[test]
-    fn url_tokens_are_runs_of_two_or_more() {
-        let mut tokens = Vec::new();
-        url_tokens("https://a.doubleclick.net/x/ads", &mut tokens);
-        let mut expected: Vec<u32> =
-            ["https", "doubleclick", "net", "ads"].iter().map(|t| token_hash(t.as_bytes())).collect();
+    fn request_keys_are_url_tokens_of_two_or_more_and_the_page_domains() {
+        let mut keys = Vec::new();
+        request_keys("https://a.doubleclick.net/x/ads", "www.news.example", &mut keys);
+        let tokens = ["https", "doubleclick", "net", "ads"].map(|t| token_hash(t.as_bytes()));
+        let domains = ["www.news.example", "news.example", "example"].map(domain_key);
+        let mut expected: Vec<u32> = tokens.into_iter().chain(domains).collect();
         expected.sort_unstable();
-        assert_eq!(tokens, expected);
+        assert_eq!(keys, expected);
     }
 
     #[test]
     fn filters_go_under_their_rarest_token() {
         let (net, ads, tracker) = (token_hash(b"net"), token_hash(b"ads"), token_hash(b"tracker"));
-        let index = TokenIndex::build(&[(0, vec![net, ads]), (1, vec![net, tracker]), (2, vec![net]), (3, vec![])]);
+        let filters = [(0, vec![net, ads]), (1, vec![net, tracker]), (2, vec![net]), (3, vec![])];
+        let index = TokenIndex::build(&filters.map(|(id, tokens)| (id, Keys::Tokens(tokens))));
         let mut seen = Vec::new();
         index.find(&[ads], |id| {
             seen.push(id);
@@ -158,5 +201,24 @@ mod tests {
         });
         assert_eq!(seen, [3, 0]);
         assert!(index.ids_within(4) && !index.ids_within(3));
+    }
+
+    #[test]
+    fn a_filter_without_tokens_is_found_through_each_of_its_pages() {
+        let (shop, news) = (domain_key("shop.example"), domain_key("news.example"));
+        let index = TokenIndex::build(&[(0, Keys::PageDomains(vec![shop, news, shop])), (1, Keys::Tokens(vec![]))]);
+        let found = |page: &str| {
+            let (mut keys, mut seen) = (Vec::new(), Vec::new());
+            request_keys("https://cdn.example/x.js", page, &mut keys);
+            index.find(&keys, |id| {
+                seen.push(id);
+                false
+            });
+            seen
+        };
+        assert_eq!(found("shop.example"), [1, 0]);
+        assert_eq!(found("www.news.example"), [1, 0]);
+        assert_eq!(found("other.example"), [1]);
+        assert_eq!(found(""), [1]);
     }
 }

@@ -13,7 +13,7 @@ pub use parse::{parse_list, ListReport, Warning};
 /// For converters to other rule formats (`dnr.rs`), which read a filter without matching it.
 pub(crate) use pattern::{Anchor, Pattern};
 
-use index::{url_tokens, TokenIndex};
+use index::{request_keys, Keys, TokenIndex};
 use options::{domains_allow, spec_entries, Options};
 use pattern::HostSpan;
 use regex::bytes::Regex;
@@ -56,9 +56,22 @@ impl NetworkFilter {
         }
     }
 
-    /// Index tokens, lower-cased like the URLs they are looked up with (even for `$match-case`).
-    fn tokens(&self) -> Vec<u32> {
-        self.pattern.whole_tokens().iter().map(|t| index::token_hash(t.to_ascii_lowercase().as_bytes())).collect()
+    /// Where the index files it: under a token of its pattern, lower-cased like the URLs they are
+    /// looked up with (even for `$match-case`); without one, under the pages it is limited to,
+    /// when it names them all (a `name.*` entry names no one domain); else checked always.
+    fn index_keys(&self) -> Keys {
+        let tokens: Vec<u32> =
+            self.pattern.whole_tokens().iter().map(|t| index::token_hash(t.to_ascii_lowercase().as_bytes())).collect();
+        match &self.domains {
+            Some(domains)
+                if tokens.is_empty()
+                    && !domains.include.is_empty()
+                    && !domains.include.iter().any(|d| d.ends_with(".*")) =>
+            {
+                Keys::PageDomains(domains.include.iter().map(|d| index::domain_key(d)).collect())
+            }
+            _ => Keys::Tokens(tokens),
+        }
     }
 }
 
@@ -151,7 +164,8 @@ pub struct RequestContext<'a> {
     url: &'a str,
     url_lower: String,
     host: HostSpan,
-    tokens: Vec<u32>,
+    /// What the index is searched by: [`request_keys`].
+    keys: Vec<u32>,
     type_bit: u16,
     third_party: bool,
     page_host: &'a str,
@@ -161,9 +175,9 @@ impl<'a> RequestContext<'a> {
     pub fn new(url: &'a str, type_bit: u16, third_party: bool, page_host: &'a str) -> Self {
         let url_lower = url.to_ascii_lowercase();
         let host = HostSpan::of(&url_lower);
-        let mut tokens = Vec::with_capacity(16);
-        url_tokens(&url_lower, &mut tokens);
-        RequestContext { url, url_lower, host, tokens, type_bit, third_party, page_host }
+        let mut keys = Vec::with_capacity(24);
+        request_keys(&url_lower, page_host, &mut keys);
+        RequestContext { url, url_lower, host, keys, type_bit, third_party, page_host }
     }
 }
 
@@ -208,14 +222,14 @@ pub struct FilterSet {
 impl FilterSet {
     pub fn new(parsed: Vec<NetworkFilter>) -> FilterSet {
         let mut set = FilterSet::default();
-        let mut groups: [Vec<(u32, Vec<u32>)>; 3] = Default::default();
+        let mut groups: [Vec<(u32, Keys)>; 3] = Default::default();
         for (id, filter) in parsed.iter().enumerate() {
             let group = match (filter.exception, filter.important) {
                 (true, _) => 2,
                 (false, true) => 0,
                 (false, false) => 1,
             };
-            groups[group].push((id as u32, filter.tokens()));
+            groups[group].push((id as u32, filter.index_keys()));
             let compact = set.compact(filter);
             if compact.flags & REGEX != 0 {
                 set.regex_ids.push(id as u32);
@@ -319,7 +333,7 @@ impl FilterSet {
     pub fn check(&self, request: &RequestContext) -> Option<FilterDecision<'_>> {
         let first_match = |index: &TokenIndex| {
             let mut found = None;
-            index.find(&request.tokens, |id| {
+            index.find(&request.keys, |id| {
                 let hit = self.matches(id, request);
                 if hit {
                     found = Some(FilterRef { set: self, filter: &self.filters[id as usize] });
@@ -435,5 +449,21 @@ mod tests {
         assert!(decide(&s, "https://x.example/adx.gif", image, true, "n.example").is_none());
         assert!(decide(&s, "https://x.example/Track.js", TypeMask::SCRIPT, true, "n.example").is_some());
         assert!(decide(&s, "https://x.example/track.js", TypeMask::SCRIPT, true, "n.example").is_none());
+    }
+
+    #[test]
+    fn a_filter_without_a_token_applies_on_its_pages_only() {
+        // Filed under its pages, not checked for every request (see index.rs); the pages' own
+        // rules still hold: subdomains included, exclusions win, `name.*` entries work.
+        let s = set("/^https?:\\/\\/.*\\.xyz\\/.*/$domain=stream.example|~ok.stream.example\n$websocket,domain=tube.*");
+        let script = TypeMask::SCRIPT;
+        let url = "https://abcdefgh.xyz/p.js";
+        assert!(decide(&s, url, script, true, "stream.example").is_some());
+        assert!(decide(&s, url, script, true, "www.stream.example").is_some());
+        assert!(decide(&s, url, script, true, "ok.stream.example").is_none());
+        assert!(decide(&s, url, script, true, "otherstream.example").is_none());
+        assert!(decide(&s, url, script, true, "").is_none());
+        assert!(decide(&s, "wss://chat.example/ws", TypeMask::WEBSOCKET, true, "tube.co.uk").is_some());
+        assert!(decide(&s, "wss://chat.example/ws", TypeMask::WEBSOCKET, true, "news.co.uk").is_none());
     }
 }
