@@ -129,8 +129,9 @@ impl Pattern {
     /// under one of them. A token cut by `*` or an unanchored edge could be part of a longer URL
     /// token, so it does not count.
     pub fn whole_tokens(&self) -> Vec<&str> {
-        let Pattern::Glob { anchor, end_anchor, parts } = self else {
-            return Vec::new();
+        let (anchor, end_anchor, parts) = match self {
+            Pattern::Glob { anchor, end_anchor, parts } => (anchor, end_anchor, parts),
+            Pattern::Regex(source) => return regex_tokens(source),
         };
         let mut tokens = Vec::new();
         let last = parts.len() - 1;
@@ -153,6 +154,146 @@ impl Pattern {
         }
         tokens
     }
+}
+
+/// What one position of a regular expression's top level matches, as far as tokens go.
+#[derive(Clone, Copy, PartialEq)]
+enum Atom {
+    /// This ASCII character and no other.
+    Literal(u8),
+    /// `^` or `$`: the start or end of the URL, where a URL token ends too.
+    Edge,
+    /// Anything else: a class, a group, `.`, an escape like `\d`, a quantified item.
+    Other,
+}
+
+/// Tokens a `/regex/` filter guarantees in every URL it matches, read conservatively from its
+/// top level: a run of literal token characters with a literal separator (or `^`, `$`) on each
+/// side, as `154` in `/(https?:\/\/)104\.154\..{100,}/`. Nothing for a regex with a top-level
+/// `|`, inline flags (`(?x)` changes what a space means) or escapes that spell several characters
+/// (`\x41`, `\u{…}`, `\p{…}`): an index token must never be one the URL might lack.
+fn regex_tokens(source: &str) -> Vec<&str> {
+    let atoms = match regex_atoms(source.as_bytes()) {
+        Some(atoms) if !source.contains("(?") => atoms,
+        _ => return Vec::new(),
+    };
+    let separator = |atom: Option<&(Atom, usize)>| match atom {
+        Some((Atom::Literal(b), _)) => !is_token_char(*b),
+        Some((Atom::Edge, _)) => true,
+        _ => false,
+    };
+    let mut tokens = Vec::new();
+    let mut at = 0;
+    while at < atoms.len() {
+        let is_token = |i: usize| matches!(atoms.get(i), Some((Atom::Literal(b), _)) if is_token_char(*b));
+        if !is_token(at) {
+            at += 1;
+            continue;
+        }
+        let start = at;
+        while is_token(at) {
+            at += 1;
+        }
+        let closed = start > 0 && separator(atoms.get(start - 1)) && separator(atoms.get(at));
+        if closed && at - start >= 2 {
+            // Literal token characters are written as themselves, one byte each.
+            let (from, to) = (atoms[start].1, atoms[at - 1].1 + 1);
+            tokens.push(&source[from..to]);
+        }
+    }
+    tokens
+}
+
+/// The top level of a regex as atoms, each with the offset where it is written; `None` when the
+/// regex has a top-level alternation, an unbalanced group or class, or a multi-character escape.
+fn regex_atoms(bytes: &[u8]) -> Option<Vec<(Atom, usize)>> {
+    let mut atoms: Vec<(Atom, usize)> = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        let at = i;
+        let atom = match bytes[i] {
+            b'\\' => {
+                let next = *bytes.get(i + 1)?;
+                if matches!(next, b'x' | b'u' | b'U' | b'p' | b'P') || !next.is_ascii() {
+                    return None;
+                }
+                i += 1;
+                if next.is_ascii_punctuation() {
+                    Atom::Literal(next)
+                } else {
+                    Atom::Other
+                }
+            }
+            b'(' => {
+                i = group_end(bytes, i)?;
+                Atom::Other
+            }
+            b'[' => {
+                i = class_end(bytes, i)?;
+                Atom::Other
+            }
+            b'|' => return None,
+            b'^' | b'$' => Atom::Edge,
+            b'?' | b'*' | b'+' | b'{' => {
+                if bytes[i] == b'{' {
+                    i += bytes[i..].iter().position(|&b| b == b'}')?;
+                }
+                // A quantified item may be absent or repeated: it spells nothing for certain.
+                if let Some(last) = atoms.last_mut() {
+                    last.0 = Atom::Other;
+                }
+                i += 1;
+                continue;
+            }
+            b if b.is_ascii() && b != b'.' && b != b')' && b != b']' => Atom::Literal(b),
+            _ => Atom::Other,
+        };
+        atoms.push((atom, at));
+        i += 1;
+    }
+    Some(atoms)
+}
+
+/// The offset of the `)` closing the group that opens at `open`, skipping escapes and classes.
+fn group_end(bytes: &[u8], open: usize) -> Option<usize> {
+    let mut depth = 0;
+    let mut i = open;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' => i += 1,
+            b'[' => i = class_end(bytes, i)?,
+            b'(' => depth += 1,
+            b')' => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(i);
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
+/// The offset of the `]` closing the class that opens at `open` (a `]` first in it is literal).
+fn class_end(bytes: &[u8], open: usize) -> Option<usize> {
+    let mut i = open + 1;
+    if bytes.get(i) == Some(&b'^') {
+        i += 1;
+    }
+    if bytes.get(i) == Some(&b']') {
+        i += 1;
+    }
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' => i += 1,
+            b']' => return Some(i),
+            _ => {}
+        }
+        i += 1;
+    }
+    None
 }
 
 /// Matches the parts in order from `start`: the first at `start` exactly when `anchored`, each
@@ -291,5 +432,25 @@ mod tests {
         assert_eq!(Pattern::parse("/ads/banner|").whole_tokens(), ["ads", "banner"]);
         assert_eq!(Pattern::parse("ad*server/").whole_tokens(), Vec::<&str>::new());
         assert!(Pattern::parse("/ba[dn]ner/").whole_tokens().is_empty());
+    }
+
+    #[test]
+    fn a_regex_gives_the_tokens_its_top_level_spells_between_separators() {
+        let tokens = |source: &str| -> Vec<String> {
+            Pattern::parse(source).whole_tokens().into_iter().map(str::to_owned).collect()
+        };
+        // A group spells nothing for certain, so 104 has no known separator before it.
+        assert_eq!(tokens(r"/(https?:\/\/)104\.154\..{100,}/"), ["154"]);
+        assert_eq!(tokens(r"/^https?:\/\/s3\.*\.amazonaws\.com\/[a-f0-9]{45,}\/x$/"), ["amazonaws", "com"]);
+        assert_eq!(tokens(r"/\/[0-9a-f]{32}\/invoke\.js/"), ["invoke"]);
+        assert_eq!(tokens(r"/^ads\.js$/"), ["ads", "js"]);
+        // Quantified, cut by a class or `.`, at an unanchored edge, or inside a group: no token.
+        for source in [r"/\/ads?\//", r"/\/a[dn]s\//", r"/\/ad.s\//", r"/ads\//", r"/\/(ads)\//", r"/\/ads+\//"] {
+            assert!(tokens(source).is_empty(), "{source}");
+        }
+        // Whole regexes read no further: alternation, inline flags, multi-character escapes.
+        for source in [r"/\/ads\/|\/x\//", r"/(?x)\/ad s\//", r"/\/\x61ds\//", r"/\/ads\/[/", r"/\/ads\/(/"] {
+            assert!(tokens(source).is_empty(), "{source}");
+        }
     }
 }
