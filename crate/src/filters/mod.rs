@@ -449,6 +449,10 @@ mod tests {
         assert!(decide(&s, "https://x.example/adx.gif", image, true, "n.example").is_none());
         assert!(decide(&s, "https://x.example/Track.js", TypeMask::SCRIPT, true, "n.example").is_some());
         assert!(decide(&s, "https://x.example/track.js", TypeMask::SCRIPT, true, "n.example").is_none());
+        // Filed under the token "154" its top level spells (pattern.rs), and still found by it.
+        let s = set("/(https?:\\/\\/)104\\.154\\..{10,}/");
+        assert!(decide(&s, "https://104.154.1.2/abcdefghijk", image, true, "n.example").is_some());
+        assert!(decide(&s, "https://104.155.1.2/abcdefghijk", image, true, "n.example").is_none());
     }
 
     #[test]
