@@ -9,27 +9,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { DEMO_URL } from '../demo/server.mjs';
-import { openExtensionPage, readSession, saveSettings, visit, waitForReport } from '../support/browser.mjs';
+import { openExtensionPage, saveSettings, settingsInEffect, visit, waitForReport } from '../support/browser.mjs';
 import { demoSession } from '../support/demo-session.mjs';
 
 const session = demoSession();
 const SHOP_URL = DEMO_URL.replace('news.example', 'shop.example');
 
-/** Waits until the worker has applied settings changed after `mark`; resolves to { settings, rules }. */
-async function inEffect(mark) {
-  const deadline = Date.now() + 10_000;
-  while (Date.now() < deadline) {
-    const { protectionStatus: status } = await readSession(session.browser, 'protectionStatus');
-    if (status?.ok && status.at >= mark) {
-      return session.browser.statePage.evaluate(async () => ({
-        settings: (await chrome.storage.local.get('settings')).settings,
-        rules: await chrome.declarativeNetRequest.getDynamicRules(),
-      }));
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error('the worker did not apply the change in time');
-}
+const inEffect = (mark) => settingsInEffect(session.browser, mark);
 
 const onDomain = (rules, domain) => rules.filter((r) => (r.condition.requestDomains ?? []).includes(domain));
 const kinds = (rules) => rules.map((r) => `${r.priority}:${r.action.type}`).sort();

@@ -10,7 +10,7 @@ import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { DEMO_URL } from '../demo/server.mjs';
 import { VOCABULARY } from '../../extension/pkg/vocabulary.js';
-import { openExtensionPage, readSession, saveSettings, visit, waitForReport, waitUntil } from '../support/browser.mjs';
+import { openExtensionPage, saveSettings, settingsInEffect, visit, waitForReport, waitUntil } from '../support/browser.mjs';
 import { demoSession, disagreements, receivedSince } from '../support/demo-session.mjs';
 
 const ARTIFACTS = fileURLToPath(new URL('../artifacts/', import.meta.url));
@@ -212,14 +212,19 @@ test('the three-state control changes the rule and what reaches the server', asy
   const demo = await visitDemo();
   const popup = await openExtensionPage(session.browser, popupPath(demo.tabId));
   const row = (name) => popup.locator(`#trackers > li[data-company="${name}"]`);
-  // X loads by default: block it here. Meta is blocked by default: allow it here.
+  // X loads by default: block it here. Meta is blocked by default: allow it here. The popup
+  // redraws once the settings are stored; the rules are in place only when the worker says so,
+  // and a reload before that loads the page under the old rules (seen once on a loaded machine).
+  const beforeX = Date.now();
   await row('X').locator('button[data-treatment="block"][data-scope="site"]').click();
   await popup.locator('#trackers > li[data-company="X"][data-treatment="block"][data-source="site"]').waitFor();
+  await settingsInEffect(session.browser, beforeX);
+  const beforeMeta = Date.now();
   await row('Meta').locator('button[data-treatment="allow"][data-scope="site"]').click();
   await popup.locator('#trackers > li[data-company="Meta"][data-treatment="allow"][data-source="site"]').waitFor();
+  const { settings: stored } = await settingsInEffect(session.browser, beforeMeta);
   assert.equal(await row('X').locator('button[aria-pressed="true"]').getAttribute('data-treatment'), 'block');
   assert.match(await row('X').locator('.source').textContent(), /^Blocked by your choice for X on this site\. Set by: this site\.$/);
-  const stored = (await readSession(session.browser, [])) && await session.browser.statePage.evaluate(async () => (await chrome.storage.local.get('settings')).settings);
   assert.deepEqual(stored.sites['news.example'].companies, { X: 'block', Meta: 'allow' });
 
   const mark = Date.now();

@@ -260,6 +260,22 @@ export async function closeTab(browser, page, tabId, { timeoutMs = 8000 } = {}) 
  * on an explicit signal such as a line in the demo server's log. Throws naming `what` after
  * `timeoutMs`.
  */
+/**
+ * Waits until the worker has applied the settings changed after `mark`: its protectionStatus is
+ * written once the rules are installed, later than any page's sign that the change was saved (a
+ * page redraws as soon as the stored settings change). Resolves to { settings, rules }.
+ */
+export async function settingsInEffect(browser, mark, { timeoutMs = 10000 } = {}) {
+  return waitUntil(async () => {
+    const { protectionStatus: status } = await readSession(browser, 'protectionStatus');
+    if (!status?.ok || status.at < mark) return null;
+    return browser.statePage.evaluate(async () => ({
+      settings: (await chrome.storage.local.get('settings')).settings,
+      rules: await chrome.declarativeNetRequest.getDynamicRules(),
+    }));
+  }, 'the worker applying the change', { timeoutMs });
+}
+
 export async function waitUntil(check, what, { timeoutMs = 10000 } = {}) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
