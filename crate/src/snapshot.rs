@@ -1,7 +1,7 @@
 //! Engine snapshots: the parsed and indexed filters in one binary blob, so a service worker that
 //! restarts loads a prepared engine instead of parsing lists again.
 //!
-//! Layout: magic `TLENGINE`, format version (u32 LE), payload length (u32 LE), FNV-1a 64 checksum
+//! Layout: magic `TLENGINE`, format version (u32 LE), payload length (u32 LE), XXH64 checksum
 //! of the payload (u64 LE), then the payload (postcard). A snapshot with another version, a wrong
 //! length or checksum, or an inconsistent index is refused with a reason, never trusted: the
 //! caller rebuilds from lists.
@@ -10,7 +10,7 @@ use std::fmt;
 
 const MAGIC: &[u8; 8] = b"TLENGINE";
 /// Bump whenever the serialised structures change; the test below notices when you forget.
-pub const FORMAT_VERSION: u32 = 5;
+pub const FORMAT_VERSION: u32 = 6;
 const HEADER: usize = 8 + 4 + 4 + 8;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,12 +39,16 @@ impl fmt::Display for SnapshotError {
 
 impl std::error::Error for SnapshotError {}
 
+/// XXH64 of the payload: it reads eight bytes a step in four independent lanes, where the FNV-1a
+/// it replaced took one dependent multiply per byte (6.4 ms of a 6 MB snapshot's 11.8 ms load).
+/// A check against damage, not against forgery: the loader validates the content either way.
 pub(crate) fn checksum(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325u64, |hash, &b| (hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
+    xxhash_rust::xxh64::xxh64(bytes, 0)
 }
 
-/// Wraps a payload in the header.
-pub(crate) fn seal(payload: &[u8]) -> Vec<u8> {
+/// Wraps a payload in the header. Public for the snapshot fuzz target, which seals damaged
+/// payloads so they get past the checksum to the decoder.
+pub fn seal(payload: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(HEADER + payload.len());
     out.extend_from_slice(MAGIC);
     out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());

@@ -6,21 +6,10 @@
 use libfuzzer_sys::fuzz_target;
 use tracklens::{snapshot, Engine, Request, ResourceType};
 
-/// The header as `snapshot.rs` documents it: magic, version, payload length, FNV-1a 64.
-fn seal(payload: &[u8]) -> Vec<u8> {
-    let sum = payload.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, &b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3));
-    let mut out = b"TLENGINE".to_vec();
-    out.extend_from_slice(&snapshot::FORMAT_VERSION.to_le_bytes());
-    out.extend_from_slice(&(payload.len() as u32).to_le_bytes());
-    out.extend_from_slice(&sum.to_le_bytes());
-    out.extend_from_slice(payload);
-    out
-}
-
 fuzz_target!(|data: &[u8]| {
     // Raw bytes exercise the header checks; sealed bytes reach the payload decoder.
     let _ = Engine::from_snapshot(data);
-    let Ok(engine) = Engine::from_snapshot(&seal(data)) else { return };
+    let Ok(engine) = Engine::from_snapshot(&snapshot::seal(data)) else { return };
     for url in ["https://ads.example.com/pixel.gif?id=1", "https://news.example/", "http://[::1]:8080/a"] {
         let request =
             Request { url: url.into(), page_url: "https://news.example/".into(), resource_type: ResourceType::Image };

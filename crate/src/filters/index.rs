@@ -63,10 +63,14 @@ pub fn request_keys(url: &str, page_host: &str, out: &mut Vec<u32>) {
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct TokenIndex {
     /// Sorted token hashes; `ranges[i]` locates token `keys[i]`'s filters in `ids`.
+    #[serde(with = "super::section")]
     keys: Vec<u32>,
+    #[serde(with = "super::section")]
     ranges: Vec<(u32, u32)>,
+    #[serde(with = "super::section")]
     ids: Vec<u32>,
     /// Filters with no usable token, checked for every request.
+    #[serde(with = "super::section")]
     always: Vec<u32>,
     /// `directory[p]..directory[p + 1]` is where keys whose top `DIRECTORY_BITS` bits are `p` lie
     /// in `keys`: a lookup is one array read and a short scan instead of a binary search over

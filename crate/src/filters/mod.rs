@@ -7,6 +7,7 @@ mod options;
 mod parse;
 mod pattern;
 mod regex_filter;
+mod section;
 
 pub use options::{Domains, PartyOption, TypeMask};
 pub use parse::{parse_list, ListReport, Warning};
@@ -17,6 +18,7 @@ use index::{request_keys, Keys, TokenIndex};
 use options::{domains_allow, spec_entries, Options};
 use pattern::HostSpan;
 use regex::bytes::Regex;
+use section::Record;
 use serde::{Deserialize, Serialize};
 use std::sync::OnceLock;
 
@@ -114,7 +116,7 @@ const REGEX: u8 = 16;
 const HAS_DOMAINS: u8 = 32;
 
 /// A filter as the engine keeps it: fixed size, its strings in one shared buffer. About 40 bytes
-/// a filter instead of several heap allocations, and a snapshot loads as a few large copies.
+/// a filter instead of several heap allocations; in a snapshot, one fixed-width record.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize)]
 struct CompactFilter {
     /// The line as written.
@@ -129,6 +131,52 @@ struct CompactFilter {
     flags: u8,
     anchor: Anchor,
     party: PartyOption,
+}
+
+impl Record for Span {
+    const SIZE: usize = 8;
+
+    fn write(&self, out: &mut Vec<u8>) {
+        (self.start, self.len).write(out);
+    }
+
+    fn read(bytes: &[u8]) -> Option<Span> {
+        let (start, len) = <(u32, u32)>::read(bytes)?;
+        Some(Span { start, len })
+    }
+}
+
+/// Three spans, line, list, types, flags, anchor and party: 35 bytes, in that order.
+impl Record for CompactFilter {
+    const SIZE: usize = 35;
+
+    fn write(&self, out: &mut Vec<u8>) {
+        for span in [self.text, self.pattern, self.domains] {
+            span.write(out);
+        }
+        self.line.write(out);
+        out.extend_from_slice(&self.list.to_le_bytes());
+        out.extend_from_slice(&self.types.to_le_bytes());
+        out.extend_from_slice(&[self.flags, self.anchor as u8, self.party as u8]);
+    }
+
+    fn read(bytes: &[u8]) -> Option<CompactFilter> {
+        let span = |at: usize| Span::read(bytes.get(at..at + 8)?);
+        let half = |at: usize| Some(u16::from_le_bytes(bytes.get(at..at + 2)?.try_into().ok()?));
+        Some(CompactFilter {
+            text: span(0)?,
+            pattern: span(8)?,
+            domains: span(16)?,
+            line: u32::read(bytes.get(24..28)?)?,
+            list: half(28)?,
+            types: half(30)?,
+            flags: *bytes.get(32)?,
+            anchor: [Anchor::None, Anchor::Start, Anchor::Host].into_iter().nth(usize::from(*bytes.get(33)?))?,
+            party: [PartyOption::Any, PartyOption::FirstOnly, PartyOption::ThirdOnly]
+                .into_iter()
+                .nth(usize::from(*bytes.get(34)?))?,
+        })
+    }
 }
 
 /// A filter of a `FilterSet`, for the verdict's "why".
@@ -209,8 +257,10 @@ impl<'a> FilterDecision<'a> {
 pub struct FilterSet {
     /// Every string of every filter, back to back.
     strings: String,
+    #[serde(with = "section")]
     filters: Vec<CompactFilter>,
     /// Ids of the `/regex/` filters, ascending; their compiled forms are made on first use.
+    #[serde(with = "section")]
     regex_ids: Vec<u32>,
     #[serde(skip)]
     regexes: OnceLock<Vec<OnceLock<Option<Regex>>>>,
@@ -380,6 +430,22 @@ mod tests {
     fn decide<'a>(set: &'a FilterSet, url: &str, type_bit: u16, third: bool, page: &str) -> Option<&'a str> {
         let request = RequestContext::new(url, type_bit, third, page);
         set.check(&request).map(|d| d.deciding_filter().text())
+    }
+
+    #[test]
+    fn a_filter_record_reads_back_and_an_unknown_anchor_or_party_is_refused() {
+        let s = set("|https://tracker.example/p$third-party,domain=news.example");
+        let mut bytes = Vec::new();
+        s.filters[0].write(&mut bytes);
+        assert_eq!(bytes.len(), CompactFilter::SIZE);
+        let mut again = Vec::new();
+        CompactFilter::read(&bytes).expect("a record just written").write(&mut again);
+        assert_eq!(again, bytes);
+        for at in [33, 34] {
+            let mut bad = bytes.clone();
+            bad[at] = 3;
+            assert!(CompactFilter::read(&bad).is_none(), "byte {at}");
+        }
     }
 
     #[test]
