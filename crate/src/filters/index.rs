@@ -60,13 +60,13 @@ pub fn request_keys(url: &str, page_host: &str, out: &mut Vec<u32>) {
     out.dedup();
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct TokenIndex {
-    /// Sorted token hashes; `ranges[i]` locates token `keys[i]`'s filters in `ids`.
+    /// Sorted token hashes; token `keys[i]`'s filters are `ids[starts[i]..starts[i + 1]]`.
     #[serde(with = "super::section")]
     keys: Vec<u32>,
     #[serde(with = "super::section")]
-    ranges: Vec<(u32, u32)>,
+    starts: Vec<u32>,
     #[serde(with = "super::section")]
     ids: Vec<u32>,
     /// Filters with no usable token, checked for every request.
@@ -84,9 +84,16 @@ pub struct TokenIndex {
 /// two cache lines), for 16 KB an index.
 const DIRECTORY_BITS: u32 = 12;
 
+/// An index of no filters (its `starts` hold the one end offset every index has).
+impl Default for TokenIndex {
+    fn default() -> TokenIndex {
+        TokenIndex::build(&[])
+    }
+}
+
 impl PartialEq for TokenIndex {
     fn eq(&self, other: &Self) -> bool {
-        (&self.keys, &self.ranges, &self.ids, &self.always) == (&other.keys, &other.ranges, &other.ids, &other.always)
+        (&self.keys, &self.starts, &self.ids, &self.always) == (&other.keys, &other.starts, &other.ids, &other.always)
     }
 }
 
@@ -125,14 +132,15 @@ impl TokenIndex {
         }
         let mut keys: Vec<u32> = buckets.keys().copied().collect();
         keys.sort_unstable();
-        let mut ranges = Vec::with_capacity(keys.len());
+        let mut starts = Vec::with_capacity(keys.len() + 1);
         let mut ids = Vec::with_capacity(filters.len());
         for key in &keys {
             let bucket = &buckets[key];
-            ranges.push((ids.len() as u32, bucket.len() as u32));
+            starts.push(ids.len() as u32);
             ids.extend_from_slice(bucket);
         }
-        TokenIndex { keys, ranges, ids, always, directory: OnceLock::new() }
+        starts.push(ids.len() as u32);
+        TokenIndex { keys, starts, ids, always, directory: OnceLock::new() }
     }
 
     /// Calls `visit` with each candidate filter for a request with these keys ([`request_keys`]),
@@ -147,8 +155,8 @@ impl TokenIndex {
             let (from, to) = (directory[slot] as usize, directory[slot + 1] as usize);
             match self.keys[from..to].binary_search(&token) {
                 Ok(at) => {
-                    let (start, len) = self.ranges[from + at];
-                    self.ids[start as usize..(start + len) as usize].iter().any(|&id| visit(id))
+                    let (start, end) = (self.starts[from + at] as usize, self.starts[from + at + 1] as usize);
+                    self.ids[start..end].iter().any(|&id| visit(id))
                 }
                 Err(_) => false,
             }
@@ -172,9 +180,11 @@ impl TokenIndex {
 
     /// Whether every filter id in the index is below `count` (a snapshot check).
     pub fn ids_within(&self, count: usize) -> bool {
-        let valid_ranges = self.keys.len() == self.ranges.len()
-            && self.ranges.iter().all(|&(start, len)| (start as usize + len as usize) <= self.ids.len());
-        valid_ranges && self.ids.iter().chain(&self.always).all(|&id| (id as usize) < count)
+        let valid_starts = self.starts.len() == self.keys.len() + 1
+            && self.starts.first() == Some(&0)
+            && self.starts.windows(2).all(|pair| pair[0] <= pair[1])
+            && self.starts.last() == Some(&(self.ids.len() as u32));
+        valid_starts && self.ids.iter().chain(&self.always).all(|&id| (id as usize) < count)
     }
 }
 

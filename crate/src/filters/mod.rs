@@ -287,6 +287,9 @@ impl FilterSet {
             set.filters.push(compact);
         }
         let [important, blocking, exceptions] = groups.map(|group| TokenIndex::build(&group));
+        // Grown by pushing, the two would keep up to twice their size for the engine's life.
+        set.strings.shrink_to_fit();
+        set.filters.shrink_to_fit();
         FilterSet { important, blocking, exceptions, ..set }
     }
 
