@@ -10,7 +10,7 @@ use std::fmt;
 
 const MAGIC: &[u8; 8] = b"TLENGINE";
 /// Bump whenever the serialised structures change; the test below notices when you forget.
-pub const FORMAT_VERSION: u32 = 7;
+pub const FORMAT_VERSION: u32 = 8;
 const HEADER: usize = 8 + 4 + 4 + 8;
 
 #[derive(Debug, Clone, PartialEq, Eq)]

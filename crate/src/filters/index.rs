@@ -25,6 +25,22 @@ pub fn domain_key(domain: &str) -> u32 {
     fnv(token_hash(b"domain="), domain.as_bytes())
 }
 
+/// The key of a request's host, or of a domain above it, that a `||host^` pattern names in full
+/// ([`super::Pattern::named_host`]); seeded apart from tokens and page domains. A host is far
+/// more telling than its tokens: `||x.com/1.1/jot` has only `com` to go by (the rest is cut or
+/// single letters), which six in ten requests contain.
+pub fn host_key(host: &str) -> u32 {
+    fnv(token_hash(b"host="), host.as_bytes())
+}
+
+/// Tokens most URLs contain (the share of the Cliqz top-500 requests that do, measured: `https`
+/// 97%, `com` 61%, `js` 26%, `www` 21%, `jpg` 16%, `net` 15%, then `static`, `images`, `de`,
+/// `png`...). A filter is filed under one of them only when it has no other.
+const COMMON_TOKENS: [&str; 30] = [
+    "http", "https", "www", "com", "net", "org", "de", "ru", "fr", "uk", "co", "en", "js", "css", "jpg", "jpeg", "png",
+    "gif", "svg", "webp", "html", "php", "static", "images", "img", "cdn", "assets", "min", "id", "api",
+];
+
 /// Where a filter is filed.
 pub enum Keys {
     /// Tokens its pattern guarantees in every URL it matches (any one will do): filed under the
@@ -34,11 +50,11 @@ pub enum Keys {
     PageDomains(Vec<u32>),
 }
 
-/// The keys a request is looked up by: the hashes of the tokens of its (lower-cased) URL, and the
-/// keys of its page's host and of each domain above it (`a.b.example` → `a.b.example`,
-/// `b.example`, `example`: the domains a `domain=` entry can name to match it); sorted, without
-/// duplicates.
-pub fn request_keys(url: &str, page_host: &str, out: &mut Vec<u32>) {
+/// The keys a request is looked up by: the hashes of the tokens of its (lower-cased) URL; the
+/// [`host_key`] of its host and of each domain above it; and the keys of its page's host and of
+/// each domain above it (`a.b.example` → `a.b.example`, `b.example`, `example`: the domains a
+/// `domain=` entry can name to match it). Sorted, without duplicates.
+pub fn request_keys(url: &str, host: &str, page_host: &str, out: &mut Vec<u32>) {
     out.clear();
     let bytes = url.as_bytes();
     let mut start = None;
@@ -54,6 +70,8 @@ pub fn request_keys(url: &str, page_host: &str, out: &mut Vec<u32>) {
             _ => {}
         }
     }
+    out.push(host_key(host));
+    out.extend(host.match_indices('.').map(|(at, _)| host_key(&host[at + 1..])));
     out.push(domain_key(page_host));
     out.extend(page_host.match_indices('.').map(|(at, _)| domain_key(&page_host[at + 1..])));
     out.sort_unstable();
@@ -100,9 +118,11 @@ impl PartialEq for TokenIndex {
 impl Eq for TokenIndex {}
 
 impl TokenIndex {
-    /// Builds the index from each filter's keys, filing each filter under its rarest token so
-    /// that no bucket grows needlessly large, or under each of its page domains.
+    /// Builds the index from each filter's keys, filing each filter under its rarest token (a
+    /// common one only when it has no other) so that no bucket grows needlessly large or is
+    /// looked in by most requests, or under each of its page domains.
     pub fn build(filters: &[(u32, Keys)]) -> TokenIndex {
+        let common: Vec<u32> = COMMON_TOKENS.iter().map(|t| token_hash(t.as_bytes())).collect();
         let mut frequency: HashMap<u32, u32> = HashMap::new();
         for (_, keys) in filters {
             if let Keys::Tokens(tokens) = keys {
@@ -115,7 +135,7 @@ impl TokenIndex {
         let mut always = Vec::new();
         for (id, keys) in filters {
             match keys {
-                Keys::Tokens(tokens) => match tokens.iter().min_by_key(|&&t| (frequency[&t], t)) {
+                Keys::Tokens(tokens) => match tokens.iter().min_by_key(|&&t| (common.contains(&t), frequency[&t], t)) {
                     Some(&token) => buckets.entry(token).or_default().push(*id),
                     None => always.push(*id),
                 },
@@ -193,12 +213,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn request_keys_are_url_tokens_of_two_or_more_and_the_page_domains() {
+    fn request_keys_are_url_tokens_of_two_or_more_the_hosts_and_the_page_domains() {
         let mut keys = Vec::new();
-        request_keys("https://a.doubleclick.net/x/ads", "www.news.example", &mut keys);
+        request_keys("https://a.doubleclick.net/x/ads", "a.doubleclick.net", "www.news.example", &mut keys);
         let tokens = ["https", "doubleclick", "net", "ads"].map(|t| token_hash(t.as_bytes()));
+        let hosts = ["a.doubleclick.net", "doubleclick.net", "net"].map(host_key);
         let domains = ["www.news.example", "news.example", "example"].map(domain_key);
-        let mut expected: Vec<u32> = tokens.into_iter().chain(domains).collect();
+        let mut expected: Vec<u32> = tokens.into_iter().chain(hosts).chain(domains).collect();
         expected.sort_unstable();
         assert_eq!(keys, expected);
     }
@@ -215,6 +236,11 @@ mod tests {
         });
         assert_eq!(seen, [3, 0]);
         assert!(index.ids_within(4) && !index.ids_within(3));
+        // `com` is rarer among these filters than `pixel`, but most requests contain it.
+        let (com, pixel) = (token_hash(b"com"), token_hash(b"pixel"));
+        let filters = [(0, vec![com, pixel]), (1, vec![pixel]), (2, vec![pixel])];
+        let index = TokenIndex::build(&filters.map(|(id, tokens)| (id, Keys::Tokens(tokens))));
+        assert!(!index.find(&[com], |_| true), "nothing is filed under a common token");
     }
 
     #[test]
@@ -223,7 +249,7 @@ mod tests {
         let index = TokenIndex::build(&[(0, Keys::PageDomains(vec![shop, news, shop])), (1, Keys::Tokens(vec![]))]);
         let found = |page: &str| {
             let (mut keys, mut seen) = (Vec::new(), Vec::new());
-            request_keys("https://cdn.example/x.js", page, &mut keys);
+            request_keys("https://cdn.example/x.js", "cdn.example", page, &mut keys);
             index.find(&keys, |id| {
                 seen.push(id);
                 false

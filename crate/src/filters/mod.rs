@@ -58,12 +58,13 @@ impl NetworkFilter {
         }
     }
 
-    /// Where the index files it: under a token of its pattern, lower-cased like the URLs they are
-    /// looked up with (even for `$match-case`); without one, under the pages it is limited to,
+    /// Where the index files it: under a token of its pattern or the host it names, lower-cased
+    /// like the URLs they are looked up with (even for `$match-case`); without one, under the pages it is limited to,
     /// when it names them all (a `name.*` entry names no one domain); else checked always.
     fn index_keys(&self) -> Keys {
-        let tokens: Vec<u32> =
+        let mut tokens: Vec<u32> =
             self.pattern.whole_tokens().iter().map(|t| index::token_hash(t.to_ascii_lowercase().as_bytes())).collect();
+        tokens.extend(self.pattern.named_host().map(|host| index::host_key(&host.to_ascii_lowercase())));
         match &self.domains {
             Some(domains)
                 if tokens.is_empty()
@@ -224,7 +225,7 @@ impl<'a> RequestContext<'a> {
         let url_lower = url.to_ascii_lowercase();
         let host = HostSpan::of(&url_lower);
         let mut keys = Vec::with_capacity(24);
-        request_keys(&url_lower, page_host, &mut keys);
+        request_keys(&url_lower, &url_lower[host.start..host.end], page_host, &mut keys);
         RequestContext { url, url_lower, host, keys, type_bit, third_party, page_host }
     }
 }
@@ -449,6 +450,19 @@ mod tests {
             bad[at] = 3;
             assert!(CompactFilter::read(&bad).is_none(), "byte {at}");
         }
+    }
+
+    #[test]
+    fn a_filter_filed_under_its_host_matches_that_host_and_hosts_below_it() {
+        // `||x.com/1.1/jot` has no token but `com`; the index files it under the host it names.
+        let s = set("||x.com/1.1/jot\n||ads.example^$image");
+        let image = TypeMask::IMAGE;
+        assert!(decide(&s, "https://x.com/1.1/jot", image, true, "n.example").is_some());
+        assert!(decide(&s, "https://t.x.com/1.1/jot?x=1", image, true, "n.example").is_some());
+        assert!(decide(&s, "https://tx.com/1.1/jot", image, true, "n.example").is_none());
+        assert!(decide(&s, "https://x.com.evil.example/1.1/jot", image, true, "n.example").is_none());
+        assert!(decide(&s, "https://Cdn.ADS.example:8443/p.gif", image, true, "n.example").is_some());
+        assert!(decide(&s, "https://ads.example.org/p.gif", image, true, "n.example").is_none());
     }
 
     #[test]

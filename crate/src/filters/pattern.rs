@@ -125,6 +125,21 @@ impl Pattern {
         }
     }
 
+    /// The host a `||` pattern names in full (`||ads.example.com^`, `||ads.example.com/px`): every
+    /// URL it matches is on that host or below it, so the index can file it under the host. None
+    /// when the host may go on (`||ads.`, `||ads.example*`, `||ads.example.co`) or is one label.
+    pub fn named_host(&self) -> Option<&str> {
+        let Pattern::Glob { anchor: Anchor::Host, end_anchor, parts } = self else { return None };
+        let first = parts[0].as_str();
+        let end = first.bytes().position(|b| !(b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_')));
+        let whole = match end {
+            Some(end) => matches!(first.as_bytes()[end], b'/' | b'^' | b':' | b'?'),
+            None => parts.len() == 1 && *end_anchor,
+        };
+        let host = &first[..end.unwrap_or(first.len())];
+        (whole && host.contains('.') && !host.starts_with('.') && !host.ends_with('.')).then_some(host)
+    }
+
     /// Tokens the pattern guarantees the URL contains as whole tokens: the index files the filter
     /// under one of them. A token cut by `*` or an unanchored edge could be part of a longer URL
     /// token, so it does not count.
@@ -424,6 +439,26 @@ mod tests {
         let url = "https://user@ads.example.com:8443/path";
         let span = HostSpan::of(url);
         assert_eq!(&url[span.start..span.end], "ads.example.com");
+    }
+
+    #[test]
+    fn a_host_anchored_pattern_names_its_host_only_when_it_ends_there() {
+        let host = |text: &str| Pattern::parse(text).named_host().map(str::to_owned);
+        assert_eq!(host("||ads.example.com^").as_deref(), Some("ads.example.com"));
+        assert_eq!(host("||x.com/1.1/jot").as_deref(), Some("x.com"));
+        assert_eq!(host("||t.e-x_y.com:8080/").as_deref(), Some("t.e-x_y.com"));
+        assert_eq!(host("||px.example|").as_deref(), Some("px.example"));
+        for open in [
+            "||ads.",
+            "||ads.example",
+            "||ads.example*/x",
+            "||com^",
+            "|https://ads.example/",
+            "ads.example/",
+            "||[::]^",
+        ] {
+            assert_eq!(host(open), None, "{open}");
+        }
     }
 
     #[test]
