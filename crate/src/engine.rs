@@ -3,9 +3,10 @@
 use crate::classify::{explain, ClassifyError, MatchedBy, Request, Verdict};
 use crate::filters::{parse_list, FilterDecision, FilterSet, ListReport, RequestContext, TypeMask};
 use crate::knowledge;
-use crate::party::{party_of, site_of, Party};
+use crate::party::{party_of, site_of, site_of_host, Party};
+use crate::request::ResourceType;
 use crate::snapshot::{self, SnapshotError};
-use crate::url::NetworkUrl;
+use crate::url::{self, NetworkUrl};
 use serde::{Deserialize, Serialize};
 
 /// What a verdict tells the browser to do with the request.
@@ -55,24 +56,37 @@ impl Engine {
     /// What the filter lists alone decide about a request: the fast path, without the knowledge
     /// base or the explanation. `None` when no blocking filter matches.
     pub fn decide(&self, request: &Request) -> Result<Option<FilterDecision<'_>>, ClassifyError> {
-        let url = NetworkUrl::parse(&request.url).map_err(ClassifyError::Url)?;
-        Ok(self.decide_parsed(request, &url, page_of(request).as_ref()))
+        self.decide_parts(&request.url, &request.page_url, request.resource_type)
     }
 
-    fn decide_parsed(
+    /// [`Engine::decide`] on borrowed parts, as the browser hands them over: nothing is copied
+    /// or allocated on the way to the filters (hosts are borrowed from the URLs).
+    pub fn decide_parts(
         &self,
-        request: &Request,
-        url: &NetworkUrl,
-        page: Option<&NetworkUrl>,
+        url: &str,
+        page_url: &str,
+        resource_type: ResourceType,
+    ) -> Result<Option<FilterDecision<'_>>, ClassifyError> {
+        let host = url::host_of(url).map_err(ClassifyError::Url)?;
+        // The same reading as `page_of`: no network page is an unknown other site.
+        let page_host = url::host_of(page_url).ok();
+        Ok(self.decide_hosts(url, &host, page_host.as_deref(), resource_type))
+    }
+
+    fn decide_hosts(
+        &self,
+        url: &str,
+        host: &str,
+        page_host: Option<&str>,
+        resource_type: ResourceType,
     ) -> Option<FilterDecision<'_>> {
         if self.filters.is_empty() {
             return None;
         }
         // Filter lists define third party by site alone, without owners; an unknown page is
         // another site, as in adblock-rust.
-        let third_party = page.is_none_or(|page| site_of(url) != site_of(page));
-        let page_host = page.map_or("", |page| page.host.as_str());
-        let context = RequestContext::new(&request.url, TypeMask::of(request.resource_type), third_party, page_host);
+        let third_party = page_host.is_none_or(|page| site_of_host(host) != site_of_host(page));
+        let context = RequestContext::new(url, TypeMask::of(resource_type), third_party, page_host.unwrap_or(""));
         self.filters.check(&context)
     }
 
@@ -82,7 +96,8 @@ impl Engine {
         let page = page_of(request);
         let party = page.as_ref().map_or(Party::ThirdParty, |page| party_of(&url, page));
         let record = knowledge::lookup_request(&url.host, &request.url);
-        let decision = self.decide_parsed(request, &url, page.as_ref());
+        let page_host = page.as_ref().map(|page| page.host.as_str());
+        let decision = self.decide_hosts(&request.url, &url.host, page_host, request.resource_type);
         let action = match decision {
             Some(FilterDecision::Block(_)) => Action::Block,
             _ => Action::Allow,
@@ -145,7 +160,6 @@ fn page_of(request: &Request) -> Option<NetworkUrl> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::request::ResourceType;
 
     const LIST: &str = "! test list\n||tracker.example^$third-party\n@@||tracker.example/consent.js\n\
                         ||hotjar.com^\n/pixel.gif?$image\nexample.com##.ad\n";

@@ -2,7 +2,7 @@
 
 use crate::knowledge;
 use crate::public_suffix;
-use crate::url::NetworkUrl;
+use crate::url::{self, NetworkUrl};
 use serde::Serialize;
 
 /// How a request relates to the page that made it.
@@ -28,10 +28,15 @@ impl Party {
 /// `a.b.example.co.uk` → `example.co.uk`. IP addresses and hosts without a registrable domain
 /// (a bare public suffix such as `github.io`) are their own site.
 pub fn site_of(url: &NetworkUrl) -> &str {
-    if url.is_ip() {
-        return &url.host;
+    site_of_host(&url.host)
+}
+
+/// [`site_of`] for a canonical host.
+pub fn site_of_host(host: &str) -> &str {
+    if url::is_ip(host) {
+        return host;
     }
-    public_suffix::domain(&url.host).unwrap_or(&url.host)
+    public_suffix::domain(host).unwrap_or(host)
 }
 
 /// The party of a request made by a page.

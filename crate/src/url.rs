@@ -5,6 +5,7 @@
 //! would roughly double the wasm module for no gain on that input, so this module accepts
 //! canonical network URLs and rejects everything else with a reason, never a panic.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::net::Ipv4Addr;
 
@@ -51,21 +52,38 @@ pub struct NetworkUrl {
 
 impl NetworkUrl {
     pub fn parse(input: &str) -> Result<Self, UrlError> {
-        let input = input.trim();
-        let (scheme, rest) = input.split_once("://").ok_or(UrlError::MissingScheme)?;
-        let scheme = network_scheme(scheme)?;
-        // The authority ends at the path, query or fragment; browsers read `\` as `/` here.
-        let end = rest.find(['/', '?', '#', '\\']).unwrap_or(rest.len());
-        let authority = &rest[..end];
-        let host_port = authority.rsplit_once('@').map_or(authority, |(_, hp)| hp);
-        let host = strip_port(host_port)?;
-        Ok(NetworkUrl { scheme, host: canonical_host(host)? })
+        let (scheme, host) = scheme_and_host(input)?;
+        Ok(NetworkUrl { scheme, host: host.into_owned() })
     }
 
     /// Whether the host is an IP address rather than a name (no registrable domain then).
     pub fn is_ip(&self) -> bool {
-        self.host.starts_with('[') || self.host.parse::<Ipv4Addr>().is_ok()
+        is_ip(&self.host)
     }
+}
+
+/// The host [`NetworkUrl::parse`] finds, borrowed from `input` when it is written there in
+/// canonical form already, as browsers hand URLs over: the filter path's parse, which then
+/// allocates nothing.
+pub fn host_of(input: &str) -> Result<Cow<'_, str>, UrlError> {
+    scheme_and_host(input).map(|(_, host)| host)
+}
+
+/// Whether a canonical host is an IP address rather than a name.
+pub fn is_ip(host: &str) -> bool {
+    host.starts_with('[') || host.parse::<Ipv4Addr>().is_ok()
+}
+
+fn scheme_and_host(input: &str) -> Result<(&'static str, Cow<'_, str>), UrlError> {
+    let input = input.trim();
+    let (scheme, rest) = input.split_once("://").ok_or(UrlError::MissingScheme)?;
+    let scheme = network_scheme(scheme)?;
+    // The authority ends at the path, query or fragment; browsers read `\` as `/` here.
+    let end = rest.find(['/', '?', '#', '\\']).unwrap_or(rest.len());
+    let authority = &rest[..end];
+    let host_port = authority.rsplit_once('@').map_or(authority, |(_, hp)| hp);
+    let host = strip_port(host_port)?;
+    Ok((scheme, canonical_host(host)?))
 }
 
 fn network_scheme(scheme: &str) -> Result<&'static str, UrlError> {
@@ -95,7 +113,7 @@ fn strip_port(host_port: &str) -> Result<&str, UrlError> {
     }
 }
 
-fn canonical_host(host: &str) -> Result<String, UrlError> {
+fn canonical_host(host: &str) -> Result<Cow<'_, str>, UrlError> {
     let host = host.strip_suffix('.').unwrap_or(host);
     if host.is_empty() {
         return Err(UrlError::EmptyHost);
@@ -106,10 +124,12 @@ fn canonical_host(host: &str) -> Result<String, UrlError> {
     } else {
         host.bytes().all(allowed) && !host.split('.').any(str::is_empty)
     };
-    if valid {
-        Ok(host.to_ascii_lowercase())
-    } else {
+    if !valid {
         Err(UrlError::InvalidHost(host.to_owned()))
+    } else if host.bytes().any(|b| b.is_ascii_uppercase()) {
+        Ok(Cow::Owned(host.to_ascii_lowercase()))
+    } else {
+        Ok(Cow::Borrowed(host))
     }
 }
 
@@ -128,6 +148,13 @@ mod tests {
         assert_eq!(host("wss://live.example?x#y").unwrap(), "live.example");
         assert_eq!(host("https://evil.example\\@news.example/").unwrap(), "evil.example");
         assert_eq!(host("https://[::1]:443/").unwrap(), "[::1]");
+    }
+
+    #[test]
+    fn a_canonical_host_is_borrowed_and_any_other_lowered() {
+        assert!(matches!(host_of("https://cdn.example/x").unwrap(), Cow::Borrowed("cdn.example")));
+        assert_eq!(host_of("https://CDN.example./x").unwrap(), "cdn.example");
+        assert_eq!(host_of("data:text/plain,x"), Err(UrlError::MissingScheme));
     }
 
     #[test]

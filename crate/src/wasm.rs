@@ -160,7 +160,8 @@ impl TrackLens {
     /// Whether the filter lists alone would block a request: the cheap check, for measuring
     /// and for hot paths that need no explanation.
     pub fn blocks(&self, url: &str, page_url: &str, resource_type: &str) -> bool {
-        matches!(self.engine.decide(&request_of(url, page_url, resource_type)), Ok(Some(decision)) if decision.blocks())
+        let resource_type = crate::ResourceType::from_name(resource_type);
+        matches!(self.engine.decide_parts(url, page_url, resource_type), Ok(Some(decision)) if decision.blocks())
     }
 
     /// `blockedByOwnRules(settings, url, pageUrl, resourceType)`: whether TrackLens' own rules,
