@@ -3,7 +3,12 @@
 // the worker answers `init` with the configuration for this site (off where protection is paused
 // or the site is trusted; automatic or on one click) and runs the rules' main-world snippets.
 import AutoConsent from '@duckduckgo/autoconsent';
-import compact from '@duckduckgo/autoconsent/rules/compact-rules.json';
+// The rules (257 KB, three quarters of this script, parsed in every frame) come in as JSON
+// text and are read with JSON.parse: V8 scans a string literal and parses JSON much faster
+// than it compiles the same data written as an object literal, as the bundler would inline it.
+import compactRules from '@duckduckgo/autoconsent/rules/compact-rules.json' with { type: 'text' };
+
+const compact = JSON.parse(compactRules);
 
 const consent = new AutoConsent((message) => chrome.runtime.sendMessage(message), null, { autoconsent: [], compact });
 chrome.runtime.onMessage.addListener((message, sender) => {
