@@ -12,12 +12,30 @@ use std::sync::OnceLock;
 
 /// 32-bit FNV-1a: stable across builds and platforms, which snapshot files need.
 pub fn token_hash(token: &[u8]) -> u32 {
-    fnv(0x811c_9dc5, token)
+    fnv(FNV_SEED, token)
 }
 
+const FNV_SEED: u32 = 0x811c_9dc5;
+
 fn fnv(seed: u32, bytes: &[u8]) -> u32 {
-    bytes.iter().fold(seed, |hash, &b| (hash ^ u32::from(b)).wrapping_mul(0x0100_0193))
+    bytes.iter().fold(seed, |hash, &b| fnv_step(hash, b))
 }
+
+#[inline(always)]
+fn fnv_step(hash: u32, b: u8) -> u32 {
+    (hash ^ u32::from(b)).wrapping_mul(0x0100_0193)
+}
+
+/// [`is_token_char`] for every byte, looked up instead of tested on the request path.
+static TOKEN_CHARS: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = is_token_char(b as u8);
+        b += 1;
+    }
+    table
+};
 
 /// The key of a page domain (`domain=` entry), hashed from another seed than URL tokens so the two
 /// rarely share a key; when they do, a filter is merely checked once more, never missed.
@@ -56,19 +74,22 @@ pub enum Keys {
 /// `domain=` entry can name to match it). Sorted, without duplicates.
 pub fn request_keys(url: &str, host: &str, page_host: &str, out: &mut Vec<u32>) {
     out.clear();
-    let bytes = url.as_bytes();
-    let mut start = None;
-    for (i, &b) in bytes.iter().chain(std::iter::once(&b'/')).enumerate() {
-        match (is_token_char(b), start) {
-            (true, None) => start = Some(i),
-            (false, Some(s)) => {
-                if i - s >= 2 {
-                    out.push(token_hash(&bytes[s..i]));
-                }
-                start = None;
+    // One pass: each token is hashed as it is read (the same FNV-1a as `token_hash`), and a
+    // table says which bytes are token characters.
+    let (mut hash, mut len) = (FNV_SEED, 0usize);
+    for &b in url.as_bytes() {
+        if TOKEN_CHARS[usize::from(b)] {
+            hash = fnv_step(hash, b);
+            len += 1;
+        } else {
+            if len >= 2 {
+                out.push(hash);
             }
-            _ => {}
+            (hash, len) = (FNV_SEED, 0);
         }
+    }
+    if len >= 2 {
+        out.push(hash);
     }
     out.push(host_key(host));
     out.extend(host.match_indices('.').map(|(at, _)| host_key(&host[at + 1..])));

@@ -55,7 +55,7 @@ fn is_word(b: u8) -> bool {
 }
 
 /// The characters tokens are made of, for the index (see `index.rs`).
-pub fn is_token_char(b: u8) -> bool {
+pub const fn is_token_char(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'%'
 }
 
