@@ -325,8 +325,14 @@ fn match_parts(url: &[u8], start: usize, anchored: bool, body: &str, end_anchor:
                 _ => return false,
             }
         } else if must_end {
-            // The last part must end the URL: try the positions it could start at, from the right.
-            return (pos..=url.len()).rev().any(|p| match_at(url, p, part) == Some(url.len()));
+            // The last part must end the URL. Each of its bytes takes one URL byte, except a
+            // final `^` at the very end, which takes none: so it can start at two places only.
+            let fixed = url.len().checked_sub(part.len());
+            let shorter = if part.last() == Some(&b'^') { url.len().checked_sub(part.len() - 1) } else { None };
+            return [fixed, shorter]
+                .into_iter()
+                .flatten()
+                .any(|p| p >= pos && match_at(url, p, part) == Some(url.len()));
         } else {
             match find_part(url, pos, part) {
                 Some(end) => pos = end,
@@ -423,6 +429,13 @@ mod tests {
         assert!(!matches("/api/collect|", "https://x.com/api/collect?x=1"));
         assert!(matches("|https://x.com/a*.gif|", "https://x.com/a/b.gif"));
         assert!(!matches("|https://x.com/a*.gif|", "https://x.com/a/b.gif?z"));
+        // A last part ending in `^` ends the URL with a separator or at its very end.
+        assert!(matches("/px^|", "https://x.com/px"));
+        assert!(matches("/px^|", "https://x.com/px/"));
+        assert!(!matches("/px^|", "https://x.com/px/a"));
+        // The last part may not overlap what the parts before it took.
+        assert!(matches("|https://x.com/ab*/ab|", "https://x.com/ab/ab"));
+        assert!(!matches("|https://x.com/ab*b/ab|", "https://x.com/ab/ab"));
     }
 
     #[test]
