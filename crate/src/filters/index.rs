@@ -1,6 +1,7 @@
 //! The token index: each filter is filed under one token its pattern guarantees, so a request is
 //! checked only against filters whose token occurs in its URL (the technique of adblock-rust and
-//! uBlock Origin). A filter whose pattern guarantees no token but which applies only on some sites
+//! uBlock Origin), or under the host a `||host^` pattern names, found through the request's host
+//! and the domains above it. A filter whose pattern guarantees no token but which applies only on some sites
 //! (`/^https?:\/\/.*\.xyz\/.*/$domain=a.com|b.net`) is filed under each of those sites instead,
 //! and found through the request's page. Stored as sorted arrays, not a hash map, so a snapshot
 //! loads without rehashing.
