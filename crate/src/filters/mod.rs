@@ -102,7 +102,7 @@ impl NetworkFilter {
 }
 
 /// A stretch of `FilterSet::strings`.
-#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default)]
 struct Span {
     start: u32,
     len: u32,
@@ -118,7 +118,7 @@ const HAS_DOMAINS: u8 = 32;
 
 /// A filter as the engine keeps it: fixed size, its strings in one shared buffer. About 40 bytes
 /// a filter instead of several heap allocations; in a snapshot, one fixed-width record.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy)]
 struct CompactFilter {
     /// The line as written.
     text: Span,
@@ -147,6 +147,15 @@ impl Record for Span {
     }
 }
 
+/// The byte an anchor or a party option is stored as is its place in these lists.
+const ANCHORS: [Anchor; 3] = [Anchor::None, Anchor::Start, Anchor::Host];
+const PARTIES: [PartyOption; 3] = [PartyOption::Any, PartyOption::FirstOnly, PartyOption::ThirdOnly];
+
+/// The place of `value` in `list`, as a record's byte.
+fn place<T: PartialEq>(list: &[T], value: &T) -> u8 {
+    list.iter().position(|v| v == value).unwrap_or_default() as u8
+}
+
 /// Three spans, line, list, types, flags, anchor and party: 35 bytes, in that order.
 impl Record for CompactFilter {
     const SIZE: usize = 35;
@@ -158,7 +167,7 @@ impl Record for CompactFilter {
         self.line.write(out);
         out.extend_from_slice(&self.list.to_le_bytes());
         out.extend_from_slice(&self.types.to_le_bytes());
-        out.extend_from_slice(&[self.flags, self.anchor as u8, self.party as u8]);
+        out.extend_from_slice(&[self.flags, place(&ANCHORS, &self.anchor), place(&PARTIES, &self.party)]);
     }
 
     fn read(bytes: &[u8]) -> Option<CompactFilter> {
@@ -172,10 +181,8 @@ impl Record for CompactFilter {
             list: half(28)?,
             types: half(30)?,
             flags: *bytes.get(32)?,
-            anchor: [Anchor::None, Anchor::Start, Anchor::Host].into_iter().nth(usize::from(*bytes.get(33)?))?,
-            party: [PartyOption::Any, PartyOption::FirstOnly, PartyOption::ThirdOnly]
-                .into_iter()
-                .nth(usize::from(*bytes.get(34)?))?,
+            anchor: *ANCHORS.get(usize::from(*bytes.get(33)?))?,
+            party: *PARTIES.get(usize::from(*bytes.get(34)?))?,
         })
     }
 }
