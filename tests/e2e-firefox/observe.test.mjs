@@ -25,12 +25,14 @@ for (const name of ['firefox']) {
   describe(`on ${name}, observing the demo news page`, () => {
     const session = demoSession({ browser: name, settings: OBSERVE_ONLY });
     let visited;
-    // One visit for the whole file: done when every company's request and the cookies are in.
+    // One visit for the whole file: done when every company's request, Hotjar's recording (sent
+    // after its script, so Hotjar is in the report before it) and the cookies are in.
     const visitOnce = async () => {
       visited ??= (async () => {
         const { page, tabId } = await visit(session.browser, DEMO_URL, { waitForCookies: false });
         const { report } = await waitForReport(session.browser, { tabId }, (r) =>
-          Object.keys(EXPECTED).every((c) => r.companies[c]) && r.cookies?.some((c) => c.name === '_ga') && r.cookies.some((c) => c.name === 'IDE'), { timeoutMs: 10000 });
+          Object.keys(EXPECTED).every((c) => r.companies[c]) && r.companies.Hotjar.hosts.includes('in.hotjar.com')
+          && r.cookies?.some((c) => c.name === '_ga') && r.cookies.some((c) => c.name === 'IDE'), { timeoutMs: 10000 });
         return { page, tabId, report };
       })();
       return visited;
