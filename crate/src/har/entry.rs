@@ -1,9 +1,9 @@
 //! One HAR entry, read leniently from its JSON value into what an analysis needs.
 
+use super::pruned::Raw;
 use super::Warnings;
 use crate::cookies;
 use crate::dates;
-use serde_json::Value;
 
 /// The request headers an entry keeps (lower case): the rest (user agent, accept, pseudo-headers
 /// of HTTP/2...) says nothing about tracking and would only cost memory.
@@ -193,24 +193,24 @@ pub(super) fn is_http(url: &str) -> bool {
 
 /// A JSON value as text: strings as they are, numbers and booleans written out (recorders put
 /// numbers where HAR says strings), anything else none.
-pub(super) fn text(value: &Value) -> Option<String> {
+pub(super) fn text(value: &Raw) -> Option<String> {
     match value {
-        Value::String(s) => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
-        Value::Bool(b) => Some(b.to_string()),
+        Raw::Str(s) => Some(s.to_string()),
+        Raw::Number(n) => Some(n.to_string()),
+        Raw::Bool(b) => Some(b.to_string()),
         _ => None,
     }
 }
 
 /// What a JSON value is, for warnings.
-pub(super) fn kind(value: &Value) -> &'static str {
+pub(super) fn kind(value: &Raw) -> &'static str {
     match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "a list",
-        Value::Object(_) => "an object",
+        Raw::Null => "null",
+        Raw::Bool(_) => "a boolean",
+        Raw::Number(_) => "a number",
+        Raw::Str(_) => "a string",
+        Raw::List(_) => "a list",
+        Raw::Object(_) => "an object",
     }
 }
 
@@ -228,9 +228,9 @@ impl Reader<'_> {
     }
 
     /// An optional text field: absent or null is fine, another shape a warning.
-    fn text(&mut self, object: &Value, key: &str, path: &str) -> Option<String> {
+    fn text(&mut self, object: &Raw, key: &str, path: &str) -> Option<String> {
         match object.get(key)? {
-            Value::Null => None,
+            Raw::Null => None,
             value => text(value).or_else(|| {
                 self.warn(path, || format!("expected text, found {}", kind(value)));
                 None
@@ -238,10 +238,10 @@ impl Reader<'_> {
         }
     }
 
-    fn object<'v>(&mut self, object: &'v Value, key: &str, path: &str) -> Option<&'v Value> {
+    fn object<'v>(&mut self, object: &'v Raw<'v>, key: &str, path: &str) -> Option<&'v Raw<'v>> {
         match object.get(key)? {
-            Value::Null => None,
-            value @ Value::Object(_) => Some(value),
+            Raw::Null => None,
+            value @ Raw::Object(_) => Some(value),
             value => {
                 self.warn(path, || format!("expected an object, found {}", kind(value)));
                 None
@@ -249,10 +249,10 @@ impl Reader<'_> {
         }
     }
 
-    fn list<'v>(&mut self, object: &'v Value, key: &str, path: &str) -> &'v [Value] {
+    fn list<'v>(&mut self, object: &'v Raw<'v>, key: &str, path: &str) -> &'v [Raw<'v>] {
         match object.get(key) {
-            None | Some(Value::Null) => &[],
-            Some(Value::Array(items)) => items,
+            None | Some(Raw::Null) => &[],
+            Some(Raw::List(items)) => items,
             Some(value) => {
                 self.warn(path, || format!("expected a list, found {}", kind(value)));
                 &[]
@@ -260,10 +260,10 @@ impl Reader<'_> {
         }
     }
 
-    fn headers(&mut self, object: &Value, path: &str, keep: &[&str]) -> Vec<Header> {
+    fn headers(&mut self, object: &Raw, path: &str, keep: &[&str]) -> Vec<Header> {
         let mut kept = Vec::new();
         for (at, header) in self.list(object, "headers", &format!("{path}.headers")).iter().enumerate() {
-            let (Some(Value::String(name)), value) = (header.get("name"), header.get("value")) else {
+            let (Some(Raw::Str(name)), value) = (header.get("name"), header.get("value")) else {
                 self.warn(&format!("{path}.headers[{at}]"), || "no name: header skipped".to_owned());
                 continue;
             };
@@ -276,7 +276,7 @@ impl Reader<'_> {
         kept
     }
 
-    fn cookies(&mut self, object: &Value, path: &str) -> Vec<Cookie> {
+    fn cookies(&mut self, object: &Raw, path: &str) -> Vec<Cookie> {
         let mut cookies = Vec::new();
         for (at, cookie) in self.list(object, "cookies", &format!("{path}.cookies")).iter().enumerate() {
             let here = format!("{path}.cookies[{at}]");
@@ -290,8 +290,8 @@ impl Reader<'_> {
                 domain: self.text(cookie, "domain", &format!("{here}.domain")).filter(|d| !d.is_empty()),
                 path: self.text(cookie, "path", &format!("{here}.path")).filter(|p| !p.is_empty()),
                 expires: self.expires(cookie.get("expires"), &here),
-                http_only: cookie.get("httpOnly").and_then(Value::as_bool).unwrap_or(false),
-                secure: cookie.get("secure").and_then(Value::as_bool).unwrap_or(false),
+                http_only: cookie.get("httpOnly").and_then(Raw::as_bool).unwrap_or(false),
+                secure: cookie.get("secure").and_then(Raw::as_bool).unwrap_or(false),
             });
         }
         cookies
@@ -299,13 +299,13 @@ impl Reader<'_> {
 
     /// `expires` as devtools write it (ISO 8601), as servers do (a cookie-date), or as a number
     /// of Unix seconds (Chrome-based recorders; a float from some; milliseconds from others).
-    fn expires(&mut self, value: Option<&Value>, here: &str) -> Option<i64> {
+    fn expires(&mut self, value: Option<&Raw>, here: &str) -> Option<i64> {
         let parsed = match value? {
-            Value::Null => return None,
-            Value::String(s) if s.trim().is_empty() => return None,
-            Value::String(s) => dates::iso8601(s).or_else(|| dates::cookie_date(s)),
+            Raw::Null => return None,
+            Raw::Str(s) if s.trim().is_empty() => return None,
+            Raw::Str(s) => dates::iso8601(s).or_else(|| dates::cookie_date(s)),
             // Chrome writes -1 for a session cookie; no expiry date comes before 1971.
-            Value::Number(n) => match n.as_f64() {
+            Raw::Number(n) => match n.as_f64() {
                 Some(seconds) if seconds <= 0.0 => return None,
                 Some(ms) if ms > 1e11 => Some((ms / 1000.0) as i64),
                 Some(seconds) => Some(seconds as i64),
@@ -322,13 +322,13 @@ impl Reader<'_> {
 }
 
 /// Reads entry `index`; `None` (with a warning) when it has no readable request URL.
-pub(super) fn read_entry(index: usize, value: &Value, warnings: &mut Warnings) -> Option<Entry> {
+pub(super) fn read_entry(index: usize, value: &Raw, warnings: &mut Warnings) -> Option<Entry> {
     let mut reader = Reader { index, warnings };
     if !value.is_object() {
         reader.warn("", || format!("expected an object, found {}: entry skipped", kind(value)));
         return None;
     }
-    let empty = Value::Null;
+    let empty = Raw::Null;
     let request = reader.object(value, "request", "request").unwrap_or(&empty);
     let Some(url) = reader.text(request, "url", "request.url").filter(|u| !u.trim().is_empty()) else {
         reader.warn("request.url", || "missing: entry skipped".to_owned());
@@ -346,9 +346,9 @@ pub(super) fn read_entry(index: usize, value: &Value, warnings: &mut Warnings) -
         .and_then(|c| reader.text(c, "mimeType", "response.content.mimeType"))
         .map(|m| m.split(';').next().unwrap_or("").trim().to_ascii_lowercase());
     let html = content
-        .filter(|c| c.get("encoding").is_none_or(Value::is_null))
+        .filter(|c| c.get("encoding").is_none_or(Raw::is_null))
         .filter(|_| mime_type.as_deref().is_some_and(|m| m.contains("html")))
-        .and_then(|c| c.get("text").and_then(Value::as_str))
+        .and_then(|c| c.get("text").and_then(Raw::as_str))
         .map(|text| {
             let mut end = text.len().min(MAX_HTML_BYTES);
             while !text.is_char_boundary(end) {
@@ -357,8 +357,8 @@ pub(super) fn read_entry(index: usize, value: &Value, warnings: &mut Warnings) -
             text[..end].to_owned()
         });
     let status = match response.get("status") {
-        Some(Value::Number(n)) => n.as_i64(),
-        Some(Value::String(s)) => s.trim().parse().ok(),
+        Some(Raw::Number(n)) => n.as_i64(),
+        Some(Raw::Str(s)) => s.trim().parse().ok(),
         _ => None,
     };
     Some(Entry {

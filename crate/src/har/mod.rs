@@ -31,8 +31,8 @@ mod pruned;
 
 pub use entry::{Cookie, Entry, Header, SentCookie};
 
+use pruned::{Raw, RawSeed};
 use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
-use serde_json::Value;
 use std::fmt;
 use std::io::{BufRead, BufReader, Read};
 
@@ -220,14 +220,14 @@ impl<'de> Visitor<'de> for ObjectVisitor<'_, '_> {
                     map.next_value_seed(EntriesSeed(state))?;
                 }
                 "pages" if self.log_level => {
-                    let pages: Value = map.next_value()?;
-                    read_pages(pages, state.archive);
+                    let pages = map.next_value_seed(RawSeed::ALL)?;
+                    read_pages(&pages, state.archive);
                 }
                 "version" if self.log_level => {
-                    state.archive.version = entry::text(&map.next_value::<Value>()?);
+                    state.archive.version = entry::text(&map.next_value_seed(RawSeed::ALL)?);
                 }
                 "creator" if self.log_level => {
-                    let creator: Value = map.next_value()?;
+                    let creator = map.next_value_seed(RawSeed::ALL)?;
                     let part = |key: &str| creator.get(key).and_then(entry::text);
                     state.archive.creator = match (part("name"), part("version")) {
                         (Some(name), Some(version)) => Some(format!("{name} {version}")),
@@ -273,7 +273,7 @@ impl<'de> Visitor<'de> for EntriesVisitor<'_, '_> {
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
         let state = self.0;
         // One entry at a time: the JSON value of an entry lives only while it is read.
-        while let Some(value) = seq.next_element_seed(pruned::EntrySeed)? {
+        while let Some(value) = seq.next_element_seed(RawSeed::ENTRY)? {
             let index = state.archive.entries + state.archive.skipped_entries;
             match entry::read_entry(index, &value, &mut state.archive.warnings) {
                 Some(entry) => {
@@ -362,15 +362,15 @@ impl<'de, V: Visitor<'de, Value = ()> + WithArchive> Visitor<'de> for Lenient<V>
     }
 }
 
-fn read_pages(pages: Value, archive: &mut Archive) {
+fn read_pages(pages: &Raw, archive: &mut Archive) {
     let items = match pages {
-        Value::Array(items) => items,
+        Raw::List(items) => items,
         // `"pages": null` (some exporters) means no pages, not a mistake.
-        Value::Null => return,
+        Raw::Null => return,
         other => {
             archive
                 .warnings
-                .push(|| "log.pages".to_owned(), || format!("expected a list, found {}", entry::kind(&other)));
+                .push(|| "log.pages".to_owned(), || format!("expected a list, found {}", entry::kind(other)));
             return;
         }
     };
@@ -379,7 +379,7 @@ fn read_pages(pages: Value, archive: &mut Archive) {
             Some(id) => archive.pages.push(Page {
                 id,
                 title: page.get("title").and_then(entry::text),
-                started: page.get("startedDateTime").and_then(Value::as_str).and_then(crate::dates::iso8601),
+                started: page.get("startedDateTime").and_then(Raw::as_str).and_then(crate::dates::iso8601),
             }),
             None => archive.warnings.push(|| format!("log.pages[{at}].id"), || "missing: page skipped".to_owned()),
         }

@@ -1,14 +1,154 @@
-//! An entry's JSON read into a value that keeps only the fields an analysis reads.
+//! An entry's JSON read into a small value that keeps only the fields an analysis reads.
 //!
 //! A devtools entry is mostly what `analyze` never looks at: timings, cache, query strings,
-//! request bodies, sizes, and response bodies of every type. Building a full `serde_json::Value`
-//! of each (a map and a string per field) was most of the reading time. The fields listed here
-//! are read into values exactly as before, so the lenient reader in `entry.rs` sees the same
-//! thing and warns the same way; every other field is only checked for syntax and skipped.
+//! request bodies, sizes, and response bodies of every type. The fields listed here are read
+//! into a [`Raw`] value, which the lenient reader in `entry.rs` takes apart and warns about;
+//! every other field is only checked for syntax and skipped. A `Raw` borrows its strings from
+//! the input where they need no unescaping and keeps an object's fields as a list: building a
+//! `serde_json::Value` (a map, a key and a string allocated per field) and dropping it again was
+//! most of the reading time.
 
 use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
-use serde_json::{Map, Value};
+use serde_json::Number;
+use std::borrow::Cow;
 use std::fmt;
+
+/// A JSON value as the reader keeps it.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) enum Raw<'de> {
+    Null,
+    Bool(bool),
+    Number(Number),
+    Str(Cow<'de, str>),
+    List(Vec<Raw<'de>>),
+    /// Fields in their order; of a repeated key the last counts (see [`Raw::get`]).
+    Object(Vec<(Cow<'de, str>, Raw<'de>)>),
+}
+
+impl<'de> Raw<'de> {
+    /// The field `key` of an object: the last one of that name, as in `serde_json::Value`.
+    pub fn get(&self, key: &str) -> Option<&Raw<'de>> {
+        match self {
+            Raw::Object(fields) => fields.iter().rev().find(|(name, _)| name == key).map(|(_, value)| value),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Raw::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn as_bool(&self) -> Option<bool> {
+        match self {
+            Raw::Bool(b) => Some(*b),
+            _ => None,
+        }
+    }
+
+    pub fn is_null(&self) -> bool {
+        matches!(self, Raw::Null)
+    }
+
+    pub fn is_object(&self) -> bool {
+        matches!(self, Raw::Object(_))
+    }
+}
+
+/// Reads one JSON value: an entry of `log.entries` pruned ([`RawSeed::ENTRY`]) or any value
+/// whole ([`RawSeed::ALL`]).
+#[derive(Clone, Copy)]
+pub(super) struct RawSeed(Keep);
+
+impl RawSeed {
+    pub const ENTRY: RawSeed = RawSeed(Keep::Fields(ENTRY));
+    pub const ALL: RawSeed = RawSeed(Keep::All);
+}
+
+impl<'de> DeserializeSeed<'de> for RawSeed {
+    type Value = Raw<'de>;
+    fn deserialize<D: Deserializer<'de>>(self, de: D) -> Result<Raw<'de>, D::Error> {
+        de.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for RawSeed {
+    type Value = Raw<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Raw<'de>, A::Error> {
+        let mut kept = Vec::new();
+        match self.0 {
+            Keep::All => {
+                while let Some(Text(name)) = map.next_key()? {
+                    kept.push((name, map.next_value_seed(RawSeed::ALL)?));
+                }
+            }
+            Keep::Fields(fields) => {
+                while let Some(field) = map.next_key_seed(FieldSeed(fields))? {
+                    let Some((name, keep)) = field else {
+                        map.next_value::<IgnoredAny>()?;
+                        continue;
+                    };
+                    kept.push((Cow::Borrowed(name), map.next_value_seed(RawSeed(keep))?));
+                }
+            }
+        }
+        Ok(Raw::Object(kept))
+    }
+
+    /// A list is kept whole, whatever was asked of an object in its place (for the warning).
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Raw<'de>, A::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element_seed(RawSeed::ALL)? {
+            items.push(item);
+        }
+        Ok(Raw::List(items))
+    }
+
+    fn visit_unit<E>(self) -> Result<Raw<'de>, E> {
+        Ok(Raw::Null)
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Raw<'de>, E> {
+        Ok(Raw::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Raw<'de>, E> {
+        Ok(Raw::Number(v.into()))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Raw<'de>, E> {
+        Ok(Raw::Number(v.into()))
+    }
+    /// A float that JSON cannot hold (none parse as such) would be null, as in `serde_json::Value`.
+    fn visit_f64<E>(self, v: f64) -> Result<Raw<'de>, E> {
+        Ok(Number::from_f64(v).map_or(Raw::Null, Raw::Number))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Raw<'de>, E> {
+        Ok(Raw::Str(Cow::Owned(v.to_owned())))
+    }
+    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Raw<'de>, E> {
+        Ok(Raw::Str(Cow::Borrowed(v)))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Raw<'de>, E> {
+        Ok(Raw::Str(Cow::Owned(v)))
+    }
+}
+
+/// A key of an object kept whole: borrowed from the input when it can be.
+struct Text<'de>(Cow<'de, str>);
+
+impl<'de> serde::Deserialize<'de> for Text<'de> {
+    fn deserialize<D: Deserializer<'de>>(de: D) -> Result<Self, D::Error> {
+        match RawSeed::ALL.deserialize(de)? {
+            Raw::Str(text) => Ok(Text(text)),
+            _ => Err(serde::de::Error::custom("a key that is not text")),
+        }
+    }
+}
 
 /// What to keep of a field's value.
 #[derive(Clone, Copy)]
@@ -40,81 +180,6 @@ const RESPONSE: &[(&str, Keep)] = &[
 ];
 const CONTENT: &[(&str, Keep)] = &[("mimeType", Keep::All), ("encoding", Keep::All), ("text", Keep::All)];
 
-/// Reads one entry of `log.entries`, pruned.
-pub(super) struct EntrySeed;
-
-impl<'de> DeserializeSeed<'de> for EntrySeed {
-    type Value = Value;
-    fn deserialize<D: Deserializer<'de>>(self, de: D) -> Result<Value, D::Error> {
-        de.deserialize_any(Pruned(ENTRY))
-    }
-}
-
-/// An object with only `fields` kept; any other JSON value as it is.
-struct Pruned(&'static [(&'static str, Keep)]);
-
-impl<'de> DeserializeSeed<'de> for Pruned {
-    type Value = Value;
-    fn deserialize<D: Deserializer<'de>>(self, de: D) -> Result<Value, D::Error> {
-        de.deserialize_any(self)
-    }
-}
-
-impl<'de> Visitor<'de> for Pruned {
-    type Value = Value;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("any JSON value")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
-        let mut kept = Map::new();
-        while let Some(field) = map.next_key_seed(FieldSeed(self.0))? {
-            let Some((name, keep)) = field else {
-                map.next_value::<IgnoredAny>()?;
-                continue;
-            };
-            let value = match keep {
-                Keep::All => map.next_value::<Value>()?,
-                Keep::Fields(fields) => map.next_value_seed(Pruned(fields))?,
-            };
-            // A repeated key: the last one counts, as in `serde_json::Value`.
-            kept.insert(name.to_owned(), value);
-        }
-        Ok(Value::Object(kept))
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
-        let mut items = Vec::new();
-        while let Some(item) = seq.next_element::<Value>()? {
-            items.push(item);
-        }
-        Ok(Value::Array(items))
-    }
-
-    fn visit_unit<E>(self) -> Result<Value, E> {
-        Ok(Value::Null)
-    }
-    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
-        Ok(Value::Bool(v))
-    }
-    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
-        Ok(Value::from(v))
-    }
-    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
-        Ok(Value::from(v))
-    }
-    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
-        Ok(Value::from(v))
-    }
-    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
-        Ok(Value::String(v.to_owned()))
-    }
-    fn visit_string<E>(self, v: String) -> Result<Value, E> {
-        Ok(Value::String(v))
-    }
-}
-
 /// A key of an object: which of `fields` it is, or `None` for one to skip (read without
 /// allocating: most keys of an entry are skipped).
 struct FieldSeed(&'static [(&'static str, Keep)]);
@@ -138,12 +203,44 @@ impl<'de> Visitor<'de> for FieldSeed {
     }
 }
 
+/// The bridge to `serde_json::Value`, for tests: to compare with `json!`, and to read a whole
+/// parsed file the reference way.
+#[cfg(test)]
+impl Raw<'_> {
+    pub fn to_value(&self) -> serde_json::Value {
+        use serde_json::Value;
+        match self {
+            Raw::Null => Value::Null,
+            Raw::Bool(b) => Value::Bool(*b),
+            Raw::Number(n) => Value::Number(n.clone()),
+            Raw::Str(s) => Value::String(s.to_string()),
+            Raw::List(items) => Value::Array(items.iter().map(Raw::to_value).collect()),
+            Raw::Object(fields) => Value::Object(fields.iter().map(|(k, v)| (k.to_string(), v.to_value())).collect()),
+        }
+    }
+
+    pub fn of_value(value: &serde_json::Value) -> Raw<'_> {
+        use serde_json::Value;
+        match value {
+            Value::Null => Raw::Null,
+            Value::Bool(b) => Raw::Bool(*b),
+            Value::Number(n) => Raw::Number(n.clone()),
+            Value::String(s) => Raw::Str(Cow::Borrowed(s)),
+            Value::Array(items) => Raw::List(items.iter().map(Raw::of_value).collect()),
+            Value::Object(fields) => {
+                Raw::Object(fields.iter().map(|(k, v)| (Cow::Borrowed(k.as_str()), Raw::of_value(v))).collect())
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::Value;
 
     fn pruned(json: &str) -> Value {
-        EntrySeed.deserialize(&mut serde_json::Deserializer::from_str(json)).unwrap()
+        RawSeed::ENTRY.deserialize(&mut serde_json::Deserializer::from_str(json)).unwrap().to_value()
     }
 
     #[test]
@@ -176,6 +273,6 @@ mod tests {
     #[test]
     fn skipped_fields_are_still_checked_for_syntax() {
         let broken = r#"{"timings": {"wait": }, "request": {"url": "https://a.example/"}}"#;
-        assert!(EntrySeed.deserialize(&mut serde_json::Deserializer::from_str(broken)).is_err());
+        assert!(RawSeed::ENTRY.deserialize(&mut serde_json::Deserializer::from_str(broken)).is_err());
     }
 }

@@ -3,6 +3,7 @@
 
 use super::pages::{page_address, Evidence, Grouper};
 use super::*;
+use serde_json::Value;
 
 /// Reads `har` streamed from a reader and from memory, and checks the two agree in every entry,
 /// warning and error (the CLI reads files from memory, the library also from any reader).
@@ -274,7 +275,10 @@ fn reference_read(bytes: &[u8]) -> (Vec<Entry>, Vec<Warning>) {
         Value::Array(items) => items,
         other => panic!("no log.entries list: {other}"),
     };
-    let read = entries.iter().enumerate().filter_map(|(at, value)| entry::read_entry(at, value, &mut warnings));
+    let read = entries
+        .iter()
+        .enumerate()
+        .filter_map(|(at, value)| entry::read_entry(at, &pruned::Raw::of_value(value), &mut warnings));
     (read.collect(), warnings.listed)
 }
 
