@@ -4,6 +4,7 @@ use super::pruned::Raw;
 use super::Warnings;
 use crate::cookies;
 use crate::dates;
+use std::fmt;
 
 /// The request headers an entry keeps (lower case): the rest (user agent, accept, pseudo-headers
 /// of HTTP/2...) says nothing about tracking and would only cost memory.
@@ -214,6 +215,16 @@ pub(super) fn kind(value: &Raw) -> &'static str {
     }
 }
 
+/// `path.list[at]`: where an item of a list is, written out only for a warning.
+#[derive(Clone, Copy)]
+struct Item<'a>(&'a str, &'static str, usize);
+
+impl fmt::Display for Item<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}.{}[{}]", self.0, self.1, self.2)
+    }
+}
+
 /// Reads fields of one entry, noting what it skips with the path.
 struct Reader<'w> {
     index: usize,
@@ -221,14 +232,19 @@ struct Reader<'w> {
 }
 
 impl Reader<'_> {
-    fn warn(&mut self, path: &str, message: impl FnOnce() -> String) {
+    /// Paths are written out only for a warning: building them for every field read was a
+    /// tenth of the reading time.
+    fn warn(&mut self, path: impl fmt::Display, message: impl FnOnce() -> String) {
         let index = self.index;
-        let dot = if path.is_empty() { "" } else { "." };
-        self.warnings.push(|| format!("log.entries[{index}]{dot}{path}"), message);
+        let path = move || match path.to_string() {
+            path if path.is_empty() => format!("log.entries[{index}]"),
+            path => format!("log.entries[{index}].{path}"),
+        };
+        self.warnings.push(path, message);
     }
 
     /// An optional text field: absent or null is fine, another shape a warning.
-    fn text(&mut self, object: &Raw, key: &str, path: &str) -> Option<String> {
+    fn text(&mut self, object: &Raw, key: &str, path: impl fmt::Display) -> Option<String> {
         match object.get(key)? {
             Raw::Null => None,
             value => text(value).or_else(|| {
@@ -238,7 +254,7 @@ impl Reader<'_> {
         }
     }
 
-    fn object<'v>(&mut self, object: &'v Raw<'v>, key: &str, path: &str) -> Option<&'v Raw<'v>> {
+    fn object<'v>(&mut self, object: &'v Raw<'v>, key: &str, path: impl fmt::Display) -> Option<&'v Raw<'v>> {
         match object.get(key)? {
             Raw::Null => None,
             value @ Raw::Object(_) => Some(value),
@@ -249,7 +265,7 @@ impl Reader<'_> {
         }
     }
 
-    fn list<'v>(&mut self, object: &'v Raw<'v>, key: &str, path: &str) -> &'v [Raw<'v>] {
+    fn list<'v>(&mut self, object: &'v Raw<'v>, key: &str, path: impl fmt::Display) -> &'v [Raw<'v>] {
         match object.get(key) {
             None | Some(Raw::Null) => &[],
             Some(Raw::List(items)) => items,
@@ -262,15 +278,15 @@ impl Reader<'_> {
 
     fn headers(&mut self, object: &Raw, path: &str, keep: &[&str]) -> Vec<Header> {
         let mut kept = Vec::new();
-        for (at, header) in self.list(object, "headers", &format!("{path}.headers")).iter().enumerate() {
+        for (at, header) in self.list(object, "headers", format_args!("{path}.headers")).iter().enumerate() {
             let (Some(Raw::Str(name)), value) = (header.get("name"), header.get("value")) else {
-                self.warn(&format!("{path}.headers[{at}]"), || "no name: header skipped".to_owned());
+                self.warn(format_args!("{path}.headers[{at}]"), || "no name: header skipped".to_owned());
                 continue;
             };
             let Some(wanted) = keep.iter().find(|k| k.eq_ignore_ascii_case(name)) else { continue };
             match value.and_then(text) {
                 Some(value) => kept.push(Header { name: (*wanted).to_owned(), value }),
-                None => self.warn(&format!("{path}.headers[{at}].value"), || "not text: header skipped".to_owned()),
+                None => self.warn(format_args!("{path}.headers[{at}].value"), || "not text: header skipped".to_owned()),
             }
         }
         kept
@@ -278,18 +294,18 @@ impl Reader<'_> {
 
     fn cookies(&mut self, object: &Raw, path: &str) -> Vec<Cookie> {
         let mut cookies = Vec::new();
-        for (at, cookie) in self.list(object, "cookies", &format!("{path}.cookies")).iter().enumerate() {
-            let here = format!("{path}.cookies[{at}]");
-            let Some(name) = self.text(cookie, "name", &format!("{here}.name")).filter(|n| !n.is_empty()) else {
-                self.warn(&here, || "no name: cookie skipped".to_owned());
+        for (at, cookie) in self.list(object, "cookies", format_args!("{path}.cookies")).iter().enumerate() {
+            let here = Item(path, "cookies", at);
+            let Some(name) = self.text(cookie, "name", format_args!("{here}.name")).filter(|n| !n.is_empty()) else {
+                self.warn(here, || "no name: cookie skipped".to_owned());
                 continue;
             };
             cookies.push(Cookie {
                 name,
-                value: self.text(cookie, "value", &format!("{here}.value")).unwrap_or_default(),
-                domain: self.text(cookie, "domain", &format!("{here}.domain")).filter(|d| !d.is_empty()),
-                path: self.text(cookie, "path", &format!("{here}.path")).filter(|p| !p.is_empty()),
-                expires: self.expires(cookie.get("expires"), &here),
+                value: self.text(cookie, "value", format_args!("{here}.value")).unwrap_or_default(),
+                domain: self.text(cookie, "domain", format_args!("{here}.domain")).filter(|d| !d.is_empty()),
+                path: self.text(cookie, "path", format_args!("{here}.path")).filter(|p| !p.is_empty()),
+                expires: self.expires(cookie.get("expires"), here),
                 http_only: cookie.get("httpOnly").and_then(Raw::as_bool).unwrap_or(false),
                 secure: cookie.get("secure").and_then(Raw::as_bool).unwrap_or(false),
             });
@@ -299,7 +315,7 @@ impl Reader<'_> {
 
     /// `expires` as devtools write it (ISO 8601), as servers do (a cookie-date), or as a number
     /// of Unix seconds (Chrome-based recorders; a float from some; milliseconds from others).
-    fn expires(&mut self, value: Option<&Raw>, here: &str) -> Option<i64> {
+    fn expires(&mut self, value: Option<&Raw>, here: Item) -> Option<i64> {
         let parsed = match value? {
             Raw::Null => return None,
             Raw::Str(s) if s.trim().is_empty() => return None,
@@ -315,7 +331,7 @@ impl Reader<'_> {
         };
         if parsed.is_none() {
             let found = value.map_or("nothing", kind);
-            self.warn(&format!("{here}.expires"), || format!("not a date ({found}): read as a session cookie"));
+            self.warn(format_args!("{here}.expires"), || format!("not a date ({found}): read as a session cookie"));
         }
         parsed
     }
