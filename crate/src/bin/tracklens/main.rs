@@ -11,6 +11,10 @@ mod report;
 use std::process::ExitCode;
 use tracklens::{Engine, ListReport, Request, ResourceType};
 
+/// See crate/Cargo.toml: `analyze` is allocation-heavy, and glibc's allocator was a fifth of it.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const USAGE: &str = "usage:
   tracklens classify <url> [--page <url>] [--type <resource type>] [--list NAME=FILE ...]
       Prints the verdict on one request as JSON: who receives it (company, purposes), first or
