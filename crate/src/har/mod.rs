@@ -143,7 +143,13 @@ pub fn read<R: Read>(input: R, each: impl FnMut(Entry)) -> Result<Archive, HarEr
 /// bytes: the JSON parser scans a slice instead of pulling bytes one by one through a reader.
 pub fn read_slice(input: &[u8], each: impl FnMut(Entry)) -> Result<Archive, HarError> {
     let input = input.strip_prefix(BOM).unwrap_or(input);
-    read_with(serde_json::Deserializer::from_slice(input), each)
+    // UTF-8 checked once for the whole file (quick on mostly ASCII text) spares the parser
+    // checking every string it reads or skips, a tenth of the reading time; a file with a bad
+    // byte is read the slower way and breaks off there, as it always did.
+    match std::str::from_utf8(input) {
+        Ok(text) => read_with(serde_json::Deserializer::from_str(text), each),
+        Err(_) => read_with(serde_json::Deserializer::from_slice(input), each),
+    }
 }
 
 const BOM: &[u8] = b"\xEF\xBB\xBF";

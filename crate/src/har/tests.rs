@@ -330,3 +330,28 @@ fn reference_count(bytes: &[u8]) -> usize {
     let json: Value = serde_json::from_slice(bytes.strip_prefix(BOM).unwrap_or(bytes)).expect("JSON");
     json["log"]["entries"].as_array().map_or(0, Vec::len)
 }
+
+#[test]
+fn a_byte_that_is_not_utf8_breaks_the_file_off_there_on_every_path() {
+    let mut bytes = br#"{"log": {"entries": [{"request": {"url": "https://a.example/"}},
+        {"request": {"url": "https://b.example/"#
+        .to_vec();
+    bytes.push(0xFF);
+    bytes.extend_from_slice(br#""}}, {"request": {"url": "https://c.example/"}}]}}"#);
+    for (path, in_memory) in [("slice", true), ("stream", false)] {
+        let mut urls = Vec::new();
+        let archive =
+            if in_memory { read_slice(&bytes, |e| urls.push(e.url)) } else { read(&bytes[..], |e| urls.push(e.url)) }
+                .expect("the entry before the bad byte is kept");
+        assert_eq!(urls, ["https://a.example/"], "{path}");
+        assert!(archive.warnings.listed[0].message.contains("breaks off"), "{path}: {:?}", archive.warnings.listed);
+    }
+    // Valid UTF-8 beyond ASCII reads the same on both paths.
+    let text = r#"{"log": {"entries": [{"request": {"url": "https://caf\u00e9.example/é"}}]}}"#;
+    let mut fast = Vec::new();
+    read_slice(text.as_bytes(), |e| fast.push(e)).unwrap();
+    let mut streamed = Vec::new();
+    read(text.as_bytes(), |e| streamed.push(e)).unwrap();
+    assert_eq!(fast, streamed);
+    assert_eq!(fast[0].url, "https://café.example/é");
+}
