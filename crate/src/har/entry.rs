@@ -192,29 +192,6 @@ pub(super) fn is_http(url: &str) -> bool {
     lower.starts_with("http://") || lower.starts_with("https://")
 }
 
-/// A JSON value as text: strings as they are, numbers and booleans written out (recorders put
-/// numbers where HAR says strings), anything else none.
-pub(super) fn text(value: &Raw) -> Option<String> {
-    match value {
-        Raw::Str(s) => Some(s.to_string()),
-        Raw::Number(n) => Some(n.to_string()),
-        Raw::Bool(b) => Some(b.to_string()),
-        _ => None,
-    }
-}
-
-/// What a JSON value is, for warnings.
-pub(super) fn kind(value: &Raw) -> &'static str {
-    match value {
-        Raw::Null => "null",
-        Raw::Bool(_) => "a boolean",
-        Raw::Number(_) => "a number",
-        Raw::Str(_) => "a string",
-        Raw::List(_) => "a list",
-        Raw::Object(_) => "an object",
-    }
-}
-
 /// `path.list[at]`: where an item of a list is, written out only for a warning.
 #[derive(Clone, Copy)]
 struct Item<'a>(&'a str, &'static str, usize);
@@ -247,8 +224,8 @@ impl Reader<'_> {
     fn text(&mut self, object: &Raw, key: &str, path: impl fmt::Display) -> Option<String> {
         match object.get(key)? {
             Raw::Null => None,
-            value => text(value).or_else(|| {
-                self.warn(path, || format!("expected text, found {}", kind(value)));
+            value => value.text().or_else(|| {
+                self.warn(path, || format!("expected text, found {}", value.kind()));
                 None
             }),
         }
@@ -259,7 +236,7 @@ impl Reader<'_> {
             Raw::Null => None,
             value @ Raw::Object(_) => Some(value),
             value => {
-                self.warn(path, || format!("expected an object, found {}", kind(value)));
+                self.warn(path, || format!("expected an object, found {}", value.kind()));
                 None
             }
         }
@@ -270,7 +247,7 @@ impl Reader<'_> {
             None | Some(Raw::Null) => &[],
             Some(Raw::List(items)) => items,
             Some(value) => {
-                self.warn(path, || format!("expected a list, found {}", kind(value)));
+                self.warn(path, || format!("expected a list, found {}", value.kind()));
                 &[]
             }
         }
@@ -284,7 +261,7 @@ impl Reader<'_> {
                 continue;
             };
             let Some(wanted) = keep.iter().find(|k| k.eq_ignore_ascii_case(name)) else { continue };
-            match value.and_then(text) {
+            match value.and_then(Raw::text) {
                 Some(value) => kept.push(Header { name: (*wanted).to_owned(), value }),
                 None => self.warn(format_args!("{path}.headers[{at}].value"), || "not text: header skipped".to_owned()),
             }
@@ -330,7 +307,7 @@ impl Reader<'_> {
             _ => None,
         };
         if parsed.is_none() {
-            let found = value.map_or("nothing", kind);
+            let found = value.map_or("nothing", Raw::kind);
             self.warn(format_args!("{here}.expires"), || format!("not a date ({found}): read as a session cookie"));
         }
         parsed
@@ -341,7 +318,7 @@ impl Reader<'_> {
 pub(super) fn read_entry(index: usize, value: &Raw, warnings: &mut Warnings) -> Option<Entry> {
     let mut reader = Reader { index, warnings };
     if !value.is_object() {
-        reader.warn("", || format!("expected an object, found {}: entry skipped", kind(value)));
+        reader.warn("", || format!("expected an object, found {}: entry skipped", value.kind()));
         return None;
     }
     let empty = Raw::Null;

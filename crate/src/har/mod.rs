@@ -230,11 +230,11 @@ impl<'de> Visitor<'de> for ObjectVisitor<'_, '_> {
                     read_pages(&pages, state.archive);
                 }
                 "version" if self.log_level => {
-                    state.archive.version = entry::text(&map.next_value_seed(RawSeed::ALL)?);
+                    state.archive.version = map.next_value_seed(RawSeed::ALL)?.text();
                 }
                 "creator" if self.log_level => {
                     let creator = map.next_value_seed(RawSeed::ALL)?;
-                    let part = |key: &str| creator.get(key).and_then(entry::text);
+                    let part = |key: &str| creator.get(key).and_then(Raw::text);
                     state.archive.creator = match (part("name"), part("version")) {
                         (Some(name), Some(version)) => Some(format!("{name} {version}")),
                         (name, _) => name,
@@ -374,17 +374,15 @@ fn read_pages(pages: &Raw, archive: &mut Archive) {
         // `"pages": null` (some exporters) means no pages, not a mistake.
         Raw::Null => return,
         other => {
-            archive
-                .warnings
-                .push(|| "log.pages".to_owned(), || format!("expected a list, found {}", entry::kind(other)));
+            archive.warnings.push(|| "log.pages".to_owned(), || format!("expected a list, found {}", other.kind()));
             return;
         }
     };
     for (at, page) in items.iter().enumerate() {
-        match page.get("id").and_then(entry::text) {
+        match page.get("id").and_then(Raw::text) {
             Some(id) => archive.pages.push(Page {
                 id,
-                title: page.get("title").and_then(entry::text),
+                title: page.get("title").and_then(Raw::text),
                 started: page.get("startedDateTime").and_then(Raw::as_str).and_then(crate::dates::iso8601),
             }),
             None => archive.warnings.push(|| format!("log.pages[{at}].id"), || "missing: page skipped".to_owned()),

@@ -34,6 +34,29 @@ impl<'de> Raw<'de> {
         }
     }
 
+    /// The value as text: strings as they are, numbers and booleans written out (recorders put
+    /// numbers where HAR says strings), anything else none.
+    pub fn text(&self) -> Option<String> {
+        match self {
+            Raw::Str(s) => Some(s.to_string()),
+            Raw::Number(n) => Some(n.to_string()),
+            Raw::Bool(b) => Some(b.to_string()),
+            _ => None,
+        }
+    }
+
+    /// What the value is, for warnings.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Raw::Null => "null",
+            Raw::Bool(_) => "a boolean",
+            Raw::Number(_) => "a number",
+            Raw::Str(_) => "a string",
+            Raw::List(_) => "a list",
+            Raw::Object(_) => "an object",
+        }
+    }
+
     pub fn as_str(&self) -> Option<&str> {
         match self {
             Raw::Str(s) => Some(s),
